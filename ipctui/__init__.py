@@ -1,0 +1,3 @@
+"""ipctui: an IPC playground for the terminal."""
+
+__version__ = "0.1.0"

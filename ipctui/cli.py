@@ -1,0 +1,127 @@
+"""The `ipctui` command. Thin: it parses options and hands over to the script runner or the app."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_SCRIPT_ERROR = 0, 1, 2
+
+
+def _read_script(path: str) -> tuple[str, str]:
+    """(display name, text) of a script file or `-` for standard input; exits 2 when unreadable."""
+    if path == "-":
+        return "<stdin>", sys.stdin.read()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        click.echo(f"{path}:0: error: cannot read the script: {e.strerror or e}", err=True)
+        sys.exit(EXIT_SCRIPT_ERROR)
+    try:
+        return path, data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        lineno = data[: e.start].count(b"\n") + 1
+        click.echo(f"{path}:{lineno}: error: the script is not UTF-8 text", err=True)
+        sys.exit(EXIT_SCRIPT_ERROR)
+
+
+def run_command(path: str, fmt: str) -> int:
+    """`ipctui run`: the trace on stdout, problems on stderr, the SPEC's exit status."""
+    from .engine import Kernel  # noqa: F401  (registers every call before parsing)
+    from .script import ExpectationFailed, ScriptError, parse, run_script
+
+    name, text = _read_script(path)
+    out = sys.stdout
+    buf: list[str] = []
+
+    def write(line: str) -> None:
+        buf.append(line)
+        if len(buf) >= 512:
+            out.write("\n".join(buf) + "\n")
+            buf.clear()
+
+    status = EXIT_OK
+    try:
+        script = parse(text, name)
+        run_script(script.statements, write, fmt)
+    except ScriptError as e:
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:{e.lineno}: error: {e.message}"
+    except ExpectationFailed as e:
+        status = EXIT_FAILED
+        message = f"{name}:{e.lineno}: expected {e.expected}, got {e.got}"
+    except RecursionError:
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:0: error: the script nests too deeply"
+    if buf:
+        out.write("\n".join(buf) + "\n")
+    out.flush()
+    if status != EXIT_OK:
+        click.echo(message, err=True)
+    return status
+
+
+class _ScriptOrCommand(click.Group):
+    """`ipctui SCRIPT` opens a script, `ipctui COMMAND` runs a command: the first word decides."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {
+            opt for p in self.params if isinstance(p, click.Option) and not p.is_flag for opt in p.opts
+        }
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                break
+            if arg.startswith("-"):
+                i += 2 if arg in takes_value else 1
+                continue
+            if arg not in self.commands:
+                ctx.meta["ipctui.script"] = arg
+                args = args[:i] + args[i + 1 :]
+            break
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_ScriptOrCommand,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, "--version", prog_name="ipctui")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """An IPC playground: simulated processes, pipes, queues, shared memory, semaphores and
+    sockets, every call traced like strace.
+
+    \b
+    ipctui               the playground, an empty session
+    ipctui SCRIPT        the playground with SCRIPT loaded, to step through
+    ipctui run SCRIPT    run SCRIPT headless and print its trace
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    click.echo("The playground (TUI) is not in this build yet; use `ipctui run SCRIPT`.", err=True)
+    ctx.exit(EXIT_SCRIPT_ERROR)
+
+
+@main.command("run")
+@click.argument("script", type=str)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: the strace-like trace; json: one JSON object per trace line.",
+)
+def run_cmd(script: str, fmt: str) -> None:
+    """Run SCRIPT (`-` for standard input) on the simulated kernel and print its trace.
+
+    Exit status: 0 when every expectation held, 1 when one did not, 2 for a script error.
+    """
+    sys.exit(run_command(script, fmt))

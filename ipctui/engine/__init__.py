@@ -1,0 +1,25 @@
+"""The simulated kernel: pure Python, deterministic, no UI imports.
+
+Importing this package registers every mechanism's calls in `SYSCALLS`.
+"""
+
+from . import fifo, files, lifecycle, pipe, signals  # noqa: F401  (they register their calls)
+from .errors import Errno, SysError, UsageError
+from .events import Event
+from .kernel import BLOCKED, Kernel
+from .process import OpenFile, Process
+from .syscalls import SYSCALLS, Param, Syscall
+
+__all__ = [
+    "BLOCKED",
+    "SYSCALLS",
+    "Errno",
+    "Event",
+    "Kernel",
+    "OpenFile",
+    "Param",
+    "Process",
+    "SysError",
+    "Syscall",
+    "UsageError",
+]

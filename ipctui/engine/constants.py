@@ -1,0 +1,122 @@
+"""Symbolic constants (Linux x86-64 values) and signal facts: numbers, names, default actions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# open(2) / fcntl(2)
+O_RDONLY = 0
+O_WRONLY = 1
+O_RDWR = 2
+O_ACCMODE = 3
+O_CREAT = 0o100
+O_EXCL = 0o200
+O_TRUNC = 0o1000
+O_NONBLOCK = 0o4000
+F_GETFL = 3
+F_SETFL = 4
+F_SETPIPE_SZ = 1031
+F_GETPIPE_SZ = 1032
+
+# sigprocmask(2)
+SIG_BLOCK = 0
+SIG_UNBLOCK = 1
+SIG_SETMASK = 2
+
+# sockets
+AF_UNIX = 1
+AF_INET = 2
+SOCK_STREAM = 1
+SOCK_DGRAM = 2
+SOCK_NONBLOCK = 0o4000
+SHUT_RD = 0
+SHUT_WR = 1
+SHUT_RDWR = 2
+
+# System V IPC
+IPC_PRIVATE = 0
+IPC_RMID = 0
+IPC_CREAT = 0o1000
+IPC_EXCL = 0o2000
+IPC_NOWAIT = 0o4000
+
+SIGNALS: dict[str, int] = {
+    "SIGHUP": 1,
+    "SIGINT": 2,
+    "SIGQUIT": 3,
+    "SIGILL": 4,
+    "SIGTRAP": 5,
+    "SIGABRT": 6,
+    "SIGBUS": 7,
+    "SIGFPE": 8,
+    "SIGKILL": 9,
+    "SIGUSR1": 10,
+    "SIGSEGV": 11,
+    "SIGUSR2": 12,
+    "SIGPIPE": 13,
+    "SIGALRM": 14,
+    "SIGTERM": 15,
+    "SIGSTKFLT": 16,
+    "SIGCHLD": 17,
+    "SIGCONT": 18,
+    "SIGSTOP": 19,
+    "SIGTSTP": 20,
+    "SIGTTIN": 21,
+    "SIGTTOU": 22,
+    "SIGURG": 23,
+    "SIGXCPU": 24,
+    "SIGXFSZ": 25,
+    "SIGVTALRM": 26,
+    "SIGPROF": 27,
+    "SIGWINCH": 28,
+    "SIGIO": 29,
+    "SIGPWR": 30,
+    "SIGSYS": 31,
+}
+SIGNAL_NAMES: dict[int, str] = {num: name for name, num in SIGNALS.items()}
+NSIG = 32  # signals are 1..31 here; real-time signals are not modelled
+
+SIGHUP = 1
+SIGINT = 2
+SIGKILL = 9
+SIGUSR1 = 10
+SIGSEGV = 11
+SIGUSR2 = 12
+SIGPIPE = 13
+SIGTERM = 15
+SIGCHLD = 17
+SIGCONT = 18
+SIGSTOP = 19
+SIGBUS = 7
+
+Action = Literal["term", "ign", "stop", "cont"]
+
+_IGNORE = {"SIGCHLD", "SIGURG", "SIGWINCH"}
+_STOP = {"SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"}
+STOP_SIGNALS = frozenset(SIGNALS[name] for name in _STOP)
+
+
+def default_action(sig: int) -> Action:
+    """POSIX default action (core dumps are not modelled: they terminate)."""
+    name = SIGNAL_NAMES[sig]
+    if name in _IGNORE:
+        return "ign"
+    if name in _STOP:
+        return "stop"
+    if name == "SIGCONT":
+        return "cont"
+    return "term"
+
+
+# Every name the script language accepts as a constant, by value.
+CONSTANTS: dict[str, int] = {
+    **SIGNALS,
+    **{
+        name: value
+        for name, value in globals().items()
+        if name.isupper() and isinstance(value, int) and name[:2] in ("O_", "F_", "AF", "SO", "SH", "IP")
+    },
+    "SIG_BLOCK": SIG_BLOCK,
+    "SIG_UNBLOCK": SIG_UNBLOCK,
+    "SIG_SETMASK": SIG_SETMASK,
+}

@@ -1,0 +1,127 @@
+"""Errno values, their strerror texts, and the exceptions that carry outcomes inside the engine."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Errno(IntEnum):
+    """Linux x86-64 errno numbers for every error the simulated kernel can return."""
+
+    EPERM = 1
+    ENOENT = 2
+    ESRCH = 3
+    EINTR = 4
+    ENXIO = 6
+    EBADF = 9
+    ECHILD = 10
+    EAGAIN = 11
+    ENOMEM = 12
+    EACCES = 13
+    EFAULT = 14
+    EBUSY = 16
+    EEXIST = 17
+    EINVAL = 22
+    EMFILE = 24
+    ESPIPE = 29
+    EPIPE = 32
+    EDEADLK = 35
+    ENAMETOOLONG = 36
+    ENOMSG = 42
+    EIDRM = 43
+    ENOTSOCK = 88
+    EDESTADDRREQ = 89
+    EMSGSIZE = 90
+    EPROTOTYPE = 91
+    EOPNOTSUPP = 95
+    EAFNOSUPPORT = 97
+    EADDRINUSE = 98
+    EADDRNOTAVAIL = 99
+    ENETUNREACH = 101
+    ECONNRESET = 104
+    EISCONN = 106
+    ENOTCONN = 107
+    ECONNREFUSED = 111
+    EALREADY = 114
+    EINPROGRESS = 115
+
+    @property
+    def text(self) -> str:
+        """glibc's strerror text, fixed here so traces do not depend on the host's locale."""
+        return STRERROR[self]
+
+
+STRERROR: dict[Errno, str] = {
+    Errno.EPERM: "Operation not permitted",
+    Errno.ENOENT: "No such file or directory",
+    Errno.ESRCH: "No such process",
+    Errno.EINTR: "Interrupted system call",
+    Errno.ENXIO: "No such device or address",
+    Errno.EBADF: "Bad file descriptor",
+    Errno.ECHILD: "No child processes",
+    Errno.EAGAIN: "Resource temporarily unavailable",
+    Errno.ENOMEM: "Cannot allocate memory",
+    Errno.EACCES: "Permission denied",
+    Errno.EFAULT: "Bad address",
+    Errno.EBUSY: "Device or resource busy",
+    Errno.EEXIST: "File exists",
+    Errno.EINVAL: "Invalid argument",
+    Errno.EMFILE: "Too many open files",
+    Errno.ESPIPE: "Illegal seek",
+    Errno.EPIPE: "Broken pipe",
+    Errno.EDEADLK: "Resource deadlock avoided",
+    Errno.ENAMETOOLONG: "File name too long",
+    Errno.ENOMSG: "No message of desired type",
+    Errno.EIDRM: "Identifier removed",
+    Errno.ENOTSOCK: "Socket operation on non-socket",
+    Errno.EDESTADDRREQ: "Destination address required",
+    Errno.EMSGSIZE: "Message too long",
+    Errno.EPROTOTYPE: "Protocol wrong type for socket",
+    Errno.EOPNOTSUPP: "Operation not supported",
+    Errno.EAFNOSUPPORT: "Address family not supported by protocol",
+    Errno.EADDRINUSE: "Address already in use",
+    Errno.EADDRNOTAVAIL: "Cannot assign requested address",
+    Errno.ENETUNREACH: "Network is unreachable",
+    Errno.ECONNRESET: "Connection reset by peer",
+    Errno.EISCONN: "Transport endpoint is already connected",
+    Errno.ENOTCONN: "Transport endpoint is not connected",
+    Errno.ECONNREFUSED: "Connection refused",
+    Errno.EALREADY: "Operation already in progress",
+    Errno.EINPROGRESS: "Operation now in progress",
+}
+
+
+class SysError(Exception):
+    """A call failed with an errno: the line shows `-1 ERRNO (text)`."""
+
+    def __init__(self, errno: Errno) -> None:
+        super().__init__(errno.name)
+        self.errno = errno
+
+
+class Fault(Exception):
+    """A memory access hit no mapping: the line shows `= ?` and the signal kills the process."""
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal
+
+
+class Exited(Exception):
+    """`exit(code)`: the line shows `= ?`, then the process dies."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Interrupted(Exception):
+    """Thrown into a blocked call when a caught signal arrives; a call may catch it to return early."""
+
+    def __init__(self, signal: int) -> None:
+        super().__init__(signal)
+        self.signal = signal
+
+
+class UsageError(Exception):
+    """The request itself is invalid (not an errno): the script runner reports it as a script error."""

@@ -1,0 +1,107 @@
+"""FIFOs: named pipes in the file system, with Linux's open rendezvous (fs/pipe.c fifo_open)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY
+from .errors import Errno, SysError, UsageError
+from .kernel import Kernel
+from .perm import check
+from .pipe import Pipe, PipeEnd, drop_ends, new_pipe
+from .process import OpenFile, Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+
+@dataclass(eq=False)
+class FifoNode:
+    path: str
+    owner: int
+    mode: int
+    pipe: Pipe | None = None  # exists while some process has it open (or is opening it)
+    r_counter: int = 0  # readers ever opened: a writer waiting in open waits for it to change
+    w_counter: int = 0
+    ropen: WaitQueue = field(default_factory=lambda: WaitQueue("open for reading"))
+    wopen: WaitQueue = field(default_factory=lambda: WaitQueue("open for writing"))
+
+
+def lookup(k: Kernel, path: str) -> object | None:
+    if not path:
+        raise SysError(Errno.ENOENT)
+    return k.fs.get(path)
+
+
+@syscall("mkfifo", "path:str", keywords={"mode": "int"}, mechanism="fifo", summary="make a named pipe")
+def sys_mkfifo(k: Kernel, p: Process, path: str, mode: int = 0o600) -> int:
+    if lookup(k, path) is not None:
+        raise SysError(Errno.EEXIST)
+    k.fs[path] = FifoNode(path, p.uid, mode & 0o7777)
+    return 0
+
+
+@syscall("unlink", "path:str", mechanism="fifo", summary="remove a FIFO's or socket's name")
+def sys_unlink(k: Kernel, p: Process, path: str) -> int:
+    if lookup(k, path) is None:
+        raise SysError(Errno.ENOENT)
+    del k.fs[path]
+    return 0
+
+
+@syscall(
+    "open",
+    "path:str, flags:flags",
+    keywords={"mode": "int"},
+    mechanism="fifo",
+    summary="open a FIFO; a lone reader or writer waits for the other side",
+)
+def sys_open(k: Kernel, p: Process, path: str, flags: int, mode: int = 0o600) -> CallGen:
+    acc = flags & O_ACCMODE
+    if p.fds.full():
+        raise SysError(Errno.EMFILE)
+    node = lookup(k, path)
+    if node is None:
+        if flags & O_CREAT:
+            raise UsageError(
+                f"open({path!r}, O_CREAT) would make a regular file, which ipctui does not model: "
+                "make a FIFO with mkfifo() first"
+            )
+        raise SysError(Errno.ENOENT)
+    if flags & O_CREAT and flags & O_EXCL:
+        raise SysError(Errno.EEXIST)
+    if not isinstance(node, FifoNode):
+        raise SysError(Errno.ENXIO)  # a socket file cannot be opened
+    if acc == O_ACCMODE:
+        raise SysError(Errno.EINVAL)
+    check(p, node.owner, node.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
+    nonblock = bool(flags & O_NONBLOCK)
+    if acc == O_WRONLY and nonblock and (node.pipe is None or node.pipe.readers == 0):
+        raise SysError(Errno.ENXIO)
+    if node.pipe is None:
+        node.pipe = new_pipe(k)
+        node.pipe.fifo = node.path
+    pipe = node.pipe
+    reading = acc in (O_RDONLY, O_RDWR)
+    writing = acc in (O_WRONLY, O_RDWR)
+    if reading:
+        pipe.readers += 1
+        node.r_counter += 1
+        if pipe.readers == 1:
+            k.wake_all(node.wopen)
+    if writing:
+        pipe.writers += 1
+        node.w_counter += 1
+        if pipe.writers == 1:
+            k.wake_all(node.ropen)
+    if acc != O_RDWR and not nonblock:
+        partner = (lambda: node.w_counter) if acc == O_RDONLY else (lambda: node.r_counter)
+        mine = pipe.writers if acc == O_RDONLY else pipe.readers
+        if mine == 0:
+            start = partner()
+            try:
+                while partner() == start:
+                    yield node.ropen if acc == O_RDONLY else node.wopen
+            except BaseException:  # interrupted, or the opener died: it no longer counts
+                drop_ends(k, PipeEnd(pipe, node), reading, writing)
+                raise
+    return k.install(p, OpenFile("pipe", PipeEnd(pipe, node), reading, writing, nonblock))

@@ -1,0 +1,49 @@
+"""Process calls: fork, exit, wait, waitpid, getpid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import Errno, Exited, SysError
+from .kernel import Kernel
+from .process import Process
+from .syscalls import syscall
+from .waitq import CallGen
+
+
+@syscall("fork", "name:name", mechanism="process", summary="copy the caller into a new child process")
+def sys_fork(k: Kernel, p: Process, name: str) -> int:
+    return k.new_child(p, name).pid
+
+
+@syscall("exit", "code:int", mechanism="process", summary="end the caller; its descriptors close")
+def sys_exit(k: Kernel, p: Process, code: int) -> Any:
+    raise Exited(code)
+
+
+@syscall("getpid", mechanism="process", summary="the caller's pid")
+def sys_getpid(k: Kernel, p: Process) -> int:
+    return p.pid
+
+
+@syscall("wait", mechanism="process", summary="reap a dead child (the one forked first)")
+def sys_wait(k: Kernel, p: Process) -> CallGen:
+    while True:
+        if not p.children:
+            raise SysError(Errno.ECHILD)
+        for cpid in p.children:
+            child = k.procs[cpid]
+            if child.zombie:
+                return k.reap(p, child)
+        yield p.child_wait
+
+
+@syscall("waitpid", "pid:proc", mechanism="process", summary="reap one given child")
+def sys_waitpid(k: Kernel, p: Process, pid: int) -> CallGen:
+    while True:
+        if pid not in p.children:
+            raise SysError(Errno.ECHILD)
+        child = k.procs[pid]
+        if child.zombie:
+            return k.reap(p, child)
+        yield p.child_wait

@@ -1,0 +1,56 @@
+"""Wait queues and the blocked calls that sleep on them (first blocked, first woken)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .process import Process
+
+CallGen = Generator["WaitQueue", None, Any]
+
+
+class WaitQueue:
+    """An ordered set of waiters: O(1) add and remove, iteration oldest first."""
+
+    __slots__ = ("_waiters", "label")
+
+    def __init__(self, label: str = "") -> None:
+        self._waiters: dict[int, Waiter] = {}
+        self.label = label
+
+    def add(self, waiter: Waiter) -> None:
+        self._waiters[id(waiter)] = waiter
+
+    def remove(self, waiter: Waiter) -> None:
+        self._waiters.pop(id(waiter), None)
+
+    def __iter__(self) -> Iterator[Waiter]:
+        return iter(list(self._waiters.values()))
+
+    def __len__(self) -> int:
+        return len(self._waiters)
+
+    def __bool__(self) -> bool:
+        return bool(self._waiters)
+
+    def procs(self) -> list[Process]:
+        """The sleeping processes, oldest first (for views)."""
+        return [w.proc for w in self._waiters.values()]
+
+
+@dataclass(eq=False)
+class Waiter:
+    """A call that has not finished: its generator resumes where it yielded."""
+
+    proc: Process
+    call: str
+    gen: CallGen
+    restart: Callable[[], Any]
+    tag: Any = None
+    queue: WaitQueue | None = None
+    restartable: bool = True
+    interruptible: bool = True
+    obj: Any = field(default=None)

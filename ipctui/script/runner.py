@@ -1,0 +1,128 @@
+"""Runs statements on a kernel and checks what the script expects of each line."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Event, Kernel, UsageError
+from .format import json_line, result_text, text_line
+from .parser import Assertion, Call, Expect, Narration, ProcRef, ScriptError, Spawn, Statement
+from .values import normalise
+
+
+class ExpectationFailed(Exception):
+    """`FILE:LINE: expected X, got Y`: the script ran, but not as it said it would."""
+
+    def __init__(self, lineno: int, expected: str, got: str, events: list[Event] | None = None) -> None:
+        super().__init__(f"expected {expected}, got {got}")
+        self.lineno = lineno
+        self.expected = expected
+        self.got = got
+        self.events = events or []  # the failing line's own events (it did run)
+
+
+@dataclass
+class Step:
+    """What one statement did: its trace lines (events) and the statement."""
+
+    statement: Statement
+    events: list[Event]
+
+
+def matches(expect: Expect, ev: Event) -> bool:
+    if expect.status != ev.status:
+        return False
+    if expect.status == "ok":
+        return normalise(expect.value) == normalise(ev.result)
+    if expect.status == "error":
+        return expect.value == ev.errno
+    return True
+
+
+def _assertion_matches(a: Assertion, ev: Event) -> bool:
+    if (ev.proc if isinstance(a.proc, str) else ev.pid) != a.proc or a.kind != ev.kind:
+        return False
+    if a.kind == "resumed":
+        return a.call == ev.call and a.expect is not None and matches(a.expect, ev)
+    if a.kind in ("signal", "stopped"):
+        return a.signal == ev.signal
+    return a.signal == ev.signal and a.code == ev.code
+
+
+class Runner:
+    """Feeds statements to a kernel one at a time, keeping the events not yet asserted."""
+
+    def __init__(self, kernel: Kernel | None = None) -> None:
+        self.kernel = kernel or Kernel()
+        self._unchecked: deque[tuple[Event, Statement]] = deque()
+        self.origin: dict[int, Statement] = {}  # id(event) -> the statement that began its call
+
+    def step(self, st: Statement) -> Step:
+        """Run one statement. Raises ScriptError or ExpectationFailed (after the step is done)."""
+        if isinstance(st, Narration):
+            return Step(st, [])
+        if isinstance(st, Assertion):
+            if not self._unchecked:
+                raise ExpectationFailed(st.lineno, st.text, "nothing (no line is left to check)")
+            ev, origin = self._unchecked.popleft()
+            if not _assertion_matches(st, ev):
+                raise ExpectationFailed(st.lineno, st.text, text_line(ev, origin))
+            return Step(st, [])
+        self._unchecked.clear()
+        try:
+            if isinstance(st, Spawn):
+                events = self.kernel.spawn(st.name, 1000 if st.uid is None else st.uid, tag=st)
+            else:
+                args = [self._resolve(a, st) for a in st.eargs]
+                kwargs = {k: self._resolve(v, st) for k, v in st.ekwargs.items()}
+                events = self.kernel.call(st.proc, st.call, tuple(args), kwargs, tag=st)
+        except UsageError as e:
+            raise ScriptError(str(e), st.lineno) from None
+        for ev in events[1:]:
+            self._unchecked.append((ev, ev.tag))
+        if isinstance(st, Call) and st.expect is not None and not matches(st.expect, events[0]):
+            got = result_text(events[0]).removeprefix("= ")
+            raise ExpectationFailed(st.lineno, str(st.expect), got, events[:1])
+        return Step(st, events)
+
+    def _resolve(self, value: Any, st: Call) -> Any:
+        if isinstance(value, ProcRef):
+            if isinstance(value.ref, int):
+                return value.ref
+            p = self.kernel.process(value.ref)
+            if p is None:
+                raise ScriptError(f"there is no process named {value.ref}", st.lineno)
+            return p.pid
+        return value
+
+
+def run_script(
+    statements: list[Statement],
+    write: Callable[[str], None],
+    fmt: str = "text",
+) -> None:
+    """Run statements, writing each trace line as it happens; raises on the first failure
+    (ScriptError or ExpectationFailed) after writing the failing line, if it ran."""
+    runner = Runner()
+    seq = 0
+
+    def out(events: list[Event], st: Statement) -> None:
+        nonlocal seq
+        for ev in events:
+            seq += 1
+            origin = st if ev.kind in ("call", "spawn") else ev.tag
+            write(json_line(ev, seq, st.lineno, origin) if fmt == "json" else text_line(ev, origin))
+
+    for st in statements:
+        try:
+            step = runner.step(st)
+        except ExpectationFailed as e:
+            out(e.events, st)
+            raise
+        out(step.events, st)
+
+
+__all__ = ["ExpectationFailed", "Runner", "Step", "run_script"]

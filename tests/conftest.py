@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+@pytest.fixture
+def examples() -> Path:
+    return EXAMPLES
