@@ -3,7 +3,7 @@
 Importing this package registers every mechanism's calls in `SYSCALLS`.
 """
 
-from . import fifo, files, lifecycle, pipe, signals  # noqa: F401  (they register their calls)
+from . import fifo, files, lifecycle, mqueue, pipe, sem, shm, signals, sysv_msg  # noqa: F401  (they register calls)
 from .errors import Errno, SysError, UsageError
 from .events import Event
 from .kernel import BLOCKED, Kernel

@@ -13,6 +13,7 @@ class Errno(IntEnum):
     ESRCH = 3
     EINTR = 4
     ENXIO = 6
+    E2BIG = 7
     EBADF = 9
     ECHILD = 10
     EAGAIN = 11
@@ -21,10 +22,12 @@ class Errno(IntEnum):
     EFAULT = 14
     EBUSY = 16
     EEXIST = 17
+    ENODEV = 19
     EINVAL = 22
     EMFILE = 24
     ESPIPE = 29
     EPIPE = 32
+    EOVERFLOW = 75
     EDEADLK = 35
     ENAMETOOLONG = 36
     ENOMSG = 42
@@ -57,6 +60,7 @@ STRERROR: dict[Errno, str] = {
     Errno.ESRCH: "No such process",
     Errno.EINTR: "Interrupted system call",
     Errno.ENXIO: "No such device or address",
+    Errno.E2BIG: "Argument list too long",
     Errno.EBADF: "Bad file descriptor",
     Errno.ECHILD: "No child processes",
     Errno.EAGAIN: "Resource temporarily unavailable",
@@ -65,11 +69,13 @@ STRERROR: dict[Errno, str] = {
     Errno.EFAULT: "Bad address",
     Errno.EBUSY: "Device or resource busy",
     Errno.EEXIST: "File exists",
+    Errno.ENODEV: "No such device",
     Errno.EINVAL: "Invalid argument",
     Errno.EMFILE: "Too many open files",
     Errno.ESPIPE: "Illegal seek",
     Errno.EPIPE: "Broken pipe",
     Errno.EDEADLK: "Resource deadlock avoided",
+    Errno.EOVERFLOW: "Value too large for defined data type",
     Errno.ENAMETOOLONG: "File name too long",
     Errno.ENOMSG: "No message of desired type",
     Errno.EIDRM: "Identifier removed",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY
 from .errors import Errno, SysError, UsageError
 from .kernel import Kernel
+from .names import may_remove
 from .perm import check
 from .pipe import Pipe, PipeEnd, drop_ends, new_pipe
 from .process import OpenFile, Process
@@ -42,8 +43,10 @@ def sys_mkfifo(k: Kernel, p: Process, path: str, mode: int = 0o600) -> int:
 
 @syscall("unlink", "path:str", mechanism="fifo", summary="remove a FIFO's or socket's name")
 def sys_unlink(k: Kernel, p: Process, path: str) -> int:
-    if lookup(k, path) is None:
+    node = lookup(k, path)
+    if node is None:
         raise SysError(Errno.ENOENT)
+    may_remove(p, node.owner)  # type: ignore[attr-defined]
     del k.fs[path]
     return 0
 

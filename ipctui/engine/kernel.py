@@ -74,10 +74,13 @@ class Kernel:
         self.steps = 0
         # Each mechanism's objects, by id or name; the mechanism's module owns what is inside.
         self.pipes: dict[int, Any] = {}
-        self.mqueues: dict[str, Any] = {}
+        self.mqueues: dict[str, Any] = {}  # by name; mq_all also holds unlinked ones still open
+        self.mq_all: list[Any] = []
         self.msqs: dict[int, Any] = {}
-        self.shm: dict[str, Any] = {}
-        self.sems: dict[str, Any] = {}
+        self.shm: dict[str, Any] = {}  # by name; shm_all by id, also unlinked ones still in use
+        self.shm_all: dict[int, Any] = {}
+        self.sems: dict[str, Any] = {}  # by name; sem_all by id, also unlinked ones still open
+        self.sem_all: dict[int, Any] = {}
         self.sockets: dict[int, Any] = {}
 
     # ------------------------------------------------------------------ API

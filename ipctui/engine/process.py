@@ -25,6 +25,7 @@ class OpenFile:
     writable: bool
     nonblock: bool = False
     refs: int = 0
+    pos: int = 0  # the file offset, for kinds that have one
 
     @property
     def flags(self) -> int:

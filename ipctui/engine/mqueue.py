@@ -1,0 +1,202 @@
+"""POSIX message queues (ipc/mqueue.c): priority order, oldest first within a priority.
+
+Messages sit in a heap keyed by (-priority, arrival), so send and receive stay O(log n) however
+deep the queue is.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY
+from .errors import Errno, SysError
+from .kernel import FILE_KINDS, FileOps, Kernel
+from .names import ipc_name, may_remove
+from .perm import check
+from .process import OpenFile, Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+MQ_PRIO_MAX = 32768
+DFLT_MAXMSG, DFLT_MSGSIZE = 10, 8192  # /proc/sys/fs/mqueue/msg_max, msgsize_max
+HARD_MAXMSG, HARD_MSGSIZE = 65536, 16777216  # what uid 0 may ask for
+RLIMIT_MSGQUEUE = 819200
+MSG_OVERHEAD = 48  # sizeof(struct msg_msg) and of a posix_msg_tree_node, as the kernel charges
+
+
+@dataclass(eq=False)
+class MQueue:
+    name: str
+    owner: int
+    mode: int
+    maxmsg: int
+    msgsize: int
+    charged_uid: int
+    charge: int
+    heap: list[tuple[int, int, bytes]] = field(default_factory=list)
+    seq: int = 0
+    opens: int = 0
+    unlinked: bool = False
+    senders: WaitQueue = field(default_factory=lambda: WaitQueue("send"))
+    receivers: WaitQueue = field(default_factory=lambda: WaitQueue("receive"))
+
+    @property
+    def curmsgs(self) -> int:
+        return len(self.heap)
+
+    @property
+    def qsize(self) -> int:
+        return sum(len(m) for _, _, m in self.heap)
+
+    def messages(self) -> list[tuple[bytes, int]]:
+        """The queue in delivery order (for views)."""
+        return [(data, -neg) for neg, _, data in sorted(self.heap)]
+
+    def push(self, data: bytes, prio: int) -> None:
+        heapq.heappush(self.heap, (-prio, self.seq, data))
+        self.seq += 1
+
+    def pop(self) -> tuple[bytes, int]:
+        neg, _, data = heapq.heappop(self.heap)
+        return data, -neg
+
+
+def _charge(maxmsg: int, msgsize: int) -> int:
+    return maxmsg * msgsize + maxmsg * MSG_OVERHEAD + min(maxmsg, 32768) * MSG_OVERHEAD
+
+
+def _charged(k: Kernel, uid: int) -> int:
+    return sum(q.charge for q in k.mq_all if q.charged_uid == uid)
+
+
+@syscall(
+    "mq_open",
+    "name:str, flags:flags",
+    keywords={"maxmsg": "int", "msgsize": "int", "mode": "int"},
+    mechanism="mqueue",
+    summary="open or create a POSIX message queue",
+)
+def sys_mq_open(
+    k: Kernel,
+    p: Process,
+    name: str,
+    flags: int,
+    maxmsg: int = DFLT_MAXMSG,
+    msgsize: int = DFLT_MSGSIZE,
+    mode: int = 0o600,
+) -> int:
+    name = ipc_name(name, slash_required=True, inner_slash=Errno.EACCES)
+    acc = flags & O_ACCMODE
+    if acc == O_ACCMODE:
+        raise SysError(Errno.EINVAL)
+    if p.fds.full():
+        raise SysError(Errno.EMFILE)
+    q: MQueue | None = k.mqueues.get(name)
+    if q is not None:
+        if flags & O_CREAT and flags & O_EXCL:
+            raise SysError(Errno.EEXIST)
+        check(p, q.owner, q.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
+    else:
+        if not flags & O_CREAT:
+            raise SysError(Errno.ENOENT)
+        hard = (HARD_MAXMSG, HARD_MSGSIZE) if p.uid == 0 else (DFLT_MAXMSG, DFLT_MSGSIZE)
+        if maxmsg < 1 or msgsize < 1 or maxmsg > hard[0] or msgsize > hard[1]:
+            raise SysError(Errno.EINVAL)
+        charge = _charge(maxmsg, msgsize)
+        if _charged(k, p.uid) + charge > RLIMIT_MSGQUEUE:
+            raise SysError(Errno.EMFILE)
+        q = MQueue(name, p.uid, mode & 0o777, maxmsg, msgsize, p.uid, charge)
+        k.mqueues[name] = q
+        k.mq_all.append(q)
+    q.opens += 1
+    readable, writable = acc in (O_RDONLY, O_RDWR), acc in (O_WRONLY, O_RDWR)
+    return k.install(p, OpenFile("mq", q, readable, writable, bool(flags & O_NONBLOCK)))
+
+
+def _queue(k: Kernel, p: Process, mqd: int) -> tuple[OpenFile, MQueue]:
+    f = p.fds.get(mqd)
+    if f is None or f.kind != "mq":
+        raise SysError(Errno.EBADF)
+    return f, f.obj
+
+
+@syscall("mq_send", "mqd:fd, data:bytes, prio:int", mechanism="mqueue", summary="queue a message")
+def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> CallGen:
+    if not 0 <= prio < MQ_PRIO_MAX:
+        raise SysError(Errno.EINVAL)
+    f, q = _queue(k, p, mqd)
+    if not f.writable:
+        raise SysError(Errno.EBADF)
+    if len(data) > q.msgsize:
+        raise SysError(Errno.EMSGSIZE)
+    while q.curmsgs >= q.maxmsg:
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield q.senders
+    q.push(data, prio)
+    k.wake_one(q.receivers)  # it goes straight to the longest-waiting receiver
+    return 0
+
+
+@syscall("mq_receive", "mqd:fd", mechanism="mqueue", summary="take the highest-priority message")
+def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
+    f, q = _queue(k, p, mqd)
+    if not f.readable:
+        raise SysError(Errno.EBADF)
+    while not q.heap:
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield q.receivers
+    data, prio = q.pop()
+    k.wake_one(q.senders)
+    return [data, prio]
+
+
+@syscall("mq_getattr", "mqd:fd", mechanism="mqueue", summary="maxmsg, msgsize and curmsgs")
+def sys_mq_getattr(k: Kernel, p: Process, mqd: int) -> dict[str, int]:
+    _, q = _queue(k, p, mqd)
+    return {"maxmsg": q.maxmsg, "msgsize": q.msgsize, "curmsgs": q.curmsgs}
+
+
+@syscall("mq_close", "mqd:fd", mechanism="mqueue", summary="close a queue descriptor")
+def sys_mq_close(k: Kernel, p: Process, mqd: int) -> int:
+    _queue(k, p, mqd)
+    k.close_fd(p, mqd)
+    return 0
+
+
+@syscall("mq_unlink", "name:str", mechanism="mqueue", summary="remove a queue's name")
+def sys_mq_unlink(k: Kernel, p: Process, name: str) -> int:
+    name = ipc_name(name, slash_required=True, inner_slash=Errno.EACCES)
+    q = k.mqueues.get(name)
+    if q is None:
+        raise SysError(Errno.ENOENT)
+    may_remove(p, q.owner)
+    del k.mqueues[name]
+    q.unlinked = True
+    _maybe_free(k, q)
+    return 0
+
+
+def _maybe_free(k: Kernel, q: MQueue) -> None:
+    if q.unlinked and q.opens == 0:
+        k.mq_all.remove(q)  # its charge against RLIMIT_MSGQUEUE ends
+
+
+def _release(k: Kernel, f: OpenFile) -> None:
+    q: MQueue = f.obj
+    q.opens -= 1
+    _maybe_free(k, q)
+
+
+def _read(k: Kernel, p: Process, f: OpenFile, n: int) -> bytes:
+    """Reading a queue descriptor gives its status line, as Linux's mqueue file system does."""
+    q: MQueue = f.obj
+    text = f"QSIZE:{q.qsize:<10} NOTIFY:{0:<5} SIGNO:{0:<5} NOTIFY_PID:{0:<6}\n".encode()
+    out = text[f.pos : f.pos + n]
+    f.pos += len(out)
+    return out
+
+
+FILE_KINDS["mq"] = FileOps(release=_release, read=_read)

@@ -1,0 +1,169 @@
+"""POSIX named semaphores. A handle is not a descriptor: on Linux it is a pointer into a mapping
+of /dev/shm/sem.NAME, so handles live in a table of their own per process (from 1), a fork
+copies them, and opening a name already open gives the same handle back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .constants import O_CREAT, O_EXCL
+from .errors import Errno, SysError
+from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
+from .names import NAME_MAX, ipc_name, may_remove
+from .perm import check
+from .process import Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+SEM_VALUE_MAX = 2147483647
+
+
+@dataclass(eq=False)
+class Semaphore:
+    id: int
+    name: str
+    owner: int
+    mode: int
+    value: int
+    unlinked: bool = False
+    holders: set[int] = field(default_factory=set)  # pids with a handle to it
+    waiters: WaitQueue = field(default_factory=lambda: WaitQueue("sem_wait"))
+    posts: int = 0
+    taken: int = 0
+
+
+@dataclass(eq=False)
+class SemHandle:
+    sem: Semaphore
+    opens: int = 1
+
+
+def handles(p: Process) -> dict[int, SemHandle]:
+    return p.ext.setdefault("sems", {})
+
+
+@syscall(
+    "sem_open",
+    "name:str, flags:flags?",
+    keywords={"value": "int", "mode": "int"},
+    mechanism="sem",
+    summary="open or create a named semaphore",
+)
+def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 1, mode: int = 0o600) -> int:
+    name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)  # glibc adds "sem."
+    sem: Semaphore | None = k.sems.get(name)
+    if sem is not None:
+        if flags & O_CREAT and flags & O_EXCL:
+            raise SysError(Errno.EEXIST)
+        check(p, sem.owner, sem.mode, read=True, write=True)
+    else:
+        if not flags & O_CREAT:
+            raise SysError(Errno.ENOENT)
+        if not 0 <= value <= SEM_VALUE_MAX:
+            raise SysError(Errno.EINVAL)
+        sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, value)
+        k.sems[name] = sem
+        k.sem_all[sem.id] = sem
+    table = handles(p)
+    for h, entry in table.items():
+        if entry.sem is sem:
+            entry.opens += 1
+            return h
+    h = next(i for i in range(1, len(table) + 2) if i not in table)
+    table[h] = SemHandle(sem)
+    sem.holders.add(p.pid)
+    return h
+
+
+def _sem(p: Process, h: int) -> Semaphore:
+    entry = handles(p).get(h)
+    if entry is None:
+        raise SysError(Errno.EINVAL)
+    return entry.sem
+
+
+@syscall("sem_wait", "sem:int", mechanism="sem", summary="take one, waiting while the value is 0")
+def sys_sem_wait(k: Kernel, p: Process, sem: int) -> CallGen:
+    s = _sem(p, sem)
+    while s.value == 0:
+        yield s.waiters
+    s.value -= 1
+    s.taken += 1
+    return 0
+
+
+@syscall("sem_trywait", "sem:int", mechanism="sem", summary="take one, or EAGAIN at 0")
+def sys_sem_trywait(k: Kernel, p: Process, sem: int) -> int:
+    s = _sem(p, sem)
+    if s.value == 0:
+        raise SysError(Errno.EAGAIN)
+    s.value -= 1
+    s.taken += 1
+    return 0
+
+
+@syscall("sem_post", "sem:int", mechanism="sem", summary="add one, waking the first waiter")
+def sys_sem_post(k: Kernel, p: Process, sem: int) -> int:
+    s = _sem(p, sem)
+    if s.value == SEM_VALUE_MAX:
+        raise SysError(Errno.EOVERFLOW)
+    s.value += 1
+    s.posts += 1
+    k.wake_one(s.waiters)
+    return 0
+
+
+@syscall("sem_getvalue", "sem:int", mechanism="sem", summary="the current value")
+def sys_sem_getvalue(k: Kernel, p: Process, sem: int) -> int:
+    return _sem(p, sem).value
+
+
+@syscall("sem_close", "sem:int", mechanism="sem", summary="close a handle")
+def sys_sem_close(k: Kernel, p: Process, sem: int) -> int:
+    table = handles(p)
+    entry = table.get(sem)
+    if entry is None:
+        raise SysError(Errno.EINVAL)
+    entry.opens -= 1
+    if entry.opens == 0:
+        del table[sem]
+        _let_go(k, p, entry.sem)
+    return 0
+
+
+@syscall("sem_unlink", "name:str", mechanism="sem", summary="remove a semaphore's name")
+def sys_sem_unlink(k: Kernel, p: Process, name: str) -> int:
+    name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)
+    s = k.sems.get(name)
+    if s is None:
+        raise SysError(Errno.ENOENT)
+    may_remove(p, s.owner)
+    del k.sems[name]
+    s.unlinked = True
+    if not s.holders:
+        k.sem_all.pop(s.id, None)
+    return 0
+
+
+def _let_go(k: Kernel, p: Process, s: Semaphore) -> None:
+    s.holders.discard(p.pid)
+    if s.unlinked and not s.holders:
+        k.sem_all.pop(s.id, None)
+
+
+def _fork(k: Kernel, parent: Process, child: Process) -> None:
+    table = handles(child)
+    for h, entry in handles(parent).items():
+        table[h] = SemHandle(entry.sem, entry.opens)
+        entry.sem.holders.add(child.pid)
+
+
+def _exit(k: Kernel, p: Process) -> None:
+    for entry in handles(p).values():
+        _let_go(k, p, entry.sem)
+    handles(p).clear()
+
+
+FORK_HOOKS.append(_fork)
+EXIT_HOOKS.append(_exit)

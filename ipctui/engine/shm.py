@@ -1,0 +1,305 @@
+"""POSIX shared memory (tmpfs + mmap): segments mapped in whole pages, each with a mutex.
+
+A segment's bytes live in whole pages (`backing` is its size rounded up to a page), so a store
+past the end but inside the last page is kept and shared, as on Linux. A mapping is as long as
+the segment was when it was mapped; pages of it that now lie wholly past the end fault with
+SIGBUS, and addresses outside it with SIGSEGV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .constants import (
+    O_ACCMODE,
+    O_CREAT,
+    O_EXCL,
+    O_NONBLOCK,
+    O_RDONLY,
+    O_RDWR,
+    O_TRUNC,
+    O_WRONLY,
+    SIGBUS,
+    SIGSEGV,
+)
+from .errors import Errno, Fault, SysError
+from .kernel import EXIT_HOOKS, FILE_KINDS, FORK_HOOKS, FileOps, Kernel
+from .names import ipc_name, may_remove
+from .perm import check
+from .process import OpenFile, Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+PAGE = 4096
+WRITE_HISTORY = 32  # writes kept per segment for the views
+
+
+def pages(size: int) -> int:
+    return -(-size // PAGE)
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    """One store into a segment, for the views: who wrote which bytes, at which step."""
+
+    pid: int
+    proc: str
+    offset: int
+    length: int
+    step: int
+
+
+@dataclass(eq=False)
+class Mutex:
+    """A process-shared, error-checking, non-robust mutex: a dead owner keeps it."""
+
+    owner: int | None = None
+    owner_name: str | None = None
+    owner_dead: bool = False
+    waiters: WaitQueue = field(default_factory=lambda: WaitQueue("lock"))
+
+
+@dataclass(eq=False)
+class Segment:
+    id: int
+    name: str
+    owner: int
+    mode: int
+    size: int = 0
+    backing: bytearray = field(default_factory=bytearray)
+    opens: int = 0
+    mappers: dict[int, int] = field(default_factory=dict)  # pid -> mapped length
+    unlinked: bool = False
+    lock: Mutex = field(default_factory=Mutex)
+    stores: list[Store] = field(default_factory=list)
+
+    def truncate(self, size: int) -> None:
+        if size <= self.size:
+            del self.backing[pages(size) * PAGE :]
+            self.backing[size:] = bytes(len(self.backing) - size)
+        else:
+            self.backing.extend(bytes(pages(size) * PAGE - len(self.backing)))
+        self.size = size
+
+    @property
+    def last_store(self) -> Store | None:
+        return self.stores[-1] if self.stores else None
+
+
+def _maps(p: Process) -> dict[str, Segment]:
+    return p.ext.setdefault("maps", {})
+
+
+@syscall(
+    "shm_open",
+    "name:str, flags:flags",
+    keywords={"mode": "int"},
+    mechanism="shm",
+    summary="open or create a shared-memory object",
+)
+def sys_shm_open(k: Kernel, p: Process, name: str, flags: int, mode: int = 0o600) -> int:
+    name = ipc_name(name, slash_required=False)
+    acc = flags & O_ACCMODE
+    if acc == O_ACCMODE:
+        raise SysError(Errno.EINVAL)
+    if p.fds.full():
+        raise SysError(Errno.EMFILE)
+    seg: Segment | None = k.shm.get(name)
+    if seg is not None:
+        if flags & O_CREAT and flags & O_EXCL:
+            raise SysError(Errno.EEXIST)
+        check(p, seg.owner, seg.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
+    else:
+        if not flags & O_CREAT:
+            raise SysError(Errno.ENOENT)
+        seg = Segment(k.new_id("shm"), name, p.uid, mode & 0o777)
+        k.shm[name] = seg
+        k.shm_all[seg.id] = seg
+    if flags & O_TRUNC:
+        if acc == O_RDONLY:
+            raise SysError(Errno.EACCES)
+        seg.truncate(0)
+    seg.opens += 1
+    return k.install(
+        p,
+        OpenFile("shm", seg, acc in (O_RDONLY, O_RDWR), acc in (O_WRONLY, O_RDWR), bool(flags & O_NONBLOCK)),
+    )
+
+
+@syscall("ftruncate", "fd:fd, size:int", mechanism="shm", summary="set a shared-memory object's size")
+def sys_ftruncate(k: Kernel, p: Process, fd: int, size: int) -> int:
+    f = k.open_file(p, fd)
+    if f.kind != "shm" or not f.writable or size < 0:
+        raise SysError(Errno.EINVAL)
+    f.obj.truncate(size)
+    return 0
+
+
+@syscall("mmap", "fd:fd", mechanism="shm", summary="map the object, shared and read-write")
+def sys_mmap(k: Kernel, p: Process, fd: int) -> int:
+    f = k.open_file(p, fd)
+    if f.kind != "shm":
+        raise SysError(Errno.ENODEV)
+    seg: Segment = f.obj
+    if not (f.readable and f.writable):
+        raise SysError(Errno.EACCES)
+    if seg.size == 0:
+        raise SysError(Errno.EINVAL)
+    _unmap(k, p, seg.name)
+    _maps(p)[seg.name] = seg
+    seg.mappers[p.pid] = pages(seg.size) * PAGE
+    return 0
+
+
+@syscall("munmap", "name:str", mechanism="shm", summary="unmap a segment")
+def sys_munmap(k: Kernel, p: Process, name: str) -> int:
+    if not _unmap(k, p, _canon(name)):
+        raise SysError(Errno.EINVAL)
+    return 0
+
+
+@syscall("shm_unlink", "name:str", mechanism="shm", summary="remove the object's name")
+def sys_shm_unlink(k: Kernel, p: Process, name: str) -> int:
+    name = ipc_name(name, slash_required=False)
+    seg = k.shm.get(name)
+    if seg is None:
+        raise SysError(Errno.ENOENT)
+    may_remove(p, seg.owner)
+    del k.shm[name]
+    seg.unlinked = True
+    _maybe_free(k, seg)
+    return 0
+
+
+def _canon(name: str) -> str:
+    return name if name.startswith("/") else "/" + name
+
+
+def _unmap(k: Kernel, p: Process, name: str) -> bool:
+    seg = _maps(p).pop(name, None)
+    if seg is None:
+        return False
+    seg.mappers.pop(p.pid, None)
+    _maybe_free(k, seg)
+    return True
+
+
+def _maybe_free(k: Kernel, seg: Segment) -> None:
+    if seg.unlinked and seg.opens == 0 and not seg.mappers:
+        k.shm_all.pop(seg.id, None)
+
+
+def _access(p: Process, name: str, offset: int, n: int) -> Segment:
+    """The segment behind a load or store, or the fault the access raises."""
+    seg = _maps(p).get(_canon(name))
+    if seg is None:
+        raise Fault(SIGSEGV)
+    if n == 0:
+        return seg
+    maplen = seg.mappers[p.pid]
+    backed = min(maplen, pages(seg.size) * PAGE)  # beyond this, mapped pages are past the end
+    end = offset + n
+    if offset >= 0 and end <= backed:
+        return seg
+    first_bad = max(offset, backed)
+    raise Fault(SIGBUS if 0 <= first_bad < maplen else SIGSEGV)
+
+
+@syscall(
+    "poke", "name:str, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
+)
+def sys_poke(k: Kernel, p: Process, name: str, offset: int, data: bytes) -> int:
+    seg = _access(p, name, offset, len(data))
+    if data:
+        seg.backing[offset : offset + len(data)] = data
+        seg.stores.append(Store(p.pid, p.name, offset, len(data), k.steps))
+        del seg.stores[:-WRITE_HISTORY]
+    return len(data)
+
+
+@syscall("peek", "name:str, offset:int, count:int", mechanism="shm", summary="load bytes from mapped memory")
+def sys_peek(k: Kernel, p: Process, name: str, offset: int, count: int) -> bytes:
+    if count < 0:
+        raise SysError(Errno.EINVAL)
+    seg = _access(p, name, offset, count)
+    return bytes(seg.backing[offset : offset + count])
+
+
+def _mutex(p: Process, name: str) -> Mutex:
+    seg = _maps(p).get(_canon(name))
+    if seg is None:
+        raise Fault(SIGSEGV)  # the mutex lives in the segment: unmapped, it is not there
+    return seg.lock
+
+
+@syscall("lock", "name:str", mechanism="shm", interruptible=False, summary="take the segment's mutex")
+def sys_lock(k: Kernel, p: Process, name: str) -> CallGen:
+    m = _mutex(p, name)
+    if m.owner == p.pid:
+        raise SysError(Errno.EDEADLK)
+    while m.owner is not None:
+        yield m.waiters
+    m.owner, m.owner_name, m.owner_dead = p.pid, p.name, False
+    return 0
+
+
+@syscall("trylock", "name:str", mechanism="shm", summary="take the mutex if it is free")
+def sys_trylock(k: Kernel, p: Process, name: str) -> int:
+    m = _mutex(p, name)
+    if m.owner is not None:
+        raise SysError(Errno.EBUSY)
+    m.owner, m.owner_name, m.owner_dead = p.pid, p.name, False
+    return 0
+
+
+@syscall("unlock", "name:str", mechanism="shm", summary="release the mutex (owner only)")
+def sys_unlock(k: Kernel, p: Process, name: str) -> int:
+    m = _mutex(p, name)
+    if m.owner != p.pid:
+        raise SysError(Errno.EPERM)
+    m.owner = m.owner_name = None
+    k.wake_one(m.waiters)
+    return 0
+
+
+def _release(k: Kernel, f: OpenFile) -> None:
+    seg: Segment = f.obj
+    seg.opens -= 1
+    _maybe_free(k, seg)
+
+
+def _read(k: Kernel, p: Process, f: OpenFile, n: int) -> bytes:
+    seg: Segment = f.obj
+    out = bytes(seg.backing[f.pos : min(f.pos + n, seg.size)])
+    f.pos += len(out)
+    return out
+
+
+def _write(k: Kernel, p: Process, f: OpenFile, data: bytes) -> int:
+    seg: Segment = f.obj
+    if f.pos + len(data) > seg.size:
+        seg.truncate(f.pos + len(data))
+    seg.backing[f.pos : f.pos + len(data)] = data
+    seg.stores.append(Store(p.pid, p.name, f.pos, len(data), k.steps))
+    del seg.stores[:-WRITE_HISTORY]
+    f.pos += len(data)
+    return len(data)
+
+
+def _fork(k: Kernel, parent: Process, child: Process) -> None:
+    for name, seg in _maps(parent).items():
+        _maps(child)[name] = seg
+        seg.mappers[child.pid] = seg.mappers[parent.pid]
+
+
+def _exit(k: Kernel, p: Process) -> None:
+    for name in list(_maps(p)):
+        _unmap(k, p, name)
+    for seg in k.shm_all.values():
+        if seg.lock.owner == p.pid:
+            seg.lock.owner_dead = True  # not robust: it stays held
+
+
+FILE_KINDS["shm"] = FileOps(release=_release, read=_read, write=_write)
+FORK_HOOKS.append(_fork)
+EXIT_HOOKS.append(_exit)

@@ -1,0 +1,147 @@
+"""System V message queues (ipc/msg.c): a message's type can name its receiver."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from .constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID
+from .errors import Errno, SysError
+from .kernel import Kernel
+from .perm import allowed
+from .process import Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+MSGMNB = 16384  # bytes a queue holds, and messages too (msg_qbytes)
+MSGMAX = 8192  # the largest message
+
+
+@dataclass(eq=False)
+class MsgQueue:
+    id: int
+    key: int
+    owner: int
+    mode: int
+    messages: deque[tuple[int, bytes]] = field(default_factory=deque)
+    cbytes: int = 0
+    removed: bool = False
+    senders: WaitQueue = field(default_factory=lambda: WaitQueue("msgsnd"))
+    receivers: WaitQueue = field(default_factory=lambda: WaitQueue("msgrcv"))
+
+    def fits(self, n: int) -> bool:
+        return self.cbytes + n <= MSGMNB and len(self.messages) + 1 <= MSGMNB
+
+    def find(self, msgtyp: int) -> int | None:
+        """Index of the message msgrcv(msgtyp) takes (Linux's find_msg), or None."""
+        if msgtyp == 0:
+            return 0 if self.messages else None
+        if msgtyp > 0:
+            return next((i for i, (t, _) in enumerate(self.messages) if t == msgtyp), None)
+        best: int | None = None
+        for i, (t, _) in enumerate(self.messages):
+            if t <= -msgtyp and (best is None or t < self.messages[best][0]):
+                best = i
+        return best
+
+
+def _ipcperms(p: Process, q: MsgQueue, want: int) -> bool:
+    return allowed(p, q.owner, q.mode, want)
+
+
+@syscall(
+    "msgget",
+    "key:int, flags:flags?",
+    keywords={"mode": "int"},
+    mechanism="sysv_msg",
+    summary="get or create a System V queue by key",
+)
+def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -> int:
+    mode = (mode | flags) & 0o777
+    q = None if key == IPC_PRIVATE else next((q for q in k.msqs.values() if q.key == key), None)
+    if q is None:
+        if key != IPC_PRIVATE and not flags & IPC_CREAT:
+            raise SysError(Errno.ENOENT)
+        q = MsgQueue(k.new_id("msqid", 0), key, p.uid, mode)
+        k.msqs[q.id] = q
+        return q.id
+    if flags & IPC_CREAT and flags & IPC_EXCL:
+        raise SysError(Errno.EEXIST)
+    requested = (mode >> 6 | mode >> 3 | mode) & 7
+    if not _ipcperms(p, q, requested):
+        raise SysError(Errno.EACCES)
+    return q.id
+
+
+def _lookup(k: Kernel, msqid: int) -> MsgQueue:
+    q = k.msqs.get(msqid)
+    if q is None:
+        raise SysError(Errno.EINVAL)
+    return q
+
+
+@syscall(
+    "msgsnd",
+    "msqid:int, mtype:int, data:bytes",
+    keywords={"nowait": "int"},
+    mechanism="sysv_msg",
+    restartable=False,
+    summary="append a message of a type",
+)
+def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> CallGen:
+    if len(data) > MSGMAX or msqid < 0 or mtype < 1:
+        raise SysError(Errno.EINVAL)
+    q = _lookup(k, msqid)
+    if not _ipcperms(p, q, 2):
+        raise SysError(Errno.EACCES)
+    while not q.fits(len(data)):
+        if nowait:
+            raise SysError(Errno.EAGAIN)
+        yield q.senders
+        if q.removed:
+            raise SysError(Errno.EIDRM)
+    q.messages.append((mtype, data))
+    q.cbytes += len(data)
+    k.wake_all(q.receivers)  # each retries in order: the first whose type matches takes it
+    return 0
+
+
+@syscall(
+    "msgrcv",
+    "msqid:int, msgtyp:int",
+    keywords={"nowait": "int"},
+    mechanism="sysv_msg",
+    restartable=False,
+    summary="take the first message of a type (0 any; -N the lowest type up to N)",
+)
+def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) -> CallGen:
+    if msqid < 0:
+        raise SysError(Errno.EINVAL)
+    q = _lookup(k, msqid)
+    if not _ipcperms(p, q, 4):
+        raise SysError(Errno.EACCES)
+    while (i := q.find(msgtyp)) is None:
+        if nowait:
+            raise SysError(Errno.ENOMSG)
+        yield q.receivers
+        if q.removed:
+            raise SysError(Errno.EIDRM)
+    mtype, data = q.messages[i]
+    del q.messages[i]
+    q.cbytes -= len(data)
+    k.wake_all(q.senders)
+    return [data, mtype]
+
+
+@syscall("msgctl", "msqid:int, cmd:const", mechanism="sysv_msg", summary="IPC_RMID removes the queue")
+def sys_msgctl(k: Kernel, p: Process, msqid: int, cmd: int) -> int:
+    q = _lookup(k, msqid)
+    if cmd != IPC_RMID:
+        raise SysError(Errno.EINVAL)
+    if p.uid != 0 and p.uid != q.owner:
+        raise SysError(Errno.EPERM)
+    del k.msqs[msqid]
+    q.removed = True
+    k.wake_all(q.senders)
+    k.wake_all(q.receivers)
+    return 0
