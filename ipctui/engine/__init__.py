@@ -3,7 +3,19 @@
 Importing this package registers every mechanism's calls in `SYSCALLS`.
 """
 
-from . import fifo, files, lifecycle, mqueue, pipe, sem, shm, signals, sysv_msg  # noqa: F401  (they register calls)
+from . import (  # noqa: F401  (each registers its calls)
+    fifo,
+    files,
+    lifecycle,
+    mqueue,
+    pipe,
+    sem,
+    shm,
+    signals,
+    socket,
+    sockio,
+    sysv_msg,
+)
 from .errors import Errno, SysError, UsageError
 from .events import Event
 from .kernel import BLOCKED, Kernel

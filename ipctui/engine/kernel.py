@@ -81,7 +81,9 @@ class Kernel:
         self.shm_all: dict[int, Any] = {}
         self.sems: dict[str, Any] = {}  # by name; sem_all by id, also unlinked ones still open
         self.sem_all: dict[int, Any] = {}
-        self.sockets: dict[int, Any] = {}
+        self.sockets: dict[int, Any] = {}  # live sockets by id
+        self.ports: dict[str, dict[int, dict[int, Any]]] = {"tcp": {}, "udp": {}}  # port -> users
+        self.next_port: dict[str, int] = {"tcp": 32768, "udp": 32768}
 
     # ------------------------------------------------------------------ API
 

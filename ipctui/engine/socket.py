@@ -1,0 +1,487 @@
+"""Sockets: AF_INET and AF_UNIX, stream and datagram; addresses, ports, and connection set-up.
+
+There is one host: every 127.x.x.x address is it. TCP and UDP have their own port spaces, and
+ephemeral ports are handed out from 32768 upwards. A stream socket's state is kept in TCP's
+terms (for AF_UNIX too, as the views draw both alike). Sending and receiving are in sockio.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .constants import (
+    AF_INET,
+    AF_UNIX,
+    SHUT_RD,
+    SHUT_RDWR,
+    SHUT_WR,
+    SOCK_CLOEXEC,
+    SOCK_DGRAM,
+    SOCK_NONBLOCK,
+    SOCK_STREAM,
+)
+from .errors import Errno, SysError
+from .kernel import Kernel
+from .perm import check
+from .process import OpenFile, Process
+from .syscalls import syscall
+from .waitq import CallGen, WaitQueue
+
+RCVBUF = 65536
+EPHEMERAL = (32768, 60999)  # /proc/sys/net/ipv4/ip_local_port_range
+SOMAXCONN = 4096
+_INET = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})\Z")
+
+
+@dataclass(eq=False)
+class SocketNode:
+    """An AF_UNIX socket file: it stays after its socket closes, until unlinked."""
+
+    path: str
+    owner: int
+    mode: int
+    sock: Socket | None
+
+
+@dataclass(eq=False)
+class Socket:
+    id: int
+    domain: int
+    type: int
+    state: str = "CLOSED"  # stream: TCP's states; datagram: unbound / bound / connected
+    local: str | None = None
+    remote: str | None = None
+    peer: Socket | None = None
+    port: int | None = None  # the port this socket uses (AF_INET)
+    ip: str | None = None  # the address it bound (or was given), AF_INET
+    rbuf: bytearray = field(default_factory=bytearray)  # stream receive buffer
+    dgrams: deque[tuple[bytes, str]] = field(default_factory=deque)
+    dbytes: int = 0
+    backlog: int = 0
+    accept_queue: deque[Socket] = field(default_factory=deque)  # established, not yet accepted
+    syn_queue: deque[Socket] = field(default_factory=deque)  # waiting for room in accept_queue
+    listener: Socket | None = None  # where a connecting socket waits
+    shut_rd: bool = False
+    shut_wr: bool = False
+    peer_fin: bool = False  # the peer will send no more (shut down writing, or closed)
+    peer_gone: bool = False  # the peer socket is closed
+    reset: bool = False  # TCP: the connection was reset; sends give EPIPE (after one ECONNRESET)
+    pending_error: Errno | None = None  # reported once by the next call (ECONNRESET, ECONNREFUSED)
+    connect_done: bool = False  # a non-blocking connect finished and has not been reported yet
+    closed: bool = False
+    node: SocketNode | None = None
+    data_wait: WaitQueue = field(default_factory=lambda: WaitQueue("recv"))
+    room_wait: WaitQueue = field(default_factory=lambda: WaitQueue("send"))
+    accept_wait: WaitQueue = field(default_factory=lambda: WaitQueue("accept"))
+    connect_wait: WaitQueue = field(default_factory=lambda: WaitQueue("connect"))
+
+    @property
+    def stream(self) -> bool:
+        return self.type == SOCK_STREAM
+
+    @property
+    def proto(self) -> str:
+        return "tcp" if self.stream else "udp"
+
+    @property
+    def kind(self) -> str:
+        """TCP, UDP, UNIX-STREAM or UNIX-DGRAM (for views)."""
+        if self.domain == AF_INET:
+            return "TCP" if self.stream else "UDP"
+        return "UNIX-STREAM" if self.stream else "UNIX-DGRAM"
+
+    @property
+    def connected(self) -> bool:
+        return self.state in ("ESTABLISHED", "CLOSE_WAIT", "FIN_WAIT_2")
+
+    @property
+    def buffered(self) -> int:
+        return len(self.rbuf) if self.stream else self.dbytes
+
+
+def parse_inet(addr: str) -> tuple[str, int]:
+    """("a.b.c.d", port) or EINVAL. `localhost` is 127.0.0.1."""
+    if addr.startswith("localhost:"):
+        addr = "127.0.0.1:" + addr[len("localhost:") :]
+    m = _INET.match(addr)
+    if m is None or any(int(x) > 255 for x in m.groups()[:4]) or int(m.group(5)) > 65535:
+        raise SysError(Errno.EINVAL)
+    return ".".join(str(int(x)) for x in m.groups()[:4]), int(m.group(5))
+
+
+def is_local(ip: str) -> bool:
+    return ip.startswith("127.")
+
+
+def sock_of(k: Kernel, p: Process, fd: int) -> tuple[OpenFile, Socket]:
+    f = k.open_file(p, fd)
+    if f.kind != "socket":
+        raise SysError(Errno.ENOTSOCK)
+    return f, f.obj
+
+
+def _claim_port(k: Kernel, s: Socket, ip: str, port: int) -> None:
+    users = k.ports[s.proto].setdefault(port, {})
+    users[s.id] = s
+    s.ip, s.port = ip, port
+    s.local = f"{ip}:{port}"
+
+
+def _free_port(k: Kernel, s: Socket) -> None:
+    if s.port is None:
+        return
+    users = k.ports[s.proto].get(s.port)
+    if users is not None:
+        users.pop(s.id, None)
+        if not users:
+            del k.ports[s.proto][s.port]
+
+
+def ephemeral(k: Kernel, s: Socket, ip: str = "0.0.0.0") -> None:
+    """Give an unbound AF_INET socket the next free ephemeral port (EADDRNOTAVAIL if none)."""
+    table = k.ports[s.proto]
+    lo, hi = EPHEMERAL
+    port = k.next_port[s.proto]
+    for _ in range(hi - lo + 1):
+        if port > hi:
+            port = lo
+        if port not in table:
+            k.next_port[s.proto] = port + 1
+            _claim_port(k, s, ip, port)
+            return
+        port += 1
+    raise SysError(Errno.EADDRNOTAVAIL)
+
+
+def new_socket(k: Kernel, domain: int, type_: int) -> Socket:
+    s = Socket(k.new_id("socket"), domain, type_)
+    if type_ == SOCK_DGRAM:
+        s.state = "unbound"
+    k.sockets[s.id] = s
+    return s
+
+
+@syscall("socket", "domain:const, type:flags", mechanism="socket", summary="make a socket")
+def sys_socket(k: Kernel, p: Process, domain: int, type: int) -> int:
+    if domain not in (AF_INET, AF_UNIX):
+        raise SysError(Errno.EAFNOSUPPORT)
+    base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
+    if base not in (SOCK_STREAM, SOCK_DGRAM):
+        raise SysError(Errno.EINVAL)
+    if p.fds.full():
+        raise SysError(Errno.EMFILE)
+    s = new_socket(k, domain, base)
+    return k.install(p, OpenFile("socket", s, True, True, bool(type & SOCK_NONBLOCK)))
+
+
+@syscall(
+    "socketpair", "domain:const, type:flags", mechanism="socket", summary="two connected AF_UNIX sockets"
+)
+def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
+    if domain == AF_INET:
+        raise SysError(Errno.EOPNOTSUPP)
+    if domain != AF_UNIX:
+        raise SysError(Errno.EAFNOSUPPORT)
+    base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
+    if base not in (SOCK_STREAM, SOCK_DGRAM):
+        raise SysError(Errno.EINVAL)
+    if p.fds.full(2):
+        raise SysError(Errno.EMFILE)
+    a, b = new_socket(k, AF_UNIX, base), new_socket(k, AF_UNIX, base)
+    for x, y in ((a, b), (b, a)):
+        x.peer, x.local, x.remote = y, "", ""
+        x.state = "ESTABLISHED" if base == SOCK_STREAM else "connected"
+    nb = bool(type & SOCK_NONBLOCK)
+    return [k.install(p, OpenFile("socket", s, True, True, nb)) for s in (a, b)]
+
+
+@syscall("bind", "fd:fd, addr:str", mechanism="socket", summary="give a socket its address")
+def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
+    _, s = sock_of(k, p, fd)
+    if s.local is not None:
+        raise SysError(Errno.EINVAL)
+    if s.domain == AF_UNIX:
+        if not addr:
+            raise SysError(Errno.EINVAL)
+        if addr in k.fs:
+            raise SysError(Errno.EADDRINUSE)
+        s.node = SocketNode(addr, p.uid, 0o600, s)
+        k.fs[addr] = s.node
+        s.local = addr
+    else:
+        ip, port = parse_inet(addr)
+        if ip != "0.0.0.0" and not is_local(ip):
+            raise SysError(Errno.EADDRNOTAVAIL)
+        if 0 < port < 1024 and p.uid != 0:
+            raise SysError(Errno.EACCES)
+        if port == 0:
+            ephemeral(k, s, ip)
+        elif port in k.ports[s.proto]:
+            raise SysError(Errno.EADDRINUSE)
+        else:
+            _claim_port(k, s, ip, port)
+    if not s.stream:
+        s.state = "bound" if s.remote is None else "connected"
+    return 0
+
+
+@syscall("listen", "fd:fd, backlog:int", mechanism="socket", summary="accept connections")
+def sys_listen(k: Kernel, p: Process, fd: int, backlog: int) -> int:
+    _, s = sock_of(k, p, fd)
+    if not s.stream:
+        raise SysError(Errno.EOPNOTSUPP)
+    if s.state not in ("CLOSED", "LISTEN") or s.peer is not None:
+        raise SysError(Errno.EINVAL)
+    if s.local is None:
+        if s.domain == AF_UNIX:
+            raise SysError(Errno.EINVAL)
+        ephemeral(k, s)
+    s.backlog = SOMAXCONN if backlog < 0 or backlog > SOMAXCONN else backlog
+    s.state = "LISTEN"
+    _admit(k, s)  # a larger backlog may make room for connections that wait
+    return 0
+
+
+def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
+    """The socket `s` connects (or sends) to, or the errno that says why there is none."""
+    if s.domain == AF_UNIX:
+        node = k.fs.get(addr) if addr else None
+        if node is None:
+            raise SysError(Errno.ENOENT)
+        if not isinstance(node, SocketNode) or node.sock is None or node.sock.closed:
+            raise SysError(Errno.ECONNREFUSED)
+        check(p, node.owner, node.mode, write=True)
+        if node.sock.type != s.type:
+            raise SysError(Errno.EPROTOTYPE)
+        return node.sock
+    ip, port = parse_inet(addr)
+    if not is_local(ip) and ip != "0.0.0.0":
+        raise SysError(Errno.ENETUNREACH)
+    for other in k.ports[s.proto].get(port, {}).values():
+        if (other.state == "LISTEN" or not s.stream) and other.ip in ("0.0.0.0", ip):
+            return other
+    raise SysError(Errno.ECONNREFUSED)
+
+
+def _establish(k: Kernel, client: Socket, listener: Socket) -> None:
+    """The handshake completes: a server-side socket joins the listener's accept queue."""
+    server = new_socket(k, listener.domain, SOCK_STREAM)
+    if client.domain == AF_INET:
+        if client.port is None:
+            ephemeral(k, client, "127.0.0.1")
+        assert client.remote is not None
+        dialed_ip = client.remote.rsplit(":", 1)[0]
+        if client.ip == "0.0.0.0":
+            client.local = f"127.0.0.1:{client.port}"
+        server.ip, server.port = listener.ip, listener.port
+        k.ports["tcp"].setdefault(listener.port, {})[server.id] = server  # type: ignore[index]
+        server.local = f"{dialed_ip}:{listener.port}"
+    else:
+        server.local = listener.local
+        if client.local is None:
+            client.local = ""
+    server.remote = client.local
+    client.peer, server.peer = server, client
+    client.state = server.state = "ESTABLISHED"
+    client.listener = None
+    listener.accept_queue.append(server)
+    k.wake_one(listener.accept_wait)
+
+
+def _admit(k: Kernel, listener: Socket) -> None:
+    """While the accept queue has room, let waiting connectors in, first come first served."""
+    while listener.syn_queue and len(listener.accept_queue) < listener.backlog + 1:
+        client = listener.syn_queue.popleft()
+        _establish(k, client, listener)
+        client.connect_done = True
+        k.wake_all(client.connect_wait)
+
+
+@syscall("connect", "fd:fd, addr:str", mechanism="socket", summary="connect to an address")
+def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
+    f, s = sock_of(k, p, fd)
+    if not s.stream:
+        return _connect_dgram(k, p, s, addr)
+    if s.pending_error is not None and s.state == "CLOSED":
+        err, s.pending_error = s.pending_error, None
+        raise SysError(err)
+    if s.state == "SYN_SENT":
+        raise SysError(Errno.EALREADY)
+    if s.connect_done:
+        s.connect_done = False
+        return 0
+    if s.state != "CLOSED" or s.peer is not None:
+        raise SysError(Errno.EISCONN if s.state != "LISTEN" or s.domain == AF_INET else Errno.EINVAL)
+    listener = _find_listener(k, p, s, addr)
+    s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*parse_inet(addr))
+    if len(listener.accept_queue) < listener.backlog + 1 and not listener.syn_queue:
+        _establish(k, s, listener)
+        return 0
+    if f.nonblock and s.domain == AF_UNIX:
+        s.remote = None
+        raise SysError(Errno.EAGAIN)
+    if s.domain == AF_INET and s.port is None:
+        ephemeral(k, s)
+    s.state = "SYN_SENT"
+    s.listener = listener
+    listener.syn_queue.append(s)
+    if f.nonblock:
+        raise SysError(Errno.EINPROGRESS)
+    try:
+        while s.state == "SYN_SENT":
+            yield s.connect_wait
+    except BaseException:
+        _abandon(s)
+        raise
+    if s.state == "ESTABLISHED":
+        s.connect_done = False
+        return 0
+    err, s.pending_error = s.pending_error or Errno.ECONNREFUSED, None
+    raise SysError(err)
+
+
+def _abandon(s: Socket) -> None:
+    """A connect that gave up (a signal, or its process died) leaves the listener's queue."""
+    if s.state == "SYN_SENT" and s.listener is not None:
+        if s in s.listener.syn_queue:
+            s.listener.syn_queue.remove(s)
+        s.listener = None
+        s.state = "CLOSED"
+        s.remote = None
+
+
+def _connect_dgram(k: Kernel, p: Process, s: Socket, addr: str) -> int:
+    if s.domain == AF_UNIX:
+        target = _find_listener(k, p, s, addr)
+        s.peer = target
+        s.remote = addr
+    else:
+        ip, port = parse_inet(addr)
+        if not is_local(ip):
+            raise SysError(Errno.ENETUNREACH)
+        if s.port is None:
+            ephemeral(k, s, "0.0.0.0")
+        s.remote = f"{ip}:{port}"
+    s.state = "connected"
+    return 0
+
+
+@syscall("accept", "fd:fd", mechanism="socket", summary="take a connection from the queue")
+def sys_accept(k: Kernel, p: Process, fd: int) -> CallGen:
+    f, s = sock_of(k, p, fd)
+    if not s.stream:
+        raise SysError(Errno.EOPNOTSUPP)
+    if s.state != "LISTEN":
+        raise SysError(Errno.EINVAL)
+    if p.fds.full():
+        raise SysError(Errno.EMFILE)
+    while not s.accept_queue:
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield s.accept_wait
+        if s.state != "LISTEN":
+            raise SysError(Errno.EINVAL)
+    conn = s.accept_queue.popleft()
+    _admit(k, s)
+    return k.install(p, OpenFile("socket", conn, True, True, False))
+
+
+@syscall("shutdown", "fd:fd, how:const", mechanism="socket", summary="SHUT_RD, SHUT_WR or SHUT_RDWR")
+def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
+    _, s = sock_of(k, p, fd)
+    if how not in (SHUT_RD, SHUT_WR, SHUT_RDWR):
+        raise SysError(Errno.EINVAL)
+    if s.state == "LISTEN" and s.domain == AF_INET:
+        _close_listener(k, s)
+        s.state = "CLOSED"
+        return 0
+    if not (s.connected or s.state == "connected"):
+        raise SysError(Errno.ENOTCONN)
+    if how in (SHUT_RD, SHUT_RDWR):
+        s.shut_rd = True
+        k.wake_all(s.data_wait)
+    if how in (SHUT_WR, SHUT_RDWR) and not s.shut_wr:
+        s.shut_wr = True
+        if s.stream and s.peer is not None:
+            _send_fin(k, s)
+    return 0
+
+
+def _send_fin(k: Kernel, s: Socket) -> None:
+    """We will send no more: the peer reads end of file once it has read what is buffered."""
+    peer = s.peer
+    assert peer is not None
+    peer.peer_fin = True
+    if peer.state == "ESTABLISHED":
+        peer.state = "CLOSE_WAIT"
+    if s.state == "ESTABLISHED":
+        s.state = "FIN_WAIT_2"
+    elif s.state == "CLOSE_WAIT":
+        s.state = "CLOSED"  # LAST_ACK, then CLOSED: there is no clock to linger in it
+    k.wake_all(peer.data_wait)
+
+
+def _close_listener(k: Kernel, s: Socket) -> None:
+    for conn in s.accept_queue:  # unaccepted connections are reset
+        client = conn.peer
+        conn.closed = True
+        k.sockets.pop(conn.id, None)
+        _free_port(k, conn)
+        if client is not None:
+            client.pending_error = Errno.ECONNRESET
+            client.reset = client.peer_gone = client.peer_fin = True
+            client.state = "CLOSED"
+            k.wake_all(client.data_wait)
+            k.wake_all(client.room_wait)
+    s.accept_queue.clear()
+    while s.syn_queue:  # connections still waiting are refused
+        client = s.syn_queue.popleft()
+        client.state = "CLOSED"
+        client.listener = None
+        client.remote = None
+        client.pending_error = Errno.ECONNREFUSED
+        k.wake_all(client.connect_wait)
+    k.wake_all(s.accept_wait)
+
+
+def release(k: Kernel, f: OpenFile) -> None:
+    """The socket's last descriptor closed."""
+    s: Socket = f.obj
+    s.closed = True
+    k.sockets.pop(s.id, None)
+    if s.state == "LISTEN":
+        _close_listener(k, s)
+    elif s.state == "SYN_SENT":
+        _abandon(s)
+    peer = s.peer
+    if s.stream and peer is not None and not peer.closed:
+        if s.domain == AF_INET and s.rbuf:
+            peer.pending_error = Errno.ECONNRESET  # unread bytes: the close resets the connection
+            peer.reset = True
+            peer.state = "CLOSED"
+        elif not s.shut_wr:
+            _send_fin(k, s)
+        peer.peer_gone = peer.peer_fin = True
+        if peer.state == "FIN_WAIT_2":
+            peer.state = "CLOSED"
+        k.wake_all(peer.data_wait)
+        k.wake_all(s.room_wait)  # whoever was sending to us
+    s.state = "CLOSED" if s.stream else s.state
+    _free_port(k, s)
+    if s.node is not None:
+        s.node.sock = None
+
+
+def describe(s: Socket) -> dict[str, Any]:
+    """A plain summary for views and tests."""
+    return {
+        "kind": s.kind,
+        "state": s.state,
+        "local": s.local,
+        "remote": s.remote,
+        "buffered": s.buffered,
+        "queue": len(s.accept_queue),
+    }

@@ -1,0 +1,220 @@
+"""Moving data through sockets: send/recv on streams, sendto/recvfrom on datagrams."""
+
+from __future__ import annotations
+
+from .constants import AF_INET, AF_UNIX, SIGPIPE
+from .errors import Errno, Interrupted, SysError
+from .kernel import FILE_KINDS, FileOps, Kernel
+from .process import OpenFile, Process
+from .socket import RCVBUF, Socket, _find_listener, ephemeral, parse_inet, release, sock_of
+from .syscalls import syscall
+from .waitq import CallGen
+
+UDP_MAX = 65507  # the largest UDP payload over IPv4
+
+
+def _epipe(k: Kernel, p: Process) -> SysError:
+    k.send_signal(p, SIGPIPE)
+    return SysError(Errno.EPIPE)
+
+
+def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> CallGen:
+    if s.pending_error is Errno.ECONNRESET:
+        s.pending_error = None
+        raise SysError(Errno.ECONNRESET)
+    if s.peer is None:  # never connected
+        if s.state == "SYN_SENT" and f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        if s.domain == AF_UNIX:
+            raise SysError(Errno.ENOTCONN)
+        raise _epipe(k, p)
+    if s.shut_wr:
+        raise _epipe(k, p)
+    if not data:
+        return 0
+    done = 0
+    while True:
+        peer = s.peer
+        if s.peer_gone or (s.domain == AF_UNIX and peer.shut_rd):
+            if s.domain == AF_INET and not s.reset and not done:
+                s.reset = True  # the bytes are lost: the closed peer answers with a reset
+                s.state = "CLOSED"
+                return len(data)
+            if done:
+                k.send_signal(p, SIGPIPE)
+                return done
+            raise _epipe(k, p)
+        room = RCVBUF - len(peer.rbuf)
+        if room > 0:
+            chunk = data[done : done + room]
+            peer.rbuf += chunk
+            done += len(chunk)
+            k.wake_one(peer.data_wait)
+        if done == len(data):
+            return done
+        if f.nonblock:
+            if done:
+                return done
+            raise SysError(Errno.EAGAIN)
+        try:
+            yield peer.room_wait
+        except Interrupted:
+            if done:
+                return done
+            raise
+
+
+def stream_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen:
+    if s.peer is None and not s.peer_gone and s.state != "SYN_SENT":
+        raise SysError(Errno.ENOTCONN if s.domain == AF_INET else Errno.EINVAL)
+    if n == 0:
+        return b""
+    while True:
+        if s.rbuf:
+            out = bytes(s.rbuf[:n])
+            del s.rbuf[:n]
+            k.wake_one(s.room_wait)
+            if s.rbuf:
+                k.wake_one(s.data_wait)
+            return out
+        if s.pending_error is Errno.ECONNRESET:
+            s.pending_error = None
+            raise SysError(Errno.ECONNRESET)
+        if s.peer_fin or s.shut_rd or s.peer_gone:
+            return b""
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield s.data_wait
+
+
+def _dgram_target(k: Kernel, p: Process, s: Socket, addr: str) -> Socket | None:
+    """Where a datagram to `addr` goes: a socket, or None when UDP drops it."""
+    if s.domain == AF_UNIX:
+        return _find_listener(k, p, s, addr)
+    ip, port = parse_inet(addr)
+    if not ip.startswith("127.") and ip != "0.0.0.0":
+        raise SysError(Errno.ENETUNREACH)
+    for other in k.ports["udp"].get(port, {}).values():
+        if other.ip in ("0.0.0.0", ip) and not other.closed:
+            return other
+    return None
+
+
+def _source(s: Socket) -> str:
+    if s.domain == AF_UNIX:
+        return s.local or ""
+    ip = "127.0.0.1" if s.ip in (None, "0.0.0.0") else s.ip
+    return f"{ip}:{s.port}"
+
+
+def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr: str | None) -> CallGen:
+    if s.pending_error is not None:
+        err, s.pending_error = s.pending_error, None
+        raise SysError(err)
+    if addr is None:
+        if s.remote is None:
+            raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
+        if s.domain == AF_UNIX:
+            target = s.peer
+            if target is None or target.closed:
+                s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
+                raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
+        else:
+            target = _dgram_target(k, p, s, s.remote)
+    else:
+        if s.domain == AF_UNIX and s.remote is not None:
+            raise SysError(Errno.EISCONN)
+        target = _dgram_target(k, p, s, addr)
+    limit = UDP_MAX if s.domain == AF_INET else RCVBUF
+    if len(data) > limit:
+        raise SysError(Errno.EMSGSIZE)
+    if s.domain == AF_INET and s.port is None:
+        ephemeral(k, s)
+        if s.state == "unbound":
+            s.state = "bound"
+    if target is None:
+        if addr is None:  # connected UDP: the ICMP port-unreachable comes back as an error
+            s.pending_error = Errno.ECONNREFUSED
+            k.wake_one(s.data_wait)
+        return len(data)
+    while target.dbytes + len(data) > RCVBUF:
+        if s.domain == AF_INET:
+            return len(data)  # a full UDP receive buffer drops the datagram
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield target.room_wait
+        if target.closed:
+            raise SysError(Errno.ECONNREFUSED)
+    target.dgrams.append((data, _source(s)))
+    target.dbytes += len(data)
+    k.wake_one(target.data_wait)
+    return len(data)
+
+
+def dgram_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen:
+    while True:
+        if s.pending_error is not None:
+            err, s.pending_error = s.pending_error, None
+            raise SysError(err)
+        if s.dgrams:
+            data, src = s.dgrams.popleft()
+            s.dbytes -= len(data)
+            k.wake_one(s.room_wait)
+            if s.dgrams:
+                k.wake_one(s.data_wait)
+            return data[:n], src
+        if s.shut_rd:
+            return b"", ""
+        if f.nonblock:
+            raise SysError(Errno.EAGAIN)
+        yield s.data_wait
+
+
+def _send(k: Kernel, p: Process, f: OpenFile, data: bytes, addr: str | None = None) -> CallGen:
+    s: Socket = f.obj
+    if s.stream:
+        return (yield from stream_send(k, p, f, s, data))
+    return (yield from dgram_send(k, p, f, s, data, addr))
+
+
+def _recv(k: Kernel, p: Process, f: OpenFile, n: int) -> CallGen:
+    s: Socket = f.obj
+    if s.stream:
+        return (yield from stream_recv(k, p, f, s, n))
+    data, _ = yield from dgram_recv(k, p, f, s, n)
+    return data
+
+
+@syscall("send", "fd:fd, data:bytes", mechanism="socket", summary="send bytes on a connected socket")
+def sys_send(k: Kernel, p: Process, fd: int, data: bytes) -> CallGen:
+    f, _ = sock_of(k, p, fd)
+    return _send(k, p, f, data)
+
+
+@syscall("recv", "fd:fd, count:int", mechanism="socket", summary='receive up to count bytes ("" at end)')
+def sys_recv(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
+    f, _ = sock_of(k, p, fd)
+    if count < 0:
+        raise SysError(Errno.EINVAL)
+    return _recv(k, p, f, count)
+
+
+@syscall("sendto", "fd:fd, data:bytes, addr:str", mechanism="socket", summary="send a datagram to an address")
+def sys_sendto(k: Kernel, p: Process, fd: int, data: bytes, addr: str) -> CallGen:
+    f, s = sock_of(k, p, fd)
+    return _send(k, p, f, data, None if s.stream else addr)
+
+
+@syscall("recvfrom", "fd:fd, count:int", mechanism="socket", summary="receive a datagram and its sender")
+def sys_recvfrom(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
+    f, s = sock_of(k, p, fd)
+    if count < 0:
+        raise SysError(Errno.EINVAL)
+    if s.stream:
+        data = yield from stream_recv(k, p, f, s, count)
+        return [data, s.remote if s.domain == AF_UNIX and s.remote else ""]
+    data, src = yield from dgram_recv(k, p, f, s, count)
+    return [data, src]
+
+
+FILE_KINDS["socket"] = FileOps(release=release, read=_recv, write=_send)
