@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+pytest.register_assert_rewrite("helpers")
+
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 EXAMPLES = Path(__file__).parent / "examples"

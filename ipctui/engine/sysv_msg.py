@@ -51,7 +51,7 @@ def _ipcperms(p: Process, q: MsgQueue, want: int) -> bool:
 
 @syscall(
     "msgget",
-    "key:int, flags:flags?",
+    "key:const, flags:flags?",
     keywords={"mode": "int"},
     mechanism="sysv_msg",
     summary="get or create a System V queue by key",

@@ -329,28 +329,29 @@ def _value(t: _Tokens, result: bool = False) -> Any:
         t.expect("}", "} to close the object")
         return obj
     if kind in ("num", "id"):
-        parts: list[str | int] = [_atom(kind, tok, t.lineno)]
+        parts: list[str] = [_atom(kind, tok, t.lineno)]
         while t.peek()[1] == "|":
             t.take()
             k2, tok2 = t.take()
             if k2 not in ("num", "id"):
                 raise ScriptError(f"expected a constant after |, found {_describe(k2, tok2)}", t.lineno)
             parts.append(_atom(k2, tok2, t.lineno))
-        if len(parts) == 1 and isinstance(parts[0], int):
-            return parts[0]
+        if len(parts) == 1 and kind == "num":
+            return _int(tok)
         if result:
             raise ScriptError(f"a result cannot hold the name {Sym(tuple(parts))}", t.lineno)
         return Sym(tuple(parts))
     raise ScriptError(f"expected a value, found {_describe(kind, tok)}", t.lineno)
 
 
-def _atom(kind: str, tok: str, lineno: int) -> str | int:
-    if kind == "id":
-        return tok
-    try:
-        return _int(tok)
-    except ValueError:
-        raise ScriptError(f"bad number {tok!r} (a leading 0 means octal)", lineno) from None
+def _atom(kind: str, tok: str, lineno: int) -> str:
+    """A part of a value as written; numbers are checked here."""
+    if kind == "num":
+        try:
+            _int(tok)
+        except ValueError:
+            raise ScriptError(f"bad number {tok!r} (a leading 0 means octal)", lineno) from None
+    return tok
 
 
 def _parse_result(text: str, lineno: int) -> Expect:
@@ -477,8 +478,8 @@ def _bad(spec: Syscall, param: Param, value: Any, lineno: int) -> ScriptError:
 def _constant(spec: Syscall, param: Param, sym: Sym, lineno: int) -> int:
     total = 0
     for part in sym.parts:
-        if isinstance(part, int):
-            total |= part
+        if not part[0].isalpha() and part[0] != "_":
+            total |= _int(part)
         elif part in CONSTANTS:
             total |= CONSTANTS[part]
         else:

@@ -9,17 +9,20 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Sym:
-    """A bare name or a `|` expression as written: `O_CREAT|O_RDWR`, `SIGUSR1`, `child`."""
+    """A bare name or a `|` expression as written: `O_CREAT|O_RDWR`, `IPC_CREAT|0600`, `child`.
 
-    parts: tuple[str | int, ...]
+    Each part keeps its text; a part that starts with a digit or `-` is a number.
+    """
+
+    parts: tuple[str, ...]
 
     @property
     def name(self) -> str | None:
         """The identifier, if this is one bare name."""
-        return self.parts[0] if len(self.parts) == 1 and isinstance(self.parts[0], str) else None
+        return self.parts[0] if len(self.parts) == 1 and self.parts[0][0].isalpha() else None
 
     def __str__(self) -> str:
-        return "|".join(str(p) for p in self.parts)
+        return "|".join(self.parts)
 
 
 class _Fault:
@@ -51,8 +54,10 @@ def quote(data: bytes | str) -> str:
 
 
 def octal(n: int) -> str:
-    """C's octal literal: 0600, 0 for zero."""
-    return "0" if n == 0 else "0" + format(n, "o") if n > 0 else "-0" + format(-n, "o")
+    """A mode as people write it in C: 0600, 0004, 04755; 0 for zero."""
+    if n == 0:
+        return "0"
+    return ("-" if n < 0 else "") + "0" + format(abs(n), "03o")
 
 
 def fmt(value: Any, key: str | None = None) -> str:
