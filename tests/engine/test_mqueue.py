@@ -54,7 +54,10 @@ def test_rlimit_msgqueue_allows_nine_default_queues_per_uid():
     lines += ['A: mq_open("/q9", O_CREAT|O_RDWR) = -1 EMFILE (Too many open files)']
     lines += ['B: mq_open("/b", O_CREAT|O_RDWR) = 3']  # another uid has its own allowance
     lines += ['A: mq_open("/small", O_CREAT|O_RDWR, maxmsg=1, msgsize=64) = 12']
-    lines += ["A: mq_unlink(\"/q0\") = 0", 'A: mq_open("/q9", O_CREAT|O_RDWR) = -1 EMFILE (Too many open files)']
+    lines += [
+        'A: mq_unlink("/q0") = 0',
+        'A: mq_open("/q9", O_CREAT|O_RDWR) = -1 EMFILE (Too many open files)',
+    ]
     lines += ["A: mq_close(3) = 0", 'A: mq_open("/q9", O_CREAT|O_RDWR) = 3']
     check("\n".join(lines))
 
