@@ -374,6 +374,7 @@ def _parse_result(text: str, lineno: int) -> Expect:
 
 
 def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
+    rest = _strip_comment(rest)
     m = re.match(r"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\s*\(", rest)
     if m is None:
         raise ScriptError(
@@ -409,7 +410,7 @@ def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
         t.take()
         expect = Expect("blocked")
     elif tok == "=":
-        tail = _strip_comment(rest[m.end() :])
+        tail = rest[m.end() :]
         tail = tail[_close_paren(tail) + 1 :].strip()
         expect = _parse_result(tail[1:].strip(), lineno)
         t.i = len(t.toks)
