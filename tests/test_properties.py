@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
 from hypothesis import HealthCheck, given, settings
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from ipctui.engine import Kernel
 from ipctui.engine.pipe import Pipe
-from ipctui.script import ExpectationFailed, Runner, ScriptError, parse, parse_line, run_script
+from ipctui.script import ExpectationFailed, Runner, ScriptError, parse, parse_line, run_script, text_line
 
 PROCS = ["A", "B", "C", "A", "B", "F1", "F2", "1", "4"]
 SIGS = [
@@ -222,8 +223,6 @@ def run_leniently(
         except ScriptError:
             continue
         ran.append(line)
-        from ipctui.script import text_line
-
         out += [text_line(ev, st_ if ev.kind in ("call", "spawn") else ev.tag) for ev in step.events]
     return ran, out
 
@@ -231,7 +230,7 @@ def run_leniently(
 @SETTINGS
 @given(st.lists(ANY_LINE, max_size=60))
 def test_random_lines_never_raise_out_of_the_engine_and_repeat_exactly(lines: list[str]) -> None:
-    ran, first = run_leniently(lines)
+    _, first = run_leniently(lines)
     _, second = run_leniently(lines)
     assert first == second
 
@@ -277,7 +276,7 @@ def test_no_pipe_byte_is_lost_or_invented(lines: list[str]) -> None:
 
     kernel = Kernel()
     Pipe.put, Pipe.take = put, take  # type: ignore[method-assign]
-    start = PIPE_SCENARIO_START if lines and lines[0].split(":")[0] in WORKERS + ["P"] else START
+    start = PIPE_SCENARIO_START if lines and lines[0].split(":")[0] in [*WORKERS, "P"] else START
     try:
         run_leniently(lines, kernel, start)
     finally:
@@ -503,7 +502,5 @@ def test_random_text_is_a_script_error_never_an_exception(text: str) -> None:
     )
 )
 def test_near_miss_lines_are_script_errors(parts: list[str]) -> None:
-    try:
+    with contextlib.suppress(ScriptError):
         parse("spawn A\nA: " + "".join(parts))
-    except ScriptError:
-        pass
