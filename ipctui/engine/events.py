@@ -9,9 +9,13 @@ Kind = Literal["spawn", "call", "resumed", "signal", "stopped", "exit"]
 Status = Literal["ok", "error", "blocked", "fault"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
-    """One trace line. `tag` is whatever the caller passed with the call that began it."""
+    """One trace line. `tag` is whatever the caller passed with the call that began it.
+
+    Treat it as read-only (not frozen only because a frozen dataclass is several times slower to
+    build, and every line of a run builds one).
+    """
 
     kind: Kind
     pid: int

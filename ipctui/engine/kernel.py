@@ -115,24 +115,25 @@ class Kernel:
         self.events = []
         self._frame = []
         self.steps += 1
-        ev = partial(Event, "call", p.pid, p.name, name, tag=tag)
+        pid, pname = p.pid, p.name
         try:
             result = spec.fn(self, p, *args, **kwargs)
             if isinstance(result, GeneratorType):
-                result = self._start(p, spec, result, partial(spec.fn, self, p, *args, **kwargs), tag)
+                result = self._start(p, spec, result, args, kwargs, tag)
             if result is BLOCKED:
-                self.emit(ev("blocked"))
+                self.emit(Event("call", pid, pname, name, "blocked", tag=tag))
             else:
-                self.emit(ev("ok", result))
+                self.emit(Event("call", pid, pname, name, "ok", result, tag=tag))
         except SysError as e:
-            self.emit(ev("error", errno=e.errno.name))
+            self.emit(Event("call", pid, pname, name, "error", errno=e.errno.name, tag=tag))
         except Exited as e:
             self._frame.insert(0, partial(self.die, p, code=e.code & 0xFF))
-            self.emit(ev("fault"))
+            self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         except Fault as f:
             self._frame.insert(0, partial(self._fault, p, f.signal))
-            self.emit(ev("fault"))
-        self._drain()
+            self.emit(Event("call", pid, pname, name, "fault", tag=tag))
+        if self._frame:
+            self._drain()
         return self.events
 
     def process(self, ref: int | str) -> Process | None:
@@ -371,11 +372,14 @@ class Kernel:
                 stack.append(deque(self._frame))
                 self._frame = []
 
-    def _start(self, p: Process, spec: Any, gen: Any, restart: Callable[[], Any], tag: Any) -> Any:
+    def _start(
+        self, p: Process, spec: Any, gen: Any, args: tuple[Any, ...], kwargs: dict[str, Any], tag: Any
+    ) -> Any:
         try:
             q = gen.send(None)
         except StopIteration as stop:
             return stop.value
+        restart = partial(spec.fn, self, p, *args, **kwargs)  # SA_RESTART runs the call again
         w = Waiter(p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible)
         w.queue = q
         q.add(w)

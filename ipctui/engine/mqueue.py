@@ -1,12 +1,13 @@
 """POSIX message queues (ipc/mqueue.c): priority order, oldest first within a priority.
 
-Messages sit in a heap keyed by (-priority, arrival), so send and receive stay O(log n) however
-deep the queue is.
+As in the kernel's tree of per-priority lists, each priority present has its own FIFO and a small
+heap holds the priorities present, so send and receive cost the same however deep the queue is.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from dataclasses import dataclass, field
 
 from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY
@@ -34,32 +35,38 @@ class MQueue:
     msgsize: int
     charged_uid: int
     charge: int
-    heap: list[tuple[int, int, bytes]] = field(default_factory=list)
-    seq: int = 0
+    by_prio: dict[int, deque[bytes]] = field(default_factory=dict)
+    prios: list[int] = field(default_factory=list)  # heap of -priority, one per non-empty FIFO
+    curmsgs: int = 0
+    qsize: int = 0  # bytes queued
     opens: int = 0
     unlinked: bool = False
     senders: WaitQueue = field(default_factory=lambda: WaitQueue("send"))
     receivers: WaitQueue = field(default_factory=lambda: WaitQueue("receive"))
 
-    @property
-    def curmsgs(self) -> int:
-        return len(self.heap)
-
-    @property
-    def qsize(self) -> int:
-        return sum(len(m) for _, _, m in self.heap)
-
     def messages(self) -> list[tuple[bytes, int]]:
         """The queue in delivery order (for views)."""
-        return [(data, -neg) for neg, _, data in sorted(self.heap)]
+        return [(data, prio) for prio in sorted(self.by_prio, reverse=True) for data in self.by_prio[prio]]
 
     def push(self, data: bytes, prio: int) -> None:
-        heapq.heappush(self.heap, (-prio, self.seq, data))
-        self.seq += 1
+        fifo = self.by_prio.get(prio)
+        if fifo is None:
+            fifo = self.by_prio[prio] = deque()
+            heapq.heappush(self.prios, -prio)
+        fifo.append(data)
+        self.curmsgs += 1
+        self.qsize += len(data)
 
     def pop(self) -> tuple[bytes, int]:
-        neg, _, data = heapq.heappop(self.heap)
-        return data, -neg
+        prio = -self.prios[0]
+        fifo = self.by_prio[prio]
+        data = fifo.popleft()
+        if not fifo:
+            del self.by_prio[prio]
+            heapq.heappop(self.prios)
+        self.curmsgs -= 1
+        self.qsize -= len(data)
+        return data, prio
 
 
 def _charge(maxmsg: int, msgsize: int) -> int:
@@ -144,7 +151,7 @@ def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
     f, q = _queue(k, p, mqd)
     if not f.readable:
         raise SysError(Errno.EBADF)
-    while not q.heap:
+    while not q.curmsgs:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
         yield q.receivers

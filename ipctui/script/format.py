@@ -44,12 +44,7 @@ def text_line(ev: Event, stmt: Any = None) -> str:
     return f"spawn {ev.proc}" + (f" uid={ev.uid}" if ev.uid not in (None, 1000) else "")
 
 
-def json_args(stmt: Call) -> list[Any]:
-    """A call's arguments as JSON: constants as strings, keywords as an object in the last place."""
-    out = [to_json(a) for a in stmt.args]
-    if stmt.kwargs:
-        out.append({k: to_json(v) for k, v in stmt.kwargs})
-    return out
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def json_record(ev: Event, seq: int, lineno: int, stmt: Any = None) -> dict[str, Any]:
@@ -57,7 +52,7 @@ def json_record(ev: Event, seq: int, lineno: int, stmt: Any = None) -> dict[str,
     rec: dict[str, Any] = {"seq": seq, "line": lineno, "kind": ev.kind, "proc": ev.proc, "pid": ev.pid}
     if ev.kind in ("call", "resumed"):
         rec["call"] = ev.call
-        rec["args"] = json_args(stmt) if isinstance(stmt, Call) else []
+        rec["args"] = stmt.jargs if isinstance(stmt, Call) else []
         rec["status"] = ev.status
         if ev.status == "ok":
             rec["result"] = to_json(ev.result)
@@ -75,4 +70,4 @@ def json_record(ev: Event, seq: int, lineno: int, stmt: Any = None) -> dict[str,
 
 
 def json_line(ev: Event, seq: int, lineno: int, stmt: Any = None) -> str:
-    return json.dumps(json_record(ev, seq, lineno, stmt), ensure_ascii=False)
+    return _encode(json_record(ev, seq, lineno, stmt))

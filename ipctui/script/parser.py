@@ -10,7 +10,7 @@ from typing import Any, Literal
 from ..engine.constants import CONSTANTS, SIGNALS
 from ..engine.errors import Errno
 from ..engine.syscalls import KINDS, SYSCALLS, Param, Syscall
-from .values import FAULT, Sym, fmt
+from .values import FAULT, Sym, fmt, to_json
 
 
 class ScriptError(Exception):
@@ -63,6 +63,8 @@ class Call:
     ekwargs: dict[str, Any]
     expect: Expect | None
     text: str = ""  # "PROC: call(args)", normalised
+    jargs: list[Any] = field(default_factory=list)  # the arguments as JSON (SPEC section 3)
+    names_proc: bool = False  # whether an argument names a process (resolved when it runs)
 
 
 @dataclass(slots=True)
@@ -96,12 +98,12 @@ class Script:
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      (?P<str>"(?:[^"\\]|\\.)*")
-     |(?P<num>-?(?:0[xX][0-9a-fA-F]+|[0-9]+))(?![A-Za-z0-9_])
-     |(?P<id>[A-Za-z_][A-Za-z0-9_-]*)
-     |(?P<unf><unfinished\ \.\.\.>)
-     |(?P<p>[()\[\]{},=|?])
-     |(?P<bad>\S)
+      ("(?:[^"\\]|\\.)*")                                   # str
+     |(-?(?:0[xX][0-9a-fA-F]+|[0-9]+))(?![A-Za-z0-9_])          # num
+     |([A-Za-z_][A-Za-z0-9_-]*)                                # id
+     |(<unfinished\ \.\.\.>)                                   # unf
+     |([()\[\]{},=|?])                                         # p
+     |(\S)                                                     # bad
     )""",
     re.X,
 )
@@ -114,6 +116,7 @@ _SIGNAL = re.compile(r"---\s+(?P<sig>SIG[A-Z0-9]+)\s+---\Z")
 _EXITED = re.compile(r"\+\+\+\s+exited with\s+(?P<code>-?[0-9]+)\s+\+\+\+\Z")
 _KILLED = re.compile(r"\+\+\+\s+killed by\s+(?P<sig>SIG[A-Z0-9]+)\s+\+\+\+\Z")
 _ERROR = re.compile(r"-1\s+(?P<errno>E[A-Z0-9]+)(?:\s*\(.*\))?\Z")
+_CALL_HEAD = re.compile(r"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"'}
 
@@ -129,14 +132,62 @@ def parse(text: str, name: str = "<script>") -> Script:
 
 
 def parse_line(line: str, lineno: int = 1) -> Statement | None:
-    """One line to a statement (None for blank lines and comments)."""
+    """One line to a statement (None for blank lines and comments).
+
+    A line's text always parses to the same statement, so each distinct text is parsed once
+    (scripts repeat lines, and undo replays a whole session); only the line number differs.
+    """
     s = line.strip()
-    if not s:
+    template = _CACHE.get(s)
+    if template is None:
+        try:
+            template = _parse_stripped(s, 0)
+        except ScriptError as e:
+            e.lineno = lineno
+            raise
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[s] = template
+    if template is _NOTHING:
         return None
+    return _at_line(template, lineno)
+
+
+_CACHE: dict[str, Any] = {}
+_CACHE_SIZE = 65536
+_NOTHING: Any = object()
+
+
+def _at_line(st: Statement, lineno: int) -> Statement:
+    """A fresh statement for line `lineno` (statements identify their events, so never share one)."""
+    if isinstance(st, Call):
+        return Call(
+            lineno,
+            st.proc,
+            st.call,
+            st.args,
+            st.kwargs,
+            st.eargs,
+            st.ekwargs,
+            st.expect,
+            st.text,
+            st.jargs,
+            st.names_proc,
+        )
+    if isinstance(st, Assertion):
+        return Assertion(lineno, st.proc, st.kind, st.call, st.expect, st.signal, st.code, st.text)
+    if isinstance(st, Spawn):
+        return Spawn(lineno, st.name, st.uid, st.text)
+    return Narration(lineno, st.text)  # type: ignore[union-attr]
+
+
+def _parse_stripped(s: str, lineno: int) -> Any:
+    if not s:
+        return _NOTHING
     if s.startswith("##"):
         return Narration(lineno, s[2:].strip())
     if s.startswith("#"):
-        return None
+        return _NOTHING
     m = _LINE.match(s)
     if m is None:
         spawn = _SPAWN.match(s)
@@ -217,6 +268,8 @@ def _signal_name(name: str, lineno: int) -> str:
 
 def _strip_comment(s: str) -> str:
     """Drop a trailing `# comment` that is outside any string."""
+    if "#" not in s:
+        return s.strip()
     in_str = esc = False
     for i, ch in enumerate(s):
         if esc:
@@ -230,34 +283,36 @@ def _strip_comment(s: str) -> str:
     return s.strip()
 
 
+_KINDS = ("str", "num", "id", "unf", "p", "bad")
+_END = ("end", "")
+
+
 class _Tokens:
-    """A cursor over one line's tokens."""
+    """A cursor over one line's tokens (made with one findall; a sentinel marks the end)."""
+
+    __slots__ = ("i", "lineno", "toks")
 
     def __init__(self, text: str, lineno: int) -> None:
-        self.toks: list[tuple[str, str]] = []
         self.lineno = lineno
-        pos = 0
-        text = text.rstrip()
-        while pos < len(text):
-            m = _TOKEN.match(text, pos)
-            if m is None:  # only trailing spaces remain
-                break
-            kind = m.lastgroup or ""
-            value = m.group(kind)
+        toks: list[tuple[str, str]] = []
+        for groups in _TOKEN.findall(text):
+            kind, value = next((k, v) for k, v in zip(_KINDS, groups, strict=True) if v)
             if kind == "bad":
                 if value == '"':
                     raise ScriptError('unterminated string: a closing " is missing', lineno)
                 raise ScriptError(f"unexpected {value!r} in {_short(text.strip())!r}", lineno)
-            self.toks.append((kind, value))
-            pos = m.end()
+            toks.append((kind, value))
+        toks.append(_END)
+        self.toks = toks
         self.i = 0
 
     def peek(self) -> tuple[str, str]:
-        return self.toks[self.i] if self.i < len(self.toks) else ("end", "")
+        return self.toks[self.i]
 
     def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        self.i += 1
+        tok = self.toks[self.i]
+        if tok is not _END:
+            self.i += 1
         return tok
 
     def expect(self, value: str, what: str) -> None:
@@ -375,7 +430,7 @@ def _parse_result(text: str, lineno: int) -> Expect:
 
 def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
     rest = _strip_comment(rest)
-    m = re.match(r"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\s*\(", rest)
+    m = _CALL_HEAD.match(rest)
     if m is None:
         raise ScriptError(
             f"expected a call such as read(3, 10) after `{proc}:`, found {_short(rest)!r}", lineno
@@ -413,13 +468,18 @@ def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
         tail = rest[m.end() :]
         tail = tail[_close_paren(tail) + 1 :].strip()
         expect = _parse_result(tail[1:].strip(), lineno)
-        t.i = len(t.toks)
+        t.i = len(t.toks) - 1  # at the end sentinel
     if t.peek()[0] != "end":
         kind, tok = t.peek()
         raise ScriptError(f"unexpected {_describe(kind, tok)} after {name}(...)", lineno)
     eargs, ekwargs = convert(spec, args, kwargs, lineno)
     inner = ", ".join([fmt(a) for a in args] + [f"{k}={fmt(v, k)}" for k, v in kwargs])
-    return Call(lineno, proc, name, args, kwargs, eargs, ekwargs, expect, f"{proc}: {name}({inner})")
+    jargs = [to_json(a) for a in args]
+    if kwargs:
+        jargs.append({k: to_json(v) for k, v in kwargs})
+    names_proc = any(isinstance(a, ProcRef) for a in [*eargs, *ekwargs.values()])
+    text = f"{proc}: {name}({inner})"
+    return Call(lineno, proc, name, args, kwargs, eargs, ekwargs, expect, text, jargs, names_proc)
 
 
 def _close_paren(s: str) -> int:

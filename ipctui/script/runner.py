@@ -75,10 +75,12 @@ class Runner:
         try:
             if isinstance(st, Spawn):
                 events = self.kernel.spawn(st.name, 1000 if st.uid is None else st.uid, tag=st)
-            else:
+            elif st.names_proc:
                 args = [self._resolve(a, st) for a in st.eargs]
                 kwargs = {k: self._resolve(v, st) for k, v in st.ekwargs.items()}
                 events = self.kernel.call(st.proc, st.call, tuple(args), kwargs, tag=st)
+            else:
+                events = self.kernel.call(st.proc, st.call, tuple(st.eargs), st.ekwargs, tag=st)
         except UsageError as e:
             raise ScriptError(str(e), st.lineno) from None
         for ev in events[1:]:
