@@ -229,6 +229,7 @@ class Kernel:
                 t.stopped = False
                 t.continued = True
                 self.after(partial(self.deliver, t))
+                self.after(partial(self._notify_parent, t))  # CLD_CONTINUED
         elif sig in STOP_SIGNALS:
             t.pending.discard(SIGCONT)
         h = t.handler(sig).name
