@@ -1,0 +1,260 @@
+"""A playground session: the lines run so far, a script to step through, undo and redo.
+
+Every user action is a line, so the session is just its list of entries; undo replays all but
+the last one on a fresh kernel, which makes it exact (blocked calls are generators and cannot
+be copied, so replay, not snapshots, is how state is rebuilt). Pure Python: the app drives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import Event, Kernel
+from .script import (
+    Assertion,
+    ExpectationFailed,
+    Narration,
+    Runner,
+    ScriptError,
+    Statement,
+    parse,
+    parse_line,
+    text_line,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of the session: its text and, when it came from the loaded script, its index."""
+
+    text: str
+    origin: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TraceLine:
+    """A trace line for the views: its text, its kind (call, error, blocked, resumed, ...)."""
+
+    text: str
+    kind: str
+    pid: int
+
+
+@dataclass
+class Outcome:
+    """What submitting or stepping did."""
+
+    ok: bool
+    message: str = ""  # a script error, a failed expectation, or an errno to notify
+    events: list[Event] = field(default_factory=list)
+
+
+def trace_kind(ev: Event) -> str:
+    if ev.kind in ("call", "resumed"):
+        if ev.status == "error":
+            return "error"
+        if ev.status == "blocked":
+            return "blocked"
+        if ev.status == "fault":
+            return "fault"
+        return ev.kind
+    return ev.kind
+
+
+class Session:
+    """The engine plus the lines that built its state."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.redo_stack: list[Entry] = []
+        self.script: list[Statement] = []
+        self.script_name: str | None = None
+        self.cursor = 0  # the next statement of the script to run
+        self._reset()
+
+    # -------------------------------------------------------------- state
+
+    def _reset(self) -> None:
+        self.kernel = Kernel()
+        self.runner = Runner(self.kernel)
+        self.trace: list[TraceLine] = []
+        self.narration: str | None = None
+        self.last_events: list[Event] = []
+
+    @property
+    def steps(self) -> int:
+        return len(self.entries)
+
+    @property
+    def at_end(self) -> bool:
+        return self.cursor >= len(self.script)
+
+    def load(self, text: str, name: str = "<script>") -> None:
+        """Load a script to step through (raises ScriptError); the session starts afresh."""
+        script = parse(text, name)
+        self.script = script.statements
+        self.script_name = name
+        self.cursor = 0
+        self.entries = []
+        self.redo_stack = []
+        self._reset()
+
+    def load_file(self, path: str | Path) -> None:
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ScriptError(f"cannot read {p}: {getattr(e, 'strerror', None) or e}", 0) from None
+        self.load(text, str(p))
+
+    # ------------------------------------------------------------ running
+
+    def _run(self, st: Statement) -> Outcome:
+        """Run one statement on the kernel, recording its trace lines."""
+        if isinstance(st, Narration):
+            self.narration = st.text
+            self.last_events = []
+            self.trace.append(TraceLine(f"## {st.text}", "narration", 0))
+            return Outcome(True)
+        try:
+            step = self.runner.step(st)
+        except ExpectationFailed as e:
+            self._record(e.events, st)
+            return Outcome(False, f"line {e.lineno}: expected {e.expected}, got {e.got}", e.events)
+        self._record(step.events, st)
+        message = ""
+        first = step.events[0] if step.events else None
+        if first is not None and first.status == "error":
+            message = text_line(first, st)
+        return Outcome(True, message, step.events)
+
+    def _record(self, events: list[Event], st: Statement) -> None:
+        self.last_events = events
+        for ev in events:
+            origin = st if ev.kind in ("call", "spawn") else ev.tag
+            self.trace.append(TraceLine(text_line(ev, origin), trace_kind(ev), ev.pid))
+
+    def submit(self, line: str) -> Outcome:
+        """Run a line typed by the user (or built by a form). A script error changes nothing."""
+        try:
+            st = parse_line(line, self.steps + 1)
+        except ScriptError as e:
+            return Outcome(False, e.message)
+        if st is None:
+            return Outcome(False, "nothing to run: the line is empty or a comment")
+        if isinstance(st, Assertion):
+            return Outcome(False, "that line is an assertion about a trace; it runs nothing")
+        try:
+            outcome = self._run(st)
+        except ScriptError as e:
+            return Outcome(False, e.message)
+        self.entries.append(Entry(line.strip()))
+        self.redo_stack.clear()
+        return outcome
+
+    def step(self) -> Outcome:
+        """Run the loaded script's next line (and check the assertion lines that follow it)."""
+        if self.at_end:
+            return Outcome(False, "the script has no more lines")
+        index = self.cursor
+        st = self.script[index]
+        try:
+            outcome = self._run(st)
+        except ScriptError as e:
+            return Outcome(False, f"line {e.lineno}: {e.message}")
+        self.cursor += 1
+        self.entries.append(Entry(_source(st), index))
+        self.redo_stack.clear()
+        while not self.at_end and isinstance(self.script[self.cursor], Assertion):
+            check = self.script[self.cursor]
+            self.cursor += 1
+            try:
+                self.runner.step(check)
+            except ExpectationFailed as e:
+                if outcome.ok:
+                    outcome = Outcome(
+                        False, f"line {e.lineno}: expected {e.expected}, got {e.got}", outcome.events
+                    )
+        return outcome
+
+    def next_statement(self) -> Statement | None:
+        """The statement the next step runs (for the views: which pane it touches)."""
+        return None if self.at_end else self.script[self.cursor]
+
+    # ---------------------------------------------------------- time travel
+
+    def replay(self, entries: list[Entry]) -> None:
+        """Rebuild the state from scratch by running `entries` again."""
+        self._reset()
+        self.entries = []
+        self.cursor = 0
+        for entry in entries:
+            if entry.origin is not None:
+                self.cursor = entry.origin
+                self.step()
+            else:
+                st = parse_line(entry.text, len(self.entries) + 1)
+                if st is not None:
+                    self._run(st)
+                self.entries.append(entry)
+        if entries and entries[-1].origin is None:
+            self.cursor = max((e.origin + 1 for e in entries if e.origin is not None), default=0)
+            self._skip_assertions()
+
+    def _skip_assertions(self) -> None:
+        while not self.at_end and isinstance(self.script[self.cursor], Assertion):
+            self.cursor += 1
+
+    def undo(self) -> bool:
+        if not self.entries:
+            return False
+        last = self.entries[-1]
+        redo = [*self.redo_stack, last]
+        self.replay(self.entries[:-1])
+        if last.origin is not None:
+            self.cursor = last.origin
+        self.redo_stack = redo
+        return True
+
+    def redo(self) -> Outcome | None:
+        if not self.redo_stack:
+            return None
+        entry = self.redo_stack.pop()
+        redo = self.redo_stack
+        if entry.origin is not None:
+            self.cursor = entry.origin
+            outcome = self.step()
+        else:
+            outcome = self.submit(entry.text)
+        self.redo_stack = redo
+        return outcome
+
+    def jump(self, n: int) -> None:
+        """Go to step n: back by replaying, forward by stepping the script."""
+        n = max(0, n)
+        if n <= self.steps:
+            kept = self.entries[:n]
+            undone = self.entries[n:]
+            self.replay(kept)
+            self.redo_stack = list(reversed(undone))
+            if undone and undone[0].origin is not None:
+                self.cursor = undone[0].origin
+            return
+        while self.steps < n and not self.at_end:
+            self.step()
+
+    # --------------------------------------------------------------- saving
+
+    def script_text(self) -> str:
+        """The session as a script that `ipctui run` replays and checks: narration and trace."""
+        return "".join(t.text + "\n" for t in self.trace)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.script_text(), encoding="utf-8")
+
+
+def _source(st: Statement) -> str:
+    if isinstance(st, Narration):
+        return f"## {st.text}"
+    return getattr(st, "text", "")
