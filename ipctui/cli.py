@@ -93,8 +93,11 @@ class _ScriptOrCommand(click.Group):
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, "--version", prog_name="ipctui")
+@click.option(
+    "--theme", metavar="NAME", help="ipctui-night, ipctui-paper, ipctui-projector, or any Textual theme."
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, theme: str | None) -> None:
     """An IPC playground: simulated processes, pipes, queues, shared memory, semaphores and
     sockets, every call traced like strace.
 
@@ -105,8 +108,13 @@ def main(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    click.echo("The playground (TUI) is not in this build yet; use `ipctui run SCRIPT`.", err=True)
-    ctx.exit(EXIT_SCRIPT_ERROR)
+    script = ctx.meta.get("ipctui.script")
+    if script is not None and not Path(script).is_file():
+        click.echo(f"{script}:0: error: no such script file", err=True)
+        ctx.exit(EXIT_SCRIPT_ERROR)
+    from .app import make_app  # Textual is imported only when the app opens
+
+    make_app(script=script, theme=theme).run()
 
 
 @main.command("run")

@@ -1,0 +1,441 @@
+"""The playground app. It only reads engine state and submits script lines to the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+
+from ..engine import SYSCALLS
+from ..script import Call, Narration, ScriptError
+from ..session import Outcome, Session
+from .dialogs.call_form import CallForm
+from .dialogs.help import HelpScreen
+from .dialogs.pickers import CallPicker, Prompt, spawn_check
+from .panes.base import MechanismPane
+from .panes.memory import MemoryPane
+from .panes.pipes import PipesPane
+from .panes.queues import QueuesPane
+from .panes.reference import ReferencePane
+from .panes.semaphores import SemaphoresPane
+from .panes.signals import SignalsPane
+from .panes.sockets import SocketsPane
+from .themes import DEFAULT_THEME, discover, load_settings, save_setting
+from .widgets.console import Console
+from .widgets.process_table import ProcessTable
+from .widgets.trace_log import TraceLog
+
+PANES: list[tuple[str, str, type]] = [
+    ("pipes", "Pipes", PipesPane),
+    ("queues", "Queues", QueuesPane),
+    ("memory", "Memory", MemoryPane),
+    ("semaphores", "Semaphores", SemaphoresPane),
+    ("sockets", "Sockets", SocketsPane),
+    ("signals", "Signals", SignalsPane),
+    ("reference", "Reference", ReferencePane),
+]
+KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
+SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
+QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
+
+
+class PlaygroundApp(App[None]):
+    """`PlaygroundApp()` is an empty session; `PlaygroundApp(script=PATH)` steps through PATH."""
+
+    CSS_PATH = "ipctui.tcss"
+    TITLE = "ipctui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("space", "step", "step"),
+        Binding("p", "play", "play/pause"),
+        Binding("u,ctrl+z", "undo", "undo"),
+        Binding("U,ctrl+y", "redo", "redo"),
+        Binding("colon,i", "console", "type a line"),
+        Binding("n", "spawn", "spawn"),
+        Binding("c", "call", "call"),
+        Binding("question_mark", "help", "help"),
+        Binding("ctrl+q", "quit", "quit"),
+        Binding("g", "jump", "jump", show=False),
+        Binding("plus,equals_sign", "speed(1)", "faster", show=False),
+        Binding("minus", "speed(-1)", "slower", show=False),
+        Binding("ctrl+o", "open", "open", show=False),
+        Binding("ctrl+s", "save", "save", show=False),
+        Binding("escape", "leave_console", show=False),
+        *[Binding(key, f"quick('{call}')", call, show=False) for key, call in QUICK_CALLS.items()],
+        *[
+            Binding(str(i + 1), f"show_pane('{pid}')", title, show=False)
+            for i, (pid, title, _) in enumerate(PANES)
+        ],
+    ]
+
+    def __init__(
+        self,
+        script: str | Path | None = None,
+        theme: str | None = None,
+        script_text: str | None = None,
+        script_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = Session()
+        self.script_path = script
+        self.script_text = script_text
+        self.script_name = script_name
+        self.requested_theme = theme
+        self.playing: Timer | None = None
+        self.speed = 2
+        self.load_problem: str | None = None
+
+    # ----------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="top"):
+            with TabbedContent(id="panes"):
+                for pid, title, cls in PANES:
+                    with TabPane(title, id=pid):
+                        yield cls(id=f"pane-{pid}")
+            with Vertical(id="left"):
+                yield ProcessTable(id="procs")
+        yield TraceLog(id="trace")
+        yield Static(id="narration")
+        yield Console(self.session, id="console")
+        yield Static(id="console-problem")
+        yield Footer()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < 100, "narrow")
+
+    def on_mount(self) -> None:
+        self.screen.set_class(self.size.width < 100, "narrow")
+        self.query_one("#left").border_title = "processes"
+        self.query_one("#trace").border_title = "trace"
+        self._install_themes()
+        if self.script_text is not None:
+            self._load(lambda: self.session.load(self.script_text or "", self.script_name or "<demo>"))
+        elif self.script_path is not None:
+            self._load(lambda: self.session.load_file(self.script_path or ""))
+        self.refresh_views()
+        self.query_one(ProcessTable).focus()
+
+    def _install_themes(self) -> None:
+        themes, problems = discover()
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(f"theme not loaded: {problem}", severity="warning")
+        wanted = self.requested_theme or str(load_settings().get("theme") or DEFAULT_THEME)
+        if wanted not in self.available_themes:
+            if self.requested_theme:
+                self.notify(f"no theme named {wanted}; using {DEFAULT_THEME}", severity="warning")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted:
+            save_setting("theme", theme)
+
+    def _load(self, load) -> None:  # type: ignore[no-untyped-def]
+        try:
+            load()
+        except ScriptError as e:
+            where = f"line {e.lineno}: " if e.lineno else ""
+            self.load_problem = f"{where}{e.message}"
+            self.notify(f"cannot open the script: {self.load_problem}", severity="error", timeout=8)
+
+    # ------------------------------------------------------------------ views
+
+    def refresh_views(self) -> None:
+        s = self.session
+        self.query_one(ProcessTable).show(s.kernel)
+        self.query_one(TraceLog).show(s.trace)
+        narration = self.query_one("#narration", Static)
+        narration.update(f"▸ {s.narration}" if s.narration else "")
+        narration.set_class(bool(s.narration), "shown")
+        self._active_pane().show(s.kernel) if isinstance(self._active_pane(), MechanismPane) else None
+        self._update_title()
+
+    def _update_title(self) -> None:
+        s = self.session
+        parts = [f"step {s.steps}"]
+        if s.script:
+            parts.append(
+                f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
+            )
+        parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
+        self.sub_title = " · ".join(parts)
+
+    def _active_pane(self):  # type: ignore[no-untyped-def]
+        active = self.query_one(TabbedContent).active or PANES[0][0]
+        return self.query_one(f"#pane-{active}")
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        pane = self._active_pane()
+        if isinstance(pane, MechanismPane):
+            pane.show(self.session.kernel)
+
+    def _pane_for(self, st: object) -> str | None:
+        """The pane a statement is about: by its call's mechanism, or by the descriptor it uses."""
+        if not isinstance(st, Call):
+            return None
+        spec = SYSCALLS[st.call]
+        if spec.mechanism == "files" and st.eargs and isinstance(st.eargs[0], int):
+            proc = self.session.kernel.process(st.proc)
+            f = proc.fds.get(st.eargs[0]) if proc is not None else None
+            return KIND_PANE.get(f.kind, "pipes") if f is not None else None
+        return {
+            "pipe": "pipes",
+            "fifo": "pipes",
+            "mqueue": "queues",
+            "sysv_msg": "queues",
+            "shm": "memory",
+            "sem": "semaphores",
+            "socket": "sockets",
+            "signals": "signals",
+        }.get(spec.mechanism)
+
+    def _bring_forward(self, st: object) -> None:
+        pane = self._pane_for(st)
+        if pane is not None:
+            self.query_one(TabbedContent).active = pane
+
+    def _report(self, outcome: Outcome, inline: bool = False) -> None:
+        problem = self.query_one("#console-problem", Static)
+        if not outcome.ok:
+            if inline:
+                problem.update(f"✗ {outcome.message}")
+                problem.add_class("shown")
+            self.notify(outcome.message, severity="error", timeout=6)
+        else:
+            problem.remove_class("shown")
+            if outcome.message:
+                self.notify(outcome.message, severity="warning", timeout=4)
+
+    # ---------------------------------------------------------------- actions
+
+    def submit(self, line: str, inline: bool = False) -> Outcome:
+        """Run one line in the session and show what it did."""
+        outcome = self.session.submit(line)
+        self._report(outcome, inline)
+        if outcome.ok:
+            st = self.session.entries[-1].text
+            from ..script import parse_line
+
+            self._bring_forward(parse_line(st))
+        self.refresh_views()
+        return outcome
+
+    def action_step(self) -> None:
+        s = self.session
+        if not s.script:
+            self.notify("No script is loaded: open one with ctrl+o, or type lines in the console (:)")
+            return
+        if s.at_end:
+            self.notify("The script has no more lines.")
+            self._stop()
+            return
+        outcome = s.step()
+        self._report(outcome)
+        nxt = s.next_statement()
+        self._bring_forward(nxt if nxt is not None and not isinstance(nxt, Narration) else None)
+        self.refresh_views()
+
+    def action_play(self) -> None:
+        if self.playing:
+            self._stop()
+        elif self.session.script and not self.session.at_end:
+            self.playing = self.set_interval(SPEEDS[self.speed], self._tick)
+        else:
+            self.notify("Nothing to play: open a script first (ctrl+o).")
+        self._update_title()
+
+    def _tick(self) -> None:
+        if self.session.at_end:
+            self._stop()
+        else:
+            self.action_step()
+
+    def _stop(self) -> None:
+        if self.playing:
+            self.playing.stop()
+            self.playing = None
+        self._update_title()
+
+    def action_speed(self, delta: int) -> None:
+        self.speed = max(0, min(len(SPEEDS) - 1, self.speed + delta))
+        if self.playing:
+            self.playing.stop()
+            self.playing = self.set_interval(SPEEDS[self.speed], self._tick)
+        self._update_title()
+
+    def action_undo(self) -> None:
+        if not self.session.undo():
+            self.notify("Nothing to undo.")
+        self.refresh_views()
+
+    def action_redo(self) -> None:
+        outcome = self.session.redo()
+        if outcome is None:
+            self.notify("Nothing to redo.")
+        else:
+            self._report(outcome)
+        self.refresh_views()
+
+    def action_console(self) -> None:
+        self.query_one(Console).focus()
+
+    def action_leave_console(self) -> None:
+        if isinstance(self.focused, Input):
+            self.query_one(ProcessTable).focus()
+
+    @on(Input.Submitted, "#console")
+    def _console_line(self, event: Input.Submitted) -> None:
+        line = event.value.strip()
+        if not line:
+            return
+        console = self.query_one(Console)
+        outcome = self.submit(line, inline=True)
+        console.remember(line)
+        if outcome.ok:
+            console.value = ""
+
+    @on(Input.Changed, "#console")
+    def _console_typing(self) -> None:
+        self.query_one("#console-problem", Static).remove_class("shown")
+
+    def _selected(self) -> str | None:
+        pid = self.query_one(ProcessTable).selected_pid
+        p = self.session.kernel.process(pid) if pid is not None else None
+        return p.name if p is not None else None
+
+    def _prefill(self, call: str, proc: str | None) -> dict[str, str]:
+        """Fill the obvious: the descriptor of the selected process that suits the call."""
+        spec = SYSCALLS[call]
+        p = self.session.kernel.process(proc) if proc else None
+        out: dict[str, str] = {}
+        if p is None or not spec.params:
+            return out
+        first = spec.params[0]
+        if first.kind == "fd":
+            want = {
+                "files": ("pipe", "socket", "mq", "shm"),
+                "mqueue": ("mq",),
+                "shm": ("shm",),
+                "socket": ("socket",),
+            }
+            kinds = want.get(spec.mechanism, ("pipe",))
+            for fd, f in p.fds.items():
+                if (
+                    f.kind in kinds
+                    and not (call == "read" and not f.readable)
+                    and not (call == "write" and not f.writable)
+                ):
+                    out[first.name] = str(fd)
+                    break
+        if call == "fork":
+            out["name"] = f"{p.name}-child"
+        if call == "read":
+            out["count"] = "100"
+        return out
+
+    def open_form(self, call: str) -> None:
+        if not any(p.alive for p in self.session.kernel.procs.values()):
+            self.notify("Spawn a process first (n).", severity="warning")
+            return
+        proc = self._selected()
+        self.push_screen(CallForm(self.session, call, proc, self._prefill(call, proc)), self._form_done)
+
+    def _form_done(self, line: str | None) -> None:
+        if line:
+            self.submit(line)
+
+    def action_call(self) -> None:
+        self.push_screen(CallPicker(), lambda call: self.open_form(call) if call else None)
+
+    def action_quick(self, call: str) -> None:
+        self.open_form(call)
+
+    def action_spawn(self) -> None:
+        taken = {p.name for p in self.session.kernel.procs.values()}
+        suggestion = (
+            next(n for n in ("A", "B", "C", "D", "E", "F", "G", "H") if n not in taken)
+            if len(taken) < 8
+            else ""
+        )
+        self.push_screen(
+            Prompt("Spawn a process: NAME or NAME uid=N", suggestion, "A", spawn_check(self.session.kernel)),
+            lambda value: self.submit(f"spawn {value}") if value else None,
+        )
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_show_pane(self, pane: str) -> None:
+        self.query_one(TabbedContent).active = pane
+
+    def action_jump(self) -> None:
+        limit = self.session.steps + max(0, len(self.session.script) - self.session.cursor)
+
+        def check(value: str) -> str | None:
+            return None if value.isdigit() and int(value) <= limit else f"a step from 0 to {limit}"
+
+        def done(value: str | None) -> None:
+            if value:
+                self.session.jump(int(value))
+                self.refresh_views()
+
+        self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
+
+    def action_open(self) -> None:
+        def check(value: str) -> str | None:
+            path = Path(value).expanduser()
+            return None if path.is_file() else f"no file {path}"
+
+        def done(value: str | None) -> None:
+            if value:
+                self._stop()
+                self._load(lambda: self.session.load_file(Path(value).expanduser()))
+                self.query_one(TraceLog).reset()
+                self.refresh_views()
+
+        self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
+
+    def action_save(self) -> None:
+        default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            try:
+                self.session.save(Path(value).expanduser())
+            except OSError as e:
+                self.notify(f"cannot save {value}: {e.strerror or e}", severity="error")
+                return
+            self.notify(f"saved {self.session.steps} steps to {value}; `ipctui run {value}` replays them")
+
+        self.push_screen(Prompt("Save the session as", default, "session.ipc"), done)
+
+    def get_system_commands(self, screen: Screen) -> object:  # type: ignore[override]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Step", "run the script's next line (space)", self.action_step)
+        yield SystemCommand("Play / pause", "step through the script on a timer (p)", self.action_play)
+        yield SystemCommand("Undo", "undo the last line (u)", self.action_undo)
+        yield SystemCommand("Redo", "redo the line undone (U)", self.action_redo)
+        yield SystemCommand("Jump to step", "replay up to a step (g)", self.action_jump)
+        yield SystemCommand(
+            "Spawn a process", "a new process with its own descriptors (n)", self.action_spawn
+        )
+        yield SystemCommand("Make a call", "pick any call and fill in its form (c)", self.action_call)
+        yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
+        yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
+        yield SystemCommand("Help", "keys and calls (?)", self.action_help)
+        for i, (pid, title, _) in enumerate(PANES):
+            yield SystemCommand(
+                f"Show {title}", f"the {title.lower()} pane ({i + 1})", lambda p=pid: self.action_show_pane(p)
+            )

@@ -1,0 +1,70 @@
+"""The help screen: the keys, and each mechanism with its calls."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+from ...engine import SYSCALLS
+
+KEYS = """\
+# ipctui help
+
+Every action is a line of the script language: the forms and keys below only build lines, and
+the console runs lines you type. The trace shows each call with its result, like `strace`.
+
+| key | what it does |
+|---|---|
+| `space` | run the loaded script's next line |
+| `p` | play or pause the script · `+` / `-` faster or slower |
+| `u` or `ctrl+z` | undo the last line · `U` or `ctrl+y` redo |
+| `g` | jump to a step |
+| `:` or `i` | type a line in the console (`tab` or `→` completes, `↑` `↓` history, `escape` leaves) |
+| `n` | spawn a new process |
+| `c` | make any call (pick it, then fill in its form) |
+| `f` `k` `w` `r` `x` | fork, kill, write, read, close, prefilled from the selected process |
+| `1` … `7` | show a pane: pipes, queues, memory, semaphores, sockets, signals, reference |
+| `ctrl+o` / `ctrl+s` | open a script / save the session as a script that `ipctui run` replays |
+| `ctrl+p` | the command palette: every action, pane and theme |
+| `?` | this help · `escape` closes it |
+| `ctrl+q` | quit |
+
+"""
+
+
+def calls_by_mechanism() -> str:
+    groups: dict[str, list[str]] = {}
+    for spec in SYSCALLS.values():
+        groups.setdefault(spec.mechanism, []).append(f"`{spec.usage()}` {spec.summary}")
+    titles = {
+        "process": "Processes",
+        "signals": "Signals",
+        "pipe": "Pipes",
+        "fifo": "FIFOs (named pipes)",
+        "files": "Any descriptor",
+        "mqueue": "POSIX message queues",
+        "sysv_msg": "System V message queues",
+        "shm": "Shared memory (and its lock)",
+        "sem": "POSIX semaphores",
+        "socket": "Sockets",
+    }
+    out = ["# The calls\n"]
+    for mech, title in titles.items():
+        out.append(f"## {title}\n")
+        out += [f"- {line}" for line in groups.get(mech, [])]
+        out.append("")
+    return "\n".join(out)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Markdown(KEYS + calls_by_mechanism())
+
+    def action_close(self) -> None:
+        self.dismiss(None)

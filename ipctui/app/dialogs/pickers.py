@@ -1,0 +1,134 @@
+"""Choosing a call, spawning a process, and short prompts (a path, a step number)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...engine import SYSCALLS, Kernel
+from ...engine.kernel import NAME_RE
+
+ORDER = ["process", "signals", "pipe", "fifo", "files", "mqueue", "sysv_msg", "shm", "sem", "socket"]
+
+
+class CallPicker(ModalScreen[str | None]):
+    """Every call, grouped by mechanism; type to filter, Enter to choose."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("[b]Make a call[/b]  (type to filter · Enter chooses · Escape cancels)")
+            yield Input(placeholder="filter: read, mq_, socket ...", id="filter")
+            yield OptionList(id="calls")
+
+    def on_mount(self) -> None:
+        self.fill("")
+        self.query_one("#filter", Input).focus()
+
+    def fill(self, text: str) -> None:
+        options = self.query_one("#calls", OptionList)
+        options.clear_options()
+        calls = sorted(SYSCALLS.values(), key=lambda s: (ORDER.index(s.mechanism), s.name))
+        for spec in calls:
+            if text in spec.name or text in spec.mechanism:
+                options.add_option(
+                    Option(f"{spec.mechanism:>8}  [b]{spec.usage()}[/b]  {spec.summary}", id=spec.name)
+                )
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.fill(event.value.strip())
+
+    @on(Input.Submitted, "#filter")
+    def _submit_filter(self) -> None:
+        options = self.query_one("#calls", OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def key_down(self) -> None:
+        self.query_one("#calls", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        self.query_one("#calls", OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Prompt(ModalScreen[str | None]):
+    """One line of input with a check that explains what is wrong before it is accepted."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        placeholder: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.check = check or (lambda _: None)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"[b]{self.title_text}[/b]  (Enter accepts · Escape cancels)")
+            yield Input(self.value, placeholder=self.placeholder, id="value")
+            yield Static(id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        problem = self.check(event.value) if event.value.strip() else None
+        self.query_one("#problem", Static).update(f"[red]{problem}[/red]" if problem else "")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        problem = self.check(value) if value else "type something, or Escape to cancel"
+        if problem:
+            self.query_one("#problem", Static).update(f"[red]{problem}[/red]")
+            return
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def spawn_check(kernel: Kernel) -> Callable[[str], str | None]:
+    """`NAME` or `NAME uid=N`: what a spawn prompt accepts."""
+
+    def check(value: str) -> str | None:
+        parts = value.split()
+        if not parts:
+            return "type a name"
+        if not NAME_RE.match(parts[0]):
+            return "a name starts with a letter, then letters, digits, _ or -"
+        if kernel.process(parts[0]) is not None:
+            return f"{parts[0]} already exists"
+        if len(parts) > 2 or (
+            len(parts) == 2 and not (parts[1].startswith("uid=") and parts[1][4:].isdigit())
+        ):
+            return "write NAME, or NAME uid=N (0 is root; the default is 1000)"
+        return None
+
+    return check

@@ -1,0 +1,78 @@
+"""Shared memory: a hex and ASCII view with the latest store highlighted, the lock, who maps it."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.text import Text
+
+from ...engine import Kernel
+from ...engine.shm import PAGE, Segment, pages
+from ..widgets.holders import names
+from .base import MechanismPane
+
+ROWS = 16  # lines of 16 bytes shown per segment
+
+
+def hexdump(seg: Segment, width: int) -> Text:
+    """16 bytes a line from the start (or around the latest store), the store in reverse video."""
+    last = seg.last_store
+    shown = pages(seg.size) * PAGE
+    start = 0
+    if last is not None and last.offset >= ROWS * 16:
+        start = (last.offset // 16) * 16
+    hi = range(last.offset, last.offset + last.length) if last else range(0)
+    t = Text()
+    end = min(shown, start + ROWS * 16)
+    for row in range(start, end, 16):
+        t.append(f"{row:08x}  ", style="dim")
+        chunk = seg.backing[row : row + 16]
+        for i, b in enumerate(chunk):
+            style = "bold reverse" if row + i in hi else ("dim" if row + i >= seg.size else "")
+            t.append(f"{b:02x}", style=style)
+            t.append(" ")
+        t.append(" ")
+        for i, b in enumerate(chunk):
+            style = "bold reverse" if row + i in hi else ("dim" if row + i >= seg.size else "")
+            t.append(chr(b) if 0x20 <= b < 0x7F else ".", style=style)
+        t.append("\n")
+    if end < shown:
+        t.append(f"… {shown - end} more bytes mapped", style="dim")
+    return t
+
+
+class MemoryPane(MechanismPane):
+    title = "Memory"
+    mechanisms = frozenset({"shm"})
+    hint = 'A: shm_open("/buf", O_CREAT|O_RDWR), A: ftruncate(3, 64), A: mmap(3), A: poke("/buf", 0, "hi")'
+
+    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
+        parts: list[RenderableType] = []
+        for seg in kernel.shm_all.values():
+            mappers = [kernel.procs[pid].name for pid in seg.mappers if pid in kernel.procs]
+            lock = seg.lock
+            lock_text = Text("lock: ", style="dim")
+            if lock.owner is None:
+                lock_text.append("free", style="green")
+            else:
+                lock_text.append(f"held by {lock.owner_name}", style="bold yellow")
+                if lock.owner_dead:
+                    lock_text.append(" (dead: nobody will ever unlock it)", style="bold red")
+            if lock.waiters:
+                lock_text.append(f" · waiting: {names(lock.waiters)}", style="yellow")
+            info = Text(
+                f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
+                f" · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
+                style="dim",
+            )
+            rows: list[RenderableType] = [info, lock_text]
+            last = seg.last_store
+            if last is not None:
+                rows.append(
+                    Text(f"last store: {last.proc} wrote {last.length} B at {last.offset} (step {last.step})")
+                )
+            if seg.size:
+                rows.append(hexdump(seg, width))
+            title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
+            parts.append(Panel(Group(*rows), title=title, title_align="left", border_style="green"))
+        return Group(*parts) if parts else self.empty()

@@ -1,0 +1,86 @@
+"""Message queues: POSIX (by priority) and System V (by type), with fill gauges and waiters."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ...engine import Kernel
+from ...engine.sysv_msg import MSGMNB
+from ...script.values import quote
+from ..widgets.holders import holders, names
+from .base import MechanismPane
+
+
+def gauge(used: int, total: int, width: int = 20) -> Text:
+    filled = round(width * used / total) if total else 0
+    t = Text("█" * filled, style="green" if used < total else "red")
+    t.append("░" * (width - filled), style="dim")
+    t.append(f" {used}/{total}")
+    return t
+
+
+def _short(data: bytes, n: int = 40) -> str:
+    s = quote(data)
+    return s if len(s) <= n else s[: n - 4] + '..."'
+
+
+class QueuesPane(MechanismPane):
+    title = "Queues"
+    mechanisms = frozenset({"mqueue", "sysv_msg"})
+    hint = 'POSIX: A: mq_open("/jobs", O_CREAT|O_RDWR)  ·  System V: A: msgget(42, IPC_CREAT, mode=0600)'
+
+    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
+        parts: list[RenderableType] = []
+        for q in kernel.mq_all:
+            msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
+            msgs.add_column("next", style="dim")
+            msgs.add_column("prio", justify="right")
+            msgs.add_column("data")
+            for i, (data, prio) in enumerate(q.messages()[:12]):
+                msgs.add_row("→" if i == 0 else "", str(prio), _short(data))
+            opened = holders(kernel, lambda f, q=q: f.kind == "mq" and f.obj is q)
+            info = Text(
+                f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="dim"
+            )
+            rows: list[RenderableType] = [info, gauge(q.curmsgs, q.maxmsg)]
+            rows.append(msgs if q.curmsgs else Text("empty", style="dim"))
+            if q.curmsgs > 12:
+                rows.append(Text(f"… and {q.curmsgs - 12} more", style="dim"))
+            rows.append(
+                Text(
+                    "open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="dim"
+                )
+            )
+            if q.senders or q.receivers:
+                rows.append(
+                    Text(
+                        f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
+                        style="yellow",
+                    )
+                )
+            title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
+            parts.append(Panel(Group(*rows), title=title, title_align="left", border_style="magenta"))
+        for q in kernel.msqs.values():
+            msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
+            msgs.add_column("type", justify="right")
+            msgs.add_column("data")
+            for mtype, data in list(q.messages)[:12]:
+                msgs.add_row(str(mtype), _short(data))
+            info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="dim")
+            rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="dim")]
+            if q.senders or q.receivers:
+                rows.append(
+                    Text(
+                        f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
+                        style="yellow",
+                    )
+                )
+            parts.append(
+                Panel(
+                    Group(*rows), title=f"System V msqid {q.id}", title_align="left", border_style="magenta"
+                )
+            )
+        return Group(*parts) if parts else self.empty()

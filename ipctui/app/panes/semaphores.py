@@ -1,0 +1,34 @@
+"""POSIX semaphores: value, waiters, who has them open."""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.table import Table
+
+from ...engine import Kernel
+from ..widgets.holders import names
+from .base import MechanismPane
+
+
+class SemaphoresPane(MechanismPane):
+    title = "Semaphores"
+    mechanisms = frozenset({"sem"})
+    hint = 'A: sem_open("/s", O_CREAT, value=1), then A: sem_wait(1), A: sem_post(1)  (handles are not descriptors)'
+
+    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
+        if not kernel.sem_all:
+            return self.empty()
+        table = Table(expand=True, header_style="bold")
+        for col in ("name", "value", "waiting", "open in (handle)", "posts / takes"):
+            table.add_column(col)
+        for sem in kernel.sem_all.values():
+            holders = []
+            for pid in sorted(sem.holders):
+                p = kernel.procs.get(pid)
+                if p is not None:
+                    hs = [h for h, e in p.ext.get("sems", {}).items() if e.sem is sem]
+                    holders.append(f"{p.name} ({', '.join(map(str, hs))})")
+            name = sem.name + (" (unlinked)" if sem.unlinked else "")
+            value = f"[bold green]{sem.value}[/]" if sem.value else "[bold red]0[/]"
+            table.add_row(name, value, names(sem.waiters), ", ".join(holders), f"{sem.posts} / {sem.taken}")
+        return table

@@ -1,0 +1,43 @@
+"""Who holds what: descriptors and waiters, read from engine state for the views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...engine import Kernel, OpenFile
+from ...engine.waitq import WaitQueue
+
+
+def holders(kernel: Kernel, match: Callable[[OpenFile], bool]) -> list[tuple[str, int, OpenFile]]:
+    """(process name, fd, open file) for every descriptor whose open file matches."""
+    out = []
+    for p in kernel.procs.values():
+        if not p.alive:
+            continue
+        for fd, f in p.fds.items():
+            if match(f):
+                out.append((p.name, fd, f))
+    return out
+
+
+def names(q: WaitQueue | Any) -> str:
+    """The processes sleeping on a wait queue, oldest first."""
+    procs = q.procs() if q else []
+    return ", ".join(p.name for p in procs) if procs else "nobody"
+
+
+def describe_fd(f: OpenFile) -> str:
+    """A short name for what a descriptor refers to (process table)."""
+    obj = f.obj
+    if f.kind == "pipe":
+        end = "rw" if f.readable and f.writable else ("r" if f.readable else "w")
+        fifo = getattr(obj, "fifo", None)
+        return f"fifo{getattr(fifo, 'path', '')}:{end}" if fifo is not None else f"pipe{obj.pipe.id}:{end}"
+    if f.kind == "mq":
+        return f"mq{obj.name}"
+    if f.kind == "shm":
+        return f"shm{obj.name}"
+    if f.kind == "socket":
+        return f"{obj.kind.lower()}#{obj.id}"
+    return f.kind

@@ -1,0 +1,62 @@
+"""The process table: pid, name, uid, state (what a blocked process waits in), parent, descriptors."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from ...engine import Kernel, Process
+from .holders import describe_fd
+
+STATE_STYLE = {"ready": "green", "blocked": "yellow", "stopped": "magenta", "zombie": "dim red"}
+
+
+def state_text(p: Process) -> Text:
+    state = p.state
+    if state == "blocked" and p.waiter is not None:
+        tag = p.waiter.tag
+        call = getattr(tag, "text", "").split(": ", 1)[-1] or f"{p.waiter.call}()"
+        return Text(f"blocked in {call}", style="yellow")
+    return Text(state, style=STATE_STYLE.get(state, ""))
+
+
+class ProcessTable(DataTable):
+    """One row per live or zombie process; the cursor row is the selected process."""
+
+    DEFAULT_CSS = "ProcessTable { height: 1fr; }"
+
+    COLUMNS = ("pid", "name", "uid", "state", "parent", "descriptors")
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+
+    def show(self, kernel: Kernel) -> None:
+        selected = self.selected_pid
+        self.clear(columns=True)  # columns sized to what is shown now, not to the widest ever
+        for label in self.COLUMNS:
+            self.add_column(label, key=label)
+        for p in kernel.procs.values():
+            parent = kernel.procs.get(p.parent) if p.parent is not None else None
+            fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in p.fds.items())
+            self.add_row(
+                str(p.pid),
+                p.name,
+                str(p.uid),
+                state_text(p),
+                parent.name if parent else "—",
+                fds,
+                key=str(p.pid),
+            )
+        if selected is not None and str(selected) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(selected)))
+
+    @property
+    def selected_pid(self) -> int | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # no valid cursor (an empty table)
+            return None
+        return int(key) if key is not None else None
