@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
@@ -51,7 +52,7 @@ class PlaygroundApp(App[None]):
     CSS_PATH = "ipctui.tcss"
     TITLE = "ipctui"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "step", "step"),
         Binding("p", "play", "play/pause"),
         Binding("u,ctrl+z", "undo", "undo"),

@@ -3,9 +3,11 @@ the exact script line it will run. It returns that line (every action is a line)
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -45,7 +47,7 @@ def field_text(kind: str, raw: str) -> str:
 class CallForm(ModalScreen[str | None]):
     """Fill in a call's arguments; Enter runs it, Escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     def __init__(
         self, session: Session, call: str, proc: str | None, prefill: dict[str, str] | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
@@ -21,7 +22,7 @@ ORDER = ["process", "signals", "pipe", "fifo", "files", "mqueue", "sysv_msg", "s
 class CallPicker(ModalScreen[str | None]):
     """Every call, grouped by mechanism; type to filter, Enter to choose."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -72,7 +73,7 @@ class CallPicker(ModalScreen[str | None]):
 class Prompt(ModalScreen[str | None]):
     """One line of input with a check that explains what is wrong before it is accepted."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
     def __init__(
         self,

@@ -13,7 +13,7 @@ from .base import MechanismPane
 class SemaphoresPane(MechanismPane):
     title = "Semaphores"
     mechanisms = frozenset({"sem"})
-    hint = 'A: sem_open("/s", O_CREAT, value=1), then A: sem_wait(1), A: sem_post(1)  (handles are not descriptors)'
+    hint = 'A: sem_open("/s", O_CREAT, value=1), A: sem_wait(1), A: sem_post(1)  (a handle is not an fd)'
 
     def render_state(self, kernel: Kernel, width: int) -> RenderableType:
         if not kernel.sem_all:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input
 
@@ -56,7 +57,7 @@ def suggest(session: Session, value: str) -> str | None:
 class Console(Input):
     """An Input that keeps a history (up and down) of the lines it ran."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "previous line", show=False),
         Binding("down", "history(1)", "next line", show=False),
     ]
