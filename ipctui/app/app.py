@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -44,6 +44,38 @@ PANES: list[tuple[str, str, type]] = [
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
+
+
+class MainScreen(Screen):
+    """The playground's layout. Below 100 columns it stacks (the `narrow` class)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Horizontal(id="top"):
+            with TabbedContent(id="panes"):
+                for pid, title, cls in PANES:
+                    with TabPane(title, id=pid):
+                        yield cls(id=f"pane-{pid}")
+            with Vertical(id="left"):
+                yield ProcessTable(id="procs")
+        yield TraceLog(id="trace")
+        yield Static(id="narration")
+        yield Console(self.session, id="console")
+        yield Static(id="console-problem")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#left").border_title = "processes"
+        self.query_one("#trace").border_title = "trace"
+        self.set_class(self.app.size.width < 100, "narrow")
+        self.app.main_ready()  # type: ignore[attr-defined]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < 100, "narrow")
 
 
 class PlaygroundApp(App[None]):
@@ -94,35 +126,21 @@ class PlaygroundApp(App[None]):
 
     # ----------------------------------------------------------------- layout
 
-    def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
-        with Horizontal(id="top"):
-            with TabbedContent(id="panes"):
-                for pid, title, cls in PANES:
-                    with TabPane(title, id=pid):
-                        yield cls(id=f"pane-{pid}")
-            with Vertical(id="left"):
-                yield ProcessTable(id="procs")
-        yield TraceLog(id="trace")
-        yield Static(id="narration")
-        yield Console(self.session, id="console")
-        yield Static(id="console-problem")
-        yield Footer()
-
-    def on_resize(self) -> None:
-        self.screen.set_class(self.size.width < 100, "narrow")
+    def get_default_screen(self) -> Screen:
+        self.main = MainScreen(self.session)
+        return self.main
 
     def on_mount(self) -> None:
-        self.screen.set_class(self.size.width < 100, "narrow")
-        self.query_one("#left").border_title = "processes"
-        self.query_one("#trace").border_title = "trace"
         self._install_themes()
+
+    def main_ready(self) -> None:
+        """The main screen is up: load the script, draw everything once."""
         if self.script_text is not None:
             self._load(lambda: self.session.load(self.script_text or "", self.script_name or "<demo>"))
         elif self.script_path is not None:
             self._load(lambda: self.session.load_file(self.script_path or ""))
         self.refresh_views()
-        self.query_one(ProcessTable).focus()
+        self.main.query_one(ProcessTable).focus()
 
     def _install_themes(self) -> None:
         themes, problems = discover()
@@ -153,9 +171,9 @@ class PlaygroundApp(App[None]):
 
     def refresh_views(self) -> None:
         s = self.session
-        self.query_one(ProcessTable).show(s.kernel)
-        self.query_one(TraceLog).show(s.trace)
-        narration = self.query_one("#narration", Static)
+        self.main.query_one(ProcessTable).show(s.kernel)
+        self.main.query_one(TraceLog).show(s.trace)
+        narration = self.main.query_one("#narration", Static)
         narration.update(f"▸ {s.narration}" if s.narration else "")
         narration.set_class(bool(s.narration), "shown")
         self._active_pane().show(s.kernel) if isinstance(self._active_pane(), MechanismPane) else None
@@ -172,8 +190,8 @@ class PlaygroundApp(App[None]):
         self.sub_title = " · ".join(parts)
 
     def _active_pane(self):  # type: ignore[no-untyped-def]
-        active = self.query_one(TabbedContent).active or PANES[0][0]
-        return self.query_one(f"#pane-{active}")
+        active = self.main.query_one(TabbedContent).active or PANES[0][0]
+        return self.main.query_one(f"#pane-{active}")
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
@@ -204,10 +222,10 @@ class PlaygroundApp(App[None]):
     def _bring_forward(self, st: object) -> None:
         pane = self._pane_for(st)
         if pane is not None:
-            self.query_one(TabbedContent).active = pane
+            self.main.query_one(TabbedContent).active = pane
 
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
-        problem = self.query_one("#console-problem", Static)
+        problem = self.main.query_one("#console-problem", Static)
         if not outcome.ok:
             if inline:
                 problem.update(f"✗ {outcome.message}")
@@ -289,18 +307,18 @@ class PlaygroundApp(App[None]):
         self.refresh_views()
 
     def action_console(self) -> None:
-        self.query_one(Console).focus()
+        self.main.query_one(Console).focus()
 
     def action_leave_console(self) -> None:
-        if isinstance(self.focused, Input):
-            self.query_one(ProcessTable).focus()
+        if isinstance(self.focused, Input) and self.screen is self.main:
+            self.main.query_one(ProcessTable).focus()
 
     @on(Input.Submitted, "#console")
     def _console_line(self, event: Input.Submitted) -> None:
         line = event.value.strip()
         if not line:
             return
-        console = self.query_one(Console)
+        console = self.main.query_one(Console)
         outcome = self.submit(line, inline=True)
         console.remember(line)
         if outcome.ok:
@@ -308,10 +326,10 @@ class PlaygroundApp(App[None]):
 
     @on(Input.Changed, "#console")
     def _console_typing(self) -> None:
-        self.query_one("#console-problem", Static).remove_class("shown")
+        self.main.query_one("#console-problem", Static).remove_class("shown")
 
     def _selected(self) -> str | None:
-        pid = self.query_one(ProcessTable).selected_pid
+        pid = self.main.query_one(ProcessTable).selected_pid
         p = self.session.kernel.process(pid) if pid is not None else None
         return p.name if p is not None else None
 
@@ -378,7 +396,7 @@ class PlaygroundApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_show_pane(self, pane: str) -> None:
-        self.query_one(TabbedContent).active = pane
+        self.main.query_one(TabbedContent).active = pane
 
     def action_jump(self) -> None:
         limit = self.session.steps + max(0, len(self.session.script) - self.session.cursor)
@@ -402,7 +420,7 @@ class PlaygroundApp(App[None]):
             if value:
                 self._stop()
                 self._load(lambda: self.session.load_file(Path(value).expanduser()))
-                self.query_one(TraceLog).reset()
+                self.main.query_one(TraceLog).reset()
                 self.refresh_views()
 
         self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)

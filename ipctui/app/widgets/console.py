@@ -60,6 +60,7 @@ class Console(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "previous line", show=False),
         Binding("down", "history(1)", "next line", show=False),
+        Binding("tab", "complete", "complete", show=False, priority=True),
     ]
 
     def __init__(self, session: Session, **kwargs: object) -> None:
@@ -70,6 +71,15 @@ class Console(Input):
         )
         self.history: list[str] = []
         self.position = 0
+
+    def action_complete(self) -> None:
+        """Tab takes the suggestion shown after the cursor; with none, it moves focus on."""
+        suggestion = self._suggestion
+        if suggestion and suggestion != self.value:
+            self.value = suggestion
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
     def remember(self, line: str) -> None:
         if line and (not self.history or self.history[-1] != line):

@@ -1,0 +1,219 @@
+"""Pilot tests: the console, forms, stepping, undo and redo, play, save and reopen, help, themes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import EVERYTHING
+from textual.widgets import Input, Static, TabbedContent
+
+from ipctui.app import PlaygroundApp
+from ipctui.app.dialogs.call_form import CallForm
+from ipctui.app.dialogs.help import HelpScreen
+from ipctui.app.dialogs.pickers import CallPicker, Prompt
+from ipctui.app.widgets.process_table import ProcessTable
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+async def type_line(pilot, line: str) -> None:
+    if not isinstance(pilot.app.focused, Input):
+        await pilot.press("colon")
+    for ch in line:
+        await pilot.press(ch if ch != " " else "space")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_console_runs_lines_and_explains_a_bad_one():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_line(pilot, "spawn A")
+        await type_line(pilot, "A: pipe()")
+        assert [t.text for t in app.session.trace] == ["spawn A", "A: pipe() = [3, 4]"]
+        assert app.query_one(ProcessTable).row_count == 1
+        await type_line(pilot, "A: pipe(")
+        problem = app.query_one("#console-problem", Static)
+        assert problem.has_class("shown") and "expected a value" in str(problem.render())
+        assert app.query_one("#console", Input).value == "A: pipe("  # kept, to be corrected
+        assert app.session.steps == 2
+
+
+async def test_console_completes_names_calls_and_descriptors():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.submit("spawn Alice")
+        app.submit("Alice: pipe()")
+        from ipctui.app.widgets.console import suggest
+
+        assert suggest(app.session, "Al") == "Alice: "
+        assert suggest(app.session, "sp") == "spawn "
+        assert suggest(app.session, "Alice: mq_s") == "Alice: mq_send("
+        assert suggest(app.session, "Alice: read(") == "Alice: read(4"
+        await pilot.press("colon", "A", "l", "tab")
+        assert app.query_one("#console", Input).value == "Alice: "
+
+
+async def test_stepping_a_script_shows_narration_and_brings_the_pane_forward():
+    app = PlaygroundApp(script=EXAMPLES / "mq_priority.ipc")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("space")
+        narration = app.query_one("#narration", Static)
+        assert narration.has_class("shown") and "highest priority first" in str(narration.render())
+        await pilot.press("space", "space")
+        assert app.query_one(TabbedContent).active == "queues"  # the next line is an mq call
+        for _ in range(20):
+            await pilot.press("space")
+        assert app.session.at_end
+        assert app.session.trace[-1].text == "producer: mq_getattr(3) = {maxmsg=2, msgsize=8192, curmsgs=1}"
+
+
+async def test_undo_redo_and_jump_keys():
+    app = PlaygroundApp(script=EXAMPLES / "pipe_basics.ipc")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(10):
+            await pilot.press("space")
+        before = [t.text for t in app.session.trace]
+        await pilot.press("space", "space")
+        await pilot.press("u", "ctrl+z")
+        assert [t.text for t in app.session.trace] == before
+        await pilot.press("U")
+        assert app.session.steps == 11
+        await pilot.press("g")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press("ctrl+u" if False else "backspace", "backspace", "3", "enter")
+        assert app.session.steps == 3
+
+
+async def test_play_steps_on_a_timer_and_pauses():
+    app = PlaygroundApp(script=EXAMPLES / "signals.ipc")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(5):
+            await pilot.press("plus")
+        await pilot.press("p")
+        assert app.playing is not None and "playing" in app.sub_title
+        await pilot.pause(1.0)
+        await pilot.press("p")
+        assert app.playing is None and "paused" in app.sub_title
+        assert app.session.steps >= 1
+
+
+async def test_spawn_prompt_and_call_form(private_config):
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press("enter")  # the suggested name
+        assert [t.text for t in app.session.trace] == ["spawn A"]
+        await pilot.press("c")
+        assert isinstance(app.screen, CallPicker)
+        for ch in "pipe":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        assert isinstance(app.screen, CallForm)
+        await pilot.press("enter")
+        assert app.session.trace[-1].text == "A: pipe() = [3, 4]"
+        await pilot.press("w")  # write, prefilled with A's write end
+        form = app.screen
+        assert isinstance(form, CallForm)
+        assert form.query_one("#arg-fd", Input).value == "4"
+        for ch in "hi":
+            await pilot.press(ch)
+        await pilot.pause()
+        assert 'A: write(4, "hi")' in str(form.query_one("#preview", Static).render())
+        await pilot.press("enter")
+        assert app.session.trace[-1].text == 'A: write(4, "hi") = 2'
+
+
+async def test_a_form_explains_what_is_wrong_and_will_not_run_it():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.submit("spawn A")
+        await pilot.press("r")
+        form = app.screen
+        assert isinstance(form, CallForm)
+        await pilot.press("x")  # fd "x" is not a number
+        await pilot.pause()
+        assert "fd must be a descriptor number" in str(form.query_one("#problem", Static).render())
+        await pilot.press("enter")
+        assert app.screen is form  # not run
+        await pilot.press("escape")
+        assert app.session.steps == 1
+
+
+async def test_save_and_reopen(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp(script=EXAMPLES / "fifo.ipc")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(6):
+            await pilot.press("space")
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, Prompt)
+        await pilot.press("enter")
+        saved = tmp_path / "fifo-session.ipc"
+        assert saved.is_file()
+        trace = [t.text for t in app.session.trace]
+        await pilot.press("ctrl+o")
+        for ch in saved.name:
+            await pilot.press(ch)
+        await pilot.press("enter")
+        assert app.session.script_name == saved.name and app.session.steps == 0
+        while not app.session.at_end:
+            await pilot.press("space")
+        assert [t.text for t in app.session.trace] == trace
+
+
+async def test_opening_a_broken_script_is_reported(tmp_path):
+    bad = tmp_path / "bad.ipc"
+    bad.write_text("spawn A\nA: nonsense(\n")
+    app = PlaygroundApp(script=bad)
+    async with app.run_test(size=(120, 40)):
+        assert app.load_problem is not None and app.load_problem.startswith("line 2:")
+        assert not app.session.script
+
+
+async def test_help_palette_and_panes():
+    app = PlaygroundApp(script=EVERYTHING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        for key, pane in zip("1234567", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]):
+            await pilot.press(key)
+            assert app.query_one(TabbedContent).active == pane
+        await pilot.press("ctrl+p")
+        assert app.screen.__class__.__name__ == "CommandPalette"
+        await pilot.press("escape")
+
+
+async def test_theme_is_remembered(private_config):
+    app = PlaygroundApp(theme="ipctui-projector")
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "ipctui-projector"
+        app.theme = "ipctui-paper"
+    assert json.loads((private_config / "settings.json").read_text())["theme"] == "ipctui-paper"
+    again = PlaygroundApp()
+    async with again.run_test(size=(80, 24)):
+        assert again.theme == "ipctui-paper"
+
+
+async def test_an_unknown_theme_falls_back_with_a_warning():
+    app = PlaygroundApp(theme="no-such-theme")
+    async with app.run_test(size=(80, 24)):
+        assert app.theme == "ipctui-night"
+
+
+async def test_tiny_terminals_and_resizes_do_not_crash():
+    app = PlaygroundApp(script=EVERYTHING)
+    async with app.run_test(size=(20, 10)) as pilot:
+        for _ in range(40):
+            await pilot.press("space")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.main.has_class("narrow")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.main.has_class("narrow")
