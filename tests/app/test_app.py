@@ -179,7 +179,9 @@ async def test_help_palette_and_panes():
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        for key, pane in zip("1234567", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]):
+        for key, pane in zip(
+            "1234567", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]
+        ):
             await pilot.press(key)
             assert app.query_one(TabbedContent).active == pane
         await pilot.press("ctrl+p")
