@@ -180,7 +180,9 @@ async def test_help_palette_and_panes():
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         for key, pane in zip(
-            "1234567", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]
+            "1234567",
+            ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"],
+            strict=True,
         ):
             await pilot.press(key)
             assert app.query_one(TabbedContent).active == pane
