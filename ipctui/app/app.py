@@ -42,12 +42,14 @@ PANES: list[tuple[str, str, type]] = [
     ("reference", "Reference", ReferencePane),
 ]
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
+NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
 
 
 class MainScreen(Screen):
-    """The playground's layout. Below 100 columns it stacks (the `narrow` class)."""
+    """The playground's layout: the mechanism panes on top at full width, processes and trace
+    below, side by side from 140 columns and stacked under that (the `narrow` class)."""
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -55,14 +57,14 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        with Horizontal(id="top"):
-            with TabbedContent(id="panes"):
-                for pid, title, cls in PANES:
-                    with TabPane(title, id=pid):
-                        yield cls(id=f"pane-{pid}")
+        with TabbedContent(id="panes"):
+            for pid, title, cls in PANES:
+                with TabPane(title, id=pid):
+                    yield cls(id=f"pane-{pid}")
+        with Horizontal(id="bottom"):
             with Vertical(id="left"):
                 yield ProcessTable(id="procs")
-        yield TraceLog(id="trace")
+            yield TraceLog(id="trace")
         yield Static(id="narration")
         yield Console(self.session, id="console")
         yield Static(id="console-problem")
@@ -71,11 +73,11 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "processes"
         self.query_one("#trace").border_title = "trace"
-        self.set_class(self.app.size.width < 100, "narrow")
+        self.set_class(self.app.size.width < NARROW, "narrow")
         self.app.main_ready()  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width < 100, "narrow")
+        self.set_class(event.size.width < NARROW, "narrow")
 
 
 class PlaygroundApp(App[None]):
@@ -123,6 +125,7 @@ class PlaygroundApp(App[None]):
         self.playing: Timer | None = None
         self.speed = 2
         self.load_problem: str | None = None
+        self.ready = False  # the main screen is mounted and drawn once
 
     # ----------------------------------------------------------------- layout
 
@@ -139,6 +142,7 @@ class PlaygroundApp(App[None]):
             self._load(lambda: self.session.load(self.script_text or "", self.script_name or "<demo>"))
         elif self.script_path is not None:
             self._load(lambda: self.session.load_file(self.script_path or ""))
+        self.ready = True
         self.refresh_views()
         self.main.query_one(ProcessTable).focus()
 
@@ -170,6 +174,8 @@ class PlaygroundApp(App[None]):
     # ------------------------------------------------------------------ views
 
     def refresh_views(self) -> None:
+        if not self.ready:
+            return
         s = self.session
         self.main.query_one(ProcessTable).show(s.kernel)
         self.main.query_one(TraceLog).show(s.trace)

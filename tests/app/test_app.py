@@ -218,6 +218,6 @@ async def test_tiny_terminals_and_resizes_do_not_crash():
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.main.has_class("narrow")
-        await pilot.resize_terminal(120, 40)
+        await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert not app.main.has_class("narrow")

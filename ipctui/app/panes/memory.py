@@ -15,18 +15,20 @@ ROWS = 16  # lines of 16 bytes shown per segment
 
 
 def hexdump(seg: Segment, width: int) -> Text:
-    """16 bytes a line from the start (or around the latest store), the store in reverse video."""
+    """16 bytes a line (8 when narrow) from the start, or from the latest store, which is shown in
+    reverse video; bytes past the end of the segment but inside its last page are dimmed."""
+    per = 16 if width >= 80 else 8
     last = seg.last_store
     shown = pages(seg.size) * PAGE
     start = 0
-    if last is not None and last.offset >= ROWS * 16:
-        start = (last.offset // 16) * 16
+    if last is not None and last.offset >= ROWS * per:
+        start = (last.offset // per) * per
     hi = range(last.offset, last.offset + last.length) if last else range(0)
     t = Text()
-    end = min(shown, start + ROWS * 16)
-    for row in range(start, end, 16):
+    end = min(shown, start + ROWS * per)
+    for row in range(start, end, per):
         t.append(f"{row:08x}  ", style="dim")
-        chunk = seg.backing[row : row + 16]
+        chunk = seg.backing[row : row + per]
         for i, b in enumerate(chunk):
             style = "bold reverse" if row + i in hi else ("dim" if row + i >= seg.size else "")
             t.append(f"{b:02x}", style=style)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -22,9 +23,11 @@ class SocketsPane(MechanismPane):
     def render_state(self, kernel: Kernel, width: int) -> RenderableType:
         if not kernel.sockets:
             return self.empty()
-        table = Table(expand=True, header_style="bold", pad_edge=False)
-        for col in ("#", "held by", "kind", "state", "local", "remote", "rx", "peer / queue"):
-            table.add_column(col, overflow="fold")
+        table = Table(expand=True, header_style="bold", pad_edge=False, box=box.SIMPLE_HEAD)
+        table.add_column("#", no_wrap=True)
+        table.add_column("held by", overflow="fold")
+        for col in ("kind", "state", "local", "remote", "rx", "peer / queue"):
+            table.add_column(col, no_wrap=True)
         for s in kernel.sockets.values():
             held = holders(kernel, lambda f, s=s: f.kind == "socket" and f.obj is s)
             who = ", ".join(f"{n} fd {fd}" for n, fd, _ in held) or "(in accept queue)"

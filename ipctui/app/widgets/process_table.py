@@ -33,21 +33,26 @@ class ProcessTable(DataTable):
 
     def show(self, kernel: Kernel) -> None:
         selected = self.selected_pid
-        self.clear(columns=True)  # columns sized to what is shown now, not to the widest ever
-        for label in self.COLUMNS:
-            self.add_column(label, key=label)
+        rows = []
         for p in kernel.procs.values():
             parent = kernel.procs.get(p.parent) if p.parent is not None else None
             fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in p.fds.items())
-            self.add_row(
-                str(p.pid),
-                p.name,
-                str(p.uid),
-                state_text(p),
-                parent.name if parent else "—",
-                fds,
-                key=str(p.pid),
-            )
+            rows.append((str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds))
+        self.clear(columns=True)  # columns sized to what is shown now, not to the widest ever
+        pad = 2 * self.cell_padding
+        widths = [
+            max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
+        ]
+        room = max(12, self.size.width - sum(w + pad for w in widths) - pad - 1) if self.size.width else None
+        for label in self.COLUMNS[:-1]:
+            self.add_column(label, key=label)
+        # the descriptors get the rest of the width, and end in an ellipsis past it
+        self.add_column("descriptors", key="descriptors", width=room)
+        for row in rows:
+            fds = row[-1]
+            if room is not None and len(fds) > room:
+                fds = fds[: room - 1] + "…"
+            self.add_row(*row[:-1], fds, key=row[0])
         if selected is not None and str(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(str(selected)))
 

@@ -1,0 +1,98 @@
+"""Snapshots of every pane, the help screen, a form with a validation error, and each theme.
+
+Deterministic: fixed terminal sizes, an explicit theme, no clock in the header, animations off.
+Regenerate only with the whole suite: `pytest --snapshot-update`, after looking at the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import EVERYTHING
+
+from ipctui.app import PlaygroundApp
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+SIZE = (120, 36)
+
+
+def app_with_everything(theme: str = "ipctui-night") -> PlaygroundApp:
+    return PlaygroundApp(script=EVERYTHING, theme=theme)
+
+
+async def step_all(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()  # the script is loaded once the main screen is up
+    app = pilot.app
+    assert app.session.script
+    while not app.session.at_end:
+        app.action_step()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    "pane", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]
+)
+def test_pane(snap_compare, pane: str) -> None:
+    """You should see the pane named in the test, full of objects: one of every kind is open."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await step_all(pilot)
+        pilot.app.action_show_pane(pane)
+        await pilot.pause()
+
+    assert snap_compare(app_with_everything(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_narrow_layout_mid_script(snap_compare) -> None:
+    """At 80x24: the pipe's ring full (RW on slot 2), the parent blocked writing, narration showing."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        for _ in range(12):
+            pilot.app.action_step()
+        await pilot.pause()
+
+    app = PlaygroundApp(script=EXAMPLES / "pipe_basics.ipc", theme="ipctui-night")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_screen(snap_compare) -> None:
+    """The help screen over the app: the table of keys."""
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, press=["question_mark"])
+
+
+def test_form_with_a_validation_error(snap_compare) -> None:
+    """The read form for A with fd "x": the problem in red under the line it would run; Run disabled."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.submit("spawn A")
+        await pilot.press("r", "x")
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_call_picker(snap_compare) -> None:
+    """The call picker filtered to "mq": the POSIX queue calls."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.submit("spawn A")
+        await pilot.press("c", "m", "q")
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("theme", ["ipctui-night", "ipctui-paper", "ipctui-projector"])
+def test_theme(snap_compare, theme: str) -> None:
+    """The memory pane (hex view, lock held, a waiter) in each of our themes."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await step_all(pilot)
+        pilot.app.action_show_pane("memory")
+        await pilot.pause()
+
+    assert snap_compare(app_with_everything(theme), terminal_size=(100, 30), run_before=run_before)
