@@ -133,3 +133,37 @@ def run_cmd(script: str, fmt: str) -> None:
     Exit status: 0 when every expectation held, 1 when one did not, 2 for a script error.
     """
     sys.exit(run_command(script, fmt))
+
+
+@main.command("demos")
+def demos_cmd() -> None:
+    """List the built-in demos."""
+    from .demos import all_demos
+
+    demos = all_demos()
+    width = max(len(d.name) for d in demos)
+    for d in demos:
+        click.echo(f"{d.name:<{width}}  {d.title}")
+    click.echo("\nOpen one with `ipctui demo NAME`; print its script with `ipctui demo NAME --print`.")
+
+
+@main.command("demo")
+@click.argument("name")
+@click.option("--print", "print_", is_flag=True, help="Print the demo's script instead of opening it.")
+@click.pass_context
+def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
+    """Open demo NAME in the playground, ready to step through with space."""
+    from .demos import ORDER, get
+
+    demo = get(name)
+    if demo is None:
+        click.echo(f"no demo named {name!r}; the demos are: {', '.join(ORDER)}", err=True)
+        ctx.exit(EXIT_SCRIPT_ERROR)
+    assert demo is not None
+    if print_:
+        click.echo(demo.text, nl=False)
+        return
+    from .app import PlaygroundApp
+
+    theme = ctx.parent.params.get("theme") if ctx.parent else None
+    PlaygroundApp(script_text=demo.text, script_name=f"{demo.name}.ipc", theme=theme).run()

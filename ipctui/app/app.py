@@ -18,7 +18,7 @@ from ..script import Call, Narration, ScriptError
 from ..session import Outcome, Session
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
-from .dialogs.pickers import CallPicker, Prompt, spawn_check
+from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
 from .panes.base import MechanismPane
 from .panes.memory import MemoryPane
 from .panes.pipes import PipesPane
@@ -96,6 +96,7 @@ class PlaygroundApp(App[None]):
         Binding("c", "call", "call"),
         Binding("question_mark", "help", "help"),
         Binding("ctrl+q", "quit", "quit"),
+        Binding("d", "demos", "demos"),
         Binding("g", "jump", "jump", show=False),
         Binding("plus,equals_sign", "speed(1)", "faster", show=False),
         Binding("minus", "speed(-1)", "slower", show=False),
@@ -398,6 +399,21 @@ class PlaygroundApp(App[None]):
             lambda value: self.submit(f"spawn {value}") if value else None,
         )
 
+    def action_demos(self) -> None:
+        self.push_screen(DemoPicker(), self.open_demo)
+
+    def open_demo(self, name: str | None) -> None:
+        from ..demos import get
+
+        demo = get(name) if name else None
+        if demo is None:
+            return
+        self._stop()
+        self._load(lambda: self.session.load(demo.text, f"{demo.name}.ipc"))
+        self.main.query_one(TraceLog).reset()
+        self.refresh_views()
+        self.notify(f"{demo.name}: press space to step, u to undo", timeout=4)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -458,6 +474,11 @@ class PlaygroundApp(App[None]):
         )
         yield SystemCommand("Make a call", "pick any call and fill in its form (c)", self.action_call)
         yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
+        yield SystemCommand("Open a demo", "a narrated demo to step through (d)", self.action_demos)
+        from ..demos import all_demos
+
+        for demo in all_demos():
+            yield SystemCommand(f"Demo: {demo.name}", demo.title, lambda n=demo.name: self.open_demo(n))
         yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
         for i, (pid, title, _) in enumerate(PANES):

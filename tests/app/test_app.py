@@ -221,3 +221,18 @@ async def test_tiny_terminals_and_resizes_do_not_crash():
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert not app.main.has_class("narrow")
+
+
+async def test_demo_picker_opens_a_demo_that_steps_with_narration():
+    from ipctui.app.dialogs.pickers import DemoPicker
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DemoPicker)
+        await pilot.press("down", "enter")  # the second demo: pipe
+        assert app.session.script_name == "pipe.ipc"
+        await pilot.press("space", "space", "space")  # narration, spawn, narration
+        assert app.session.narration and "pipe() gives two descriptors" in app.session.narration
+        await pilot.press("u")
+        assert app.session.narration and app.session.narration.startswith("A parent and its child")

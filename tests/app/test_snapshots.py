@@ -96,3 +96,22 @@ def test_theme(snap_compare, theme: str) -> None:
         await pilot.pause()
 
     assert snap_compare(app_with_everything(theme), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_demo_picker(snap_compare) -> None:
+    """The demo picker: eleven demos, one line each, the tour first."""
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, press=["d"])
+
+
+def test_demo_mid_way(snap_compare) -> None:
+    """The shared-memory demo at the torn read: the narration explains it, the hex view shows 0500."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.open_demo("shared-memory")
+        for _ in range(12):
+            pilot.app.action_step()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, run_before=run_before)

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...engine import SYSCALLS, UsageError
@@ -17,6 +16,7 @@ from ...engine.syscalls import KINDS
 from ...script import ScriptError, parse_line
 from ...script.values import quote
 from ...session import Session
+from .base import Dialog
 
 EXAMPLES = {
     "int": "100",
@@ -44,7 +44,7 @@ def field_text(kind: str, raw: str) -> str:
     return raw
 
 
-class CallForm(ModalScreen[str | None]):
+class CallForm(Dialog[str | None]):
     """Fill in a call's arguments; Enter runs it, Escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
@@ -148,8 +148,8 @@ class CallForm(ModalScreen[str | None]):
     @on(Button.Pressed, "#run")
     def _run(self) -> None:
         if self.validate():
-            self.dismiss(self.line)
+            self.finish(self.line)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

@@ -7,10 +7,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from ...engine import SYSCALLS
+from .base import Dialog
 
 KEYS = """\
 # ipctui help
@@ -23,6 +23,7 @@ the console runs lines you type. The trace shows each call with its result, like
 | `space` | run the loaded script's next line |
 | `p` | play or pause the script · `+` / `-` faster or slower |
 | `u` or `ctrl+z` | undo the last line · `U` or `ctrl+y` redo |
+| `d` | open a narrated demo |
 | `g` | jump to a step |
 | `:` or `i` | type a line in the console (`tab` or `→` completes, `↑` `↓` history, `escape` leaves) |
 | `n` | spawn a new process |
@@ -61,7 +62,7 @@ def calls_by_mechanism() -> str:
     return "\n".join(out)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "close")]
 
     def compose(self) -> ComposeResult:
@@ -69,4 +70,4 @@ class HelpScreen(ModalScreen[None]):
             yield Markdown(KEYS + calls_by_mechanism())
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.finish(None)

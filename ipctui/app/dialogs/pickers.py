@@ -9,17 +9,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import SYSCALLS, Kernel
 from ...engine.kernel import NAME_RE
+from .base import Dialog
 
 ORDER = ["process", "signals", "pipe", "fifo", "files", "mqueue", "sysv_msg", "shm", "sem", "socket"]
 
 
-class CallPicker(ModalScreen[str | None]):
+class CallPicker(Dialog[str | None]):
     """Every call, grouped by mechanism; type to filter, Enter to choose."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
@@ -54,11 +54,11 @@ class CallPicker(ModalScreen[str | None]):
     def _submit_filter(self) -> None:
         options = self.query_one("#calls", OptionList)
         if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
+            self.finish(options.get_option_at_index(options.highlighted).id)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self.finish(event.option.id)
 
     def key_down(self) -> None:
         self.query_one("#calls", OptionList).action_cursor_down()
@@ -67,10 +67,10 @@ class CallPicker(ModalScreen[str | None]):
         self.query_one("#calls", OptionList).action_cursor_up()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
 
 
-class Prompt(ModalScreen[str | None]):
+class Prompt(Dialog[str | None]):
     """One line of input with a check that explains what is wrong before it is accepted."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
@@ -109,10 +109,10 @@ class Prompt(ModalScreen[str | None]):
         if problem:
             self.query_one("#problem", Static).update(f"[red]{problem}[/red]")
             return
-        self.dismiss(value)
+        self.finish(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.finish(None)
 
 
 def spawn_check(kernel: Kernel) -> Callable[[str], str | None]:
@@ -133,3 +133,28 @@ def spawn_check(kernel: Kernel) -> Callable[[str], str | None]:
         return None
 
     return check
+
+
+class DemoPicker(Dialog[str | None]):
+    """The built-in demos, one line each; Enter opens one to step through."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        from ...demos import all_demos
+
+        with Vertical(id="dialog"):
+            yield Label("[b]Demos[/b]  (Enter opens one; then space steps through it · Escape cancels)")
+            yield OptionList(
+                *[Option(f"[b]{d.name:<19}[/b] {d.title}", id=d.name) for d in all_demos()], id="demos"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = 0
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.finish(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.finish(None)

@@ -25,7 +25,9 @@ def hexdump(seg: Segment, width: int) -> Text:
         start = (last.offset // per) * per
     hi = range(last.offset, last.offset + last.length) if last else range(0)
     t = Text()
-    end = min(shown, start + ROWS * per)
+    interesting = max(seg.size, last.offset + last.length if last else 0)
+    limit = -(-interesting // per) * per + per  # what holds data, and one row of the page beyond
+    end = min(shown, start + ROWS * per, max(limit, start + per))
     for row in range(start, end, per):
         t.append(f"{row:08x}  ", style="dim")
         chunk = seg.backing[row : row + per]
@@ -39,7 +41,7 @@ def hexdump(seg: Segment, width: int) -> Text:
             t.append(chr(b) if 0x20 <= b < 0x7F else ".", style=style)
         t.append("\n")
     if end < shown:
-        t.append(f"… {shown - end} more bytes mapped", style="dim")
+        t.append(f"… {shown - end} more bytes mapped, to the end of the page", style="dim")
     return t
 
 
