@@ -109,9 +109,10 @@ def test_demo_mid_way(snap_compare) -> None:
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
         pilot.app.open_demo("shared-memory")
+        await pilot.pause()
+        pilot.app.clear_notifications()
         for _ in range(12):
             pilot.app.action_step()
-        pilot.app.clear_notifications()
         await pilot.pause()
 
     assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, run_before=run_before)
