@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
@@ -88,10 +89,10 @@ class PlaygroundApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "step", "step"),
-        Binding("p", "play", "play/pause"),
+        Binding("p", "play", "play"),
         Binding("u,ctrl+z", "undo", "undo"),
         Binding("U,ctrl+y", "redo", "redo"),
-        Binding("colon,i", "console", "type a line"),
+        Binding("colon,i", "console", "console"),
         Binding("n", "spawn", "spawn"),
         Binding("c", "call", "call"),
         Binding("question_mark", "help", "help"),
@@ -127,12 +128,12 @@ class PlaygroundApp(App[None]):
         self.speed = 2
         self.load_problem: str | None = None
         self.ready = False  # the main screen is mounted and drawn once
+        self.main = MainScreen(self.session)
 
     # ----------------------------------------------------------------- layout
 
     def get_default_screen(self) -> Screen:
-        self.main = MainScreen(self.session)
-        return self.main
+        return self.main  # made once in __init__: Textual may ask more than once
 
     def on_mount(self) -> None:
         self._install_themes()
@@ -183,7 +184,9 @@ class PlaygroundApp(App[None]):
         narration = self.main.query_one("#narration", Static)
         narration.update(f"▸ {s.narration}" if s.narration else "")
         narration.set_class(bool(s.narration), "shown")
-        self._active_pane().show(s.kernel) if isinstance(self._active_pane(), MechanismPane) else None
+        pane = self._active_pane()
+        if isinstance(pane, MechanismPane):
+            pane.show(s.kernel)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -196,12 +199,18 @@ class PlaygroundApp(App[None]):
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
         self.sub_title = " · ".join(parts)
 
-    def _active_pane(self):  # type: ignore[no-untyped-def]
-        active = self.main.query_one(TabbedContent).active or PANES[0][0]
-        return self.main.query_one(f"#pane-{active}")
+    def _active_pane(self) -> object | None:
+        """The pane in front (None while the screen is being built or torn down)."""
+        try:
+            active = self.main.query_one(TabbedContent).active or PANES[0][0]
+            return self.main.query_one(f"#pane-{active}")
+        except NoMatches:
+            return None
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        if not self.ready:  # the tabs announce themselves while the screen is still being built
+            return
         pane = self._active_pane()
         if isinstance(pane, MechanismPane):
             pane.show(self.session.kernel)

@@ -8,8 +8,8 @@ from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.shm import PAGE, Segment, pages
-from ..widgets.holders import names
-from .base import MechanismPane
+from ..widgets.holders import names, waiting
+from .base import Item, MechanismPane
 
 ROWS = 16  # lines of 16 bytes shown per segment
 
@@ -45,38 +45,53 @@ def hexdump(seg: Segment, width: int) -> Text:
     return t
 
 
+def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
+    mappers = [kernel.procs[pid].name for pid in seg.mappers if pid in kernel.procs]
+    lock = seg.lock
+    lock_text = Text("lock: ", style="dim")
+    if lock.owner is None:
+        lock_text.append("free", style="green")
+    else:
+        lock_text.append(f"held by {lock.owner_name}", style="bold yellow")
+        if lock.owner_dead:
+            lock_text.append(" (dead: nobody will ever unlock it)", style="bold red")
+    if lock.waiters:
+        lock_text.append(f" · waiting: {names(lock.waiters)}", style="yellow")
+    info = Text(
+        f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
+        f" · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
+        style="dim",
+    )
+    rows: list[RenderableType] = [info, lock_text]
+    last = seg.last_store
+    if last is not None:
+        rows.append(
+            Text(f"last store: {last.proc} wrote {last.length} B at {last.offset} (step {last.step})")
+        )
+    if seg.size:
+        rows.append(hexdump(seg, width))
+    title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
+    return Panel(Group(*rows), title=title, title_align="left", border_style="green")
+
+
 class MemoryPane(MechanismPane):
     title = "Memory"
     mechanisms = frozenset({"shm"})
     hint = 'A: shm_open("/buf", O_CREAT|O_RDWR), A: ftruncate(3, 64), A: mmap(3), A: poke("/buf", 0, "hi")'
 
-    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
-        parts: list[RenderableType] = []
+    def items(self, kernel: Kernel, width: int) -> list[Item]:
+        out: list[Item] = []
         for seg in kernel.shm_all.values():
-            mappers = [kernel.procs[pid].name for pid in seg.mappers if pid in kernel.procs]
             lock = seg.lock
-            lock_text = Text("lock: ", style="dim")
-            if lock.owner is None:
-                lock_text.append("free", style="green")
-            else:
-                lock_text.append(f"held by {lock.owner_name}", style="bold yellow")
-                if lock.owner_dead:
-                    lock_text.append(" (dead: nobody will ever unlock it)", style="bold red")
-            if lock.waiters:
-                lock_text.append(f" · waiting: {names(lock.waiters)}", style="yellow")
-            info = Text(
-                f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
-                f" · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
-                style="dim",
+            sig = (
+                width,
+                seg.version,
+                seg.size,
+                seg.unlinked,
+                tuple(seg.mappers),
+                lock.owner,
+                lock.owner_dead,
+                waiting(lock.waiters),
             )
-            rows: list[RenderableType] = [info, lock_text]
-            last = seg.last_store
-            if last is not None:
-                rows.append(
-                    Text(f"last store: {last.proc} wrote {last.length} B at {last.offset} (step {last.step})")
-                )
-            if seg.size:
-                rows.append(hexdump(seg, width))
-            title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
-            parts.append(Panel(Group(*rows), title=title, title_align="left", border_style="green"))
-        return Group(*parts) if parts else self.empty()
+            out.append((f"shm{seg.id}", sig, lambda seg=seg: segment_panel(kernel, seg, width)))
+        return out

@@ -8,9 +8,40 @@ from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.fifo import FifoNode
-from ..widgets.holders import holders, names
+from ...engine.pipe import Pipe
+from ..widgets.holders import index, names, waiting
 from ..widgets.pipe_ring import ring, summary
-from .base import MechanismPane
+from .base import Item, MechanismPane
+
+
+def pipe_panel(pipe: Pipe, ends: list, width: int) -> RenderableType:
+    readers = [f"{n} fd {fd}" for n, fd, f in ends if f.readable]
+    writers = [f"{n} fd {fd}" for n, fd, f in ends if f.writable]
+    body = Text()
+    body.append("read end: ", style="dim")
+    body.append(", ".join(readers) or "closed everywhere", style="" if readers else "red")
+    body.append("   write end: ", style="dim")
+    body.append(", ".join(writers) or "closed everywhere", style="" if writers else "red")
+    rows: list[RenderableType] = [summary(pipe), ring(pipe, width - 4), body]
+    waits = Text()
+    if pipe.rq:
+        waits.append(f"blocked reading: {names(pipe.rq)}  ", style="yellow")
+    if pipe.wq:
+        waits.append(f"blocked writing: {names(pipe.wq)}", style="yellow")
+    if waits:
+        rows.append(waits)
+    title = f"FIFO {pipe.fifo}" if pipe.fifo else f"pipe {pipe.id}"
+    return Panel(Group(*rows), title=title, title_align="left", border_style="cyan")
+
+
+def fifo_list(nodes: list[FifoNode]) -> RenderableType:
+    t = Text("FIFOs in the file system: ", style="dim")
+    for node in nodes:
+        waiters = [*node.ropen.procs(), *node.wopen.procs()]
+        t.append(f"{node.path} (owner {node.owner}, mode {node.mode:04o}")
+        t.append(f", waiting in open: {', '.join(p.name for p in waiters)}" if waiters else "")
+        t.append(")  ")
+    return t
 
 
 class PipesPane(MechanismPane):
@@ -18,34 +49,27 @@ class PipesPane(MechanismPane):
     mechanisms = frozenset({"pipe", "fifo", "files"})
     hint = 'Make one: A: pipe()  or  A: pipe(capacity=16, page_size=4)  ·  FIFOs: A: mkfifo("/tmp/f")'
 
-    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
-        parts: list[RenderableType] = []
+    def items(self, kernel: Kernel, width: int) -> list[Item]:
+        fds = index(kernel)
+        out: list[Item] = []
         for pipe in kernel.pipes.values():
-            ends = holders(kernel, lambda f, pipe=pipe: f.kind == "pipe" and f.obj.pipe is pipe)
-            readers = [f"{n} fd {fd}" for n, fd, f in ends if f.readable]
-            writers = [f"{n} fd {fd}" for n, fd, f in ends if f.writable]
-            body = Text()
-            body.append("read end: ", style="dim")
-            body.append(", ".join(readers) or "closed everywhere", style="" if readers else "red")
-            body.append("   write end: ", style="dim")
-            body.append(", ".join(writers) or "closed everywhere", style="" if writers else "red")
-            waits = Text()
-            if pipe.rq:
-                waits.append(f"blocked reading: {names(pipe.rq)}  ", style="yellow")
-            if pipe.wq:
-                waits.append(f"blocked writing: {names(pipe.wq)}", style="yellow")
-            title = f"FIFO {pipe.fifo}" if pipe.fifo else f"pipe {pipe.id}"
-            rows: list[RenderableType] = [summary(pipe), ring(pipe, width - 4), body]
-            if waits:
-                rows.append(waits)
-            parts.append(Panel(Group(*rows), title=title, title_align="left", border_style="cyan"))
-        fifos = [n for n in kernel.fs.values() if isinstance(n, FifoNode)]
-        if fifos:
-            t = Text("FIFOs in the file system: ", style="dim")
-            for node in fifos:
-                waiting = [*node.ropen.procs(), *node.wopen.procs()]
-                t.append(f"{node.path} (owner {node.owner}, mode {node.mode:04o}", style="")
-                t.append(f", waiting in open: {', '.join(p.name for p in waiting)}" if waiting else "")
-                t.append(")  ")
-            parts.append(t)
-        return Group(*parts) if parts else self.empty()
+            ends = fds.get(id(pipe), [])
+            sig = (
+                width,
+                pipe.head,
+                pipe.tail,
+                pipe.nslots,
+                pipe.buffered,
+                pipe.bytes_written,
+                pipe.bytes_read,
+                tuple((len(s.data), s.offset) if s else None for s in pipe.slots),
+                tuple((n, fd, f.readable) for n, fd, f in ends),
+                waiting(pipe.rq),
+                waiting(pipe.wq),
+            )
+            out.append((f"pipe{pipe.id}", sig, lambda p=pipe, e=ends: pipe_panel(p, e, width)))
+        nodes = [n for n in kernel.fs.values() if isinstance(n, FifoNode)]
+        if nodes:
+            sig = tuple((n.path, n.owner, n.mode, waiting(n.ropen), waiting(n.wopen)) for n in nodes)
+            out.append(("fifos", sig, lambda: fifo_list(nodes)))
+        return out

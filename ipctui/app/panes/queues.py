@@ -10,8 +10,8 @@ from rich.text import Text
 from ...engine import Kernel
 from ...engine.sysv_msg import MSGMNB
 from ...script.values import quote
-from ..widgets.holders import holders, names
-from .base import MechanismPane
+from ..widgets.holders import index, names, waiting
+from .base import Item, MechanismPane
 
 
 def gauge(used: int, total: int, width: int = 20) -> Text:
@@ -27,60 +27,77 @@ def _short(data: bytes, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 4] + '..."'
 
 
+def posix_panel(q, opened: list) -> RenderableType:
+    msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
+    msgs.add_column("next", style="dim")
+    msgs.add_column("prio", justify="right")
+    msgs.add_column("data")
+    for i, (data, prio) in enumerate(q.messages()[:12]):
+        msgs.add_row("→" if i == 0 else "", str(prio), _short(data))
+    info = Text(f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="dim")
+    rows: list[RenderableType] = [info, gauge(q.curmsgs, q.maxmsg)]
+    rows.append(msgs if q.curmsgs else Text("empty", style="dim"))
+    if q.curmsgs > 12:
+        rows.append(Text(f"… and {q.curmsgs - 12} more", style="dim"))
+    rows.append(
+        Text("open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="dim")
+    )
+    if q.senders or q.receivers:
+        rows.append(
+            Text(
+                f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
+                style="yellow",
+            )
+        )
+    title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
+    return Panel(Group(*rows), title=title, title_align="left", border_style="magenta")
+
+
+def sysv_panel(q) -> RenderableType:
+    msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
+    msgs.add_column("type", justify="right")
+    msgs.add_column("data")
+    for mtype, data in list(q.messages)[:12]:
+        msgs.add_row(str(mtype), _short(data))
+    info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="dim")
+    rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="dim")]
+    if q.senders or q.receivers:
+        rows.append(
+            Text(
+                f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
+                style="yellow",
+            )
+        )
+    return Panel(Group(*rows), title=f"System V msqid {q.id}", title_align="left", border_style="magenta")
+
+
 class QueuesPane(MechanismPane):
     title = "Queues"
     mechanisms = frozenset({"mqueue", "sysv_msg"})
     hint = 'POSIX: A: mq_open("/jobs", O_CREAT|O_RDWR)  ·  System V: A: msgget(42, IPC_CREAT, mode=0600)'
 
-    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
-        parts: list[RenderableType] = []
+    def items(self, kernel: Kernel, width: int) -> list[Item]:
+        fds = index(kernel)
+        out: list[Item] = []
         for q in kernel.mq_all:
-            msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
-            msgs.add_column("next", style="dim")
-            msgs.add_column("prio", justify="right")
-            msgs.add_column("data")
-            for i, (data, prio) in enumerate(q.messages()[:12]):
-                msgs.add_row("→" if i == 0 else "", str(prio), _short(data))
-            opened = holders(kernel, lambda f, q=q: f.kind == "mq" and f.obj is q)
-            info = Text(
-                f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="dim"
+            opened = fds.get(id(q), [])
+            sig = (
+                q.curmsgs,
+                q.qsize,
+                q.unlinked,
+                tuple(q.messages()[:12]),
+                tuple((n, fd) for n, fd, _ in opened),
+                waiting(q.senders),
+                waiting(q.receivers),
             )
-            rows: list[RenderableType] = [info, gauge(q.curmsgs, q.maxmsg)]
-            rows.append(msgs if q.curmsgs else Text("empty", style="dim"))
-            if q.curmsgs > 12:
-                rows.append(Text(f"… and {q.curmsgs - 12} more", style="dim"))
-            rows.append(
-                Text(
-                    "open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="dim"
-                )
-            )
-            if q.senders or q.receivers:
-                rows.append(
-                    Text(
-                        f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                        style="yellow",
-                    )
-                )
-            title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
-            parts.append(Panel(Group(*rows), title=title, title_align="left", border_style="magenta"))
+            out.append((f"mq{id(q)}", sig, lambda q=q, o=opened: posix_panel(q, o)))
         for q in kernel.msqs.values():
-            msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
-            msgs.add_column("type", justify="right")
-            msgs.add_column("data")
-            for mtype, data in list(q.messages)[:12]:
-                msgs.add_row(str(mtype), _short(data))
-            info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="dim")
-            rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="dim")]
-            if q.senders or q.receivers:
-                rows.append(
-                    Text(
-                        f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                        style="yellow",
-                    )
-                )
-            parts.append(
-                Panel(
-                    Group(*rows), title=f"System V msqid {q.id}", title_align="left", border_style="magenta"
-                )
+            sig = (
+                q.cbytes,
+                len(q.messages),
+                tuple(list(q.messages)[:12]),
+                waiting(q.senders),
+                waiting(q.receivers),
             )
-        return Group(*parts) if parts else self.empty()
+            out.append((f"msq{q.id}", sig, lambda q=q: sysv_panel(q)))
+        return out

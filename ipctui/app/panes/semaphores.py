@@ -6,8 +6,8 @@ from rich.console import RenderableType
 from rich.table import Table
 
 from ...engine import Kernel
-from ..widgets.holders import names
-from .base import MechanismPane
+from ..widgets.holders import names, waiting
+from .base import Item, MechanismPane
 
 
 class SemaphoresPane(MechanismPane):
@@ -15,9 +15,16 @@ class SemaphoresPane(MechanismPane):
     mechanisms = frozenset({"sem"})
     hint = 'A: sem_open("/s", O_CREAT, value=1), A: sem_wait(1), A: sem_post(1)  (a handle is not an fd)'
 
-    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
+    def items(self, kernel: Kernel, width: int) -> list[Item]:
         if not kernel.sem_all:
-            return self.empty()
+            return []
+        sig = tuple(
+            (s.name, s.value, s.unlinked, s.posts, s.taken, waiting(s.waiters), tuple(sorted(s.holders)))
+            for s in kernel.sem_all.values()
+        )
+        return [("sems", sig, lambda: self.table(kernel))]
+
+    def table(self, kernel: Kernel) -> RenderableType:
         table = Table(expand=True, header_style="bold")
         for col in ("name", "value", "waiting", "open in (handle)", "posts / takes"):
             table.add_column(col)

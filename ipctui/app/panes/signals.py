@@ -7,7 +7,7 @@ from rich.table import Table
 
 from ...engine import Kernel
 from ...engine.constants import SIGNAL_NAMES
-from .base import MechanismPane
+from .base import Item, MechanismPane
 
 
 def _sig(n: int) -> str:
@@ -19,9 +19,22 @@ class SignalsPane(MechanismPane):
     mechanisms = frozenset({"signals", "process"})
     hint = 'A: signal(SIGUSR1, "on_usr1"), B: kill(A, SIGUSR1)  ·  A: sigprocmask(SIG_BLOCK, [SIGUSR2])'
 
-    def render_state(self, kernel: Kernel, width: int) -> RenderableType:
+    def items(self, kernel: Kernel, width: int) -> list[Item]:
         if not kernel.procs:
-            return self.empty()
+            return []
+        sig = tuple(
+            (
+                p.pid,
+                p.alive,
+                tuple(sorted(p.handlers.items())),
+                tuple(sorted(p.mask)),
+                tuple(sorted(p.pending)),
+            )
+            for p in kernel.procs.values()
+        )
+        return [("signals", sig, lambda: self.table(kernel))]
+
+    def table(self, kernel: Kernel) -> RenderableType:
         table = Table(expand=True, header_style="bold")
         for col in ("process", "handlers (the rest default)", "blocked", "pending"):
             table.add_column(col, overflow="fold")

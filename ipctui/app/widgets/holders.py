@@ -21,6 +21,22 @@ def holders(kernel: Kernel, match: Callable[[OpenFile], bool]) -> list[tuple[str
     return out
 
 
+def index(kernel: Kernel) -> dict[int, list[tuple[str, int, OpenFile]]]:
+    """Every descriptor, grouped by the object its open file refers to (by id)."""
+    out: dict[int, list[tuple[str, int, OpenFile]]] = {}
+    for p in kernel.procs.values():
+        if p.alive:
+            for fd, f in p.fds.items():
+                obj = f.obj.pipe if f.kind == "pipe" else f.obj
+                out.setdefault(id(obj), []).append((p.name, fd, f))
+    return out
+
+
+def waiting(q: WaitQueue | Any) -> tuple[int, ...]:
+    """The pids sleeping on a wait queue (for signatures)."""
+    return tuple(p.pid for p in q.procs()) if q else ()
+
+
 def names(q: WaitQueue | Any) -> str:
     """The processes sleeping on a wait queue, oldest first."""
     procs = q.procs() if q else []

@@ -1,0 +1,118 @@
+"""TUI figures for the README. Run by hand: `python benchmarks/tui.py`.
+
+- a step (the line run, the views updated and the screen drawn) with 50 processes and 200
+  objects open, median of 50 steps;
+- undo in a 10,000-line session (a replay of 9,999 lines plus the redraw);
+- `ipctui --help` start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+os.environ["IPCTUI_CONFIG_DIR"] = tempfile.mkdtemp()
+
+
+def big_session_script() -> str:
+    """50 processes holding 200 objects: pipes, FIFOs, queues, segments, semaphores, sockets."""
+    lines = ["spawn P0"]
+    lines += [f'P0: fork("P{i}")' for i in range(1, 50)]
+    for i in range(50):
+        p = f"P{i}"
+        lines += [
+            f"{p}: pipe(capacity=64, page_size=8)",
+            f'{p}: write(4, "data from {p}")',
+            f'{p}: mq_open("/q{i}", O_CREAT|O_RDWR, maxmsg=4, msgsize=64)',
+            f'{p}: mq_send(5, "job {i}", {i % 5})',
+            f'{p}: shm_open("/m{i}", O_CREAT|O_RDWR)',
+            f"{p}: ftruncate(6, 64)",
+            f"{p}: mmap(6)",
+            f'{p}: poke("/m{i}", 0, "segment {i}")',
+            f"{p}: socket(AF_INET, SOCK_DGRAM)",
+            f'{p}: bind(7, "127.0.0.1:{9000 + i}")',
+        ]
+    lines += [f'P{i}: signal(SIGUSR1, "h")' for i in range(50)]
+    # the lines the benchmark steps through: traffic on pipe 1 and a signal, over and over
+    for _ in range(60):
+        lines += ['P0: write(4, "x")', "P0: read(3, 1)", "P1: kill(P2, SIGUSR1)"]
+    return "\n".join(lines) + "\n"
+
+
+async def bench_step() -> None:
+    from ipctui.app import PlaygroundApp
+
+    app = PlaygroundApp(script_text=big_session_script(), script_name="big.ipc", theme="ipctui-night")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        s = app.session
+        setup = len(s.script) - 180
+        s.jump(setup)
+        app.refresh_views()
+        await pilot.pause()
+        objects = len(s.kernel.pipes) + len(s.kernel.mq_all) + len(s.kernel.shm_all) + len(s.kernel.sockets)
+        print(f"session: {len(s.kernel.procs)} processes, {objects} objects, {len(s.trace)} trace lines")
+        for pane in ("pipes", "queues", "memory", "sockets"):
+            app.action_show_pane(pane)
+            await pilot.pause()
+            views, idle, cycle = [], [], []
+            for _ in range(50):
+                t0 = time.perf_counter()
+                await pilot.pause()  # the same wait with nothing to do: the baseline
+                t1 = time.perf_counter()
+                app.action_step()
+                t2 = time.perf_counter()
+                await pilot.pause()  # the app redraws what changed
+                t3 = time.perf_counter()
+                idle.append(t1 - t0)
+                views.append(t2 - t1)
+                cycle.append(t3 - t1)
+            extra = statistics.median(cycle) - statistics.median(idle)
+            print(
+                f"{pane:<7} pane in front: line + views {statistics.median(views) * 1e3:4.1f} ms; "
+                f"with the redraw {extra * 1e3:4.1f} ms (median of 50, less the idle wait)"
+            )
+            s.jump(setup)
+
+
+async def bench_undo() -> None:
+    from ipctui.app import PlaygroundApp
+
+    lines = ["spawn A", "A: pipe()", 'A: fork("B")']
+    while len(lines) < 10_000:
+        lines += ['A: write(4, "ping")', "B: read(3, 4)", "A: getpid()", "B: kill(A, 0)"]
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        for line in lines[:10_000]:
+            app.session.submit(line)
+        app.refresh_views()
+        await pilot.pause()
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            app.action_undo()
+            times.append(time.perf_counter() - t0)
+            app.action_redo()
+        print(f"undo in a 10,000-line session: {statistics.median(times) * 1e3:.0f} ms (median of 5)")
+
+
+def bench_help() -> None:
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ipctui", "--help"], capture_output=True, check=True)
+        runs.append(time.perf_counter() - t0)
+    print(f"ipctui --help: {statistics.median(runs):.2f} s (median of 5, interpreter start included)")
+
+
+if __name__ == "__main__":
+    asyncio.run(bench_step())
+    asyncio.run(bench_undo())
+    bench_help()
