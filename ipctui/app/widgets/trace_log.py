@@ -19,7 +19,8 @@ KIND_STYLE = {
     "exit": "bold magenta",
     "narration": "italic dim",
 }
-KEEP = 2000  # lines kept in the widget; the session keeps them all
+KEEP = 2000  # lines kept in the widget as they come; the session keeps them all
+REWRITE = 200  # lines redrawn after an undo or a jump (writing each costs ~0.15 ms)
 
 
 class TraceLog(RichLog):
@@ -30,12 +31,12 @@ class TraceLog(RichLog):
         self.shown = 0
 
     def show(self, trace: list[TraceLine]) -> None:
-        """Append what is new; after an undo (the trace got shorter or changed) redraw it."""
+        """Append what is new; after an undo (the trace got shorter) redraw its latest lines."""
         if len(trace) < self.shown:
             self.clear()
             self.shown = 0
-        if self.shown == 0 and len(trace) > KEEP:
-            self.shown = len(trace) - KEEP
+        if self.shown == 0 and len(trace) > REWRITE:
+            self.shown = len(trace) - REWRITE
         for line in trace[self.shown :]:
             self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")))
         self.shown = len(trace)
