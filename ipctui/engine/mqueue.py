@@ -10,11 +10,10 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 
-from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY
+from .constants import O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
-from .names import ipc_name, may_remove
-from .perm import check
+from .names import access_mode, ipc_name, may_remove, open_or_create
 from .process import OpenFile, Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -94,19 +93,11 @@ def sys_mq_open(
     mode: int = 0o600,
 ) -> int:
     name = ipc_name(name, slash_required=True, inner_slash=Errno.EACCES)
-    acc = flags & O_ACCMODE
-    if acc == O_ACCMODE:
-        raise SysError(Errno.EINVAL)
+    readable, writable = access_mode(flags)
     if p.fds.full():
         raise SysError(Errno.EMFILE)
-    q: MQueue | None = k.mqueues.get(name)
-    if q is not None:
-        if flags & O_CREAT and flags & O_EXCL:
-            raise SysError(Errno.EEXIST)
-        check(p, q.owner, q.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
-    else:
-        if not flags & O_CREAT:
-            raise SysError(Errno.ENOENT)
+
+    def create() -> MQueue:
         hard = (HARD_MAXMSG, HARD_MSGSIZE) if p.uid == 0 else (DFLT_MAXMSG, DFLT_MSGSIZE)
         if maxmsg < 1 or msgsize < 1 or maxmsg > hard[0] or msgsize > hard[1]:
             raise SysError(Errno.EINVAL)
@@ -116,8 +107,10 @@ def sys_mq_open(
         q = MQueue(name, p.uid, mode & 0o777, maxmsg, msgsize, p.uid, charge)
         k.mqueues[name] = q
         k.mq_all.append(q)
+        return q
+
+    q: MQueue = open_or_create(p, k.mqueues.get(name), flags, readable, writable, create)
     q.opens += 1
-    readable, writable = acc in (O_RDONLY, O_RDWR), acc in (O_WRONLY, O_RDWR)
     return k.install(p, OpenFile("mq", q, readable, writable, bool(flags & O_NONBLOCK)))
 
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .constants import O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_WRONLY
 from .errors import Errno, SysError
+from .perm import check
 from .process import Process
+
+T = TypeVar("T")
 
 NAME_MAX = 255
 
@@ -33,3 +40,27 @@ def may_remove(p: Process, owner: int) -> None:
     """Removing a name from a sticky directory (/tmp, /dev/shm, /dev/mqueue): owner or root only."""
     if p.uid != 0 and p.uid != owner:
         raise SysError(Errno.EPERM)
+
+
+def access_mode(flags: int) -> tuple[bool, bool]:
+    """(readable, writable) for open flags; O_ACCMODE itself is EINVAL."""
+    acc = flags & O_ACCMODE
+    if acc == O_ACCMODE:
+        raise SysError(Errno.EINVAL)
+    return acc in (O_RDONLY, O_RDWR), acc in (O_WRONLY, O_RDWR)
+
+
+def open_or_create(
+    p: Process, existing: Any, flags: int, read: bool, write: bool, create: Callable[[], T]
+) -> T:
+    """POSIX's rule for opening a named object: O_CREAT|O_EXCL on an existing one is EEXIST, an
+    existing one checks the owner/mode bits for the access asked for, a missing one is ENOENT
+    unless O_CREAT, and then `create()` makes it (after its own checks)."""
+    if existing is not None:
+        if flags & O_CREAT and flags & O_EXCL:
+            raise SysError(Errno.EEXIST)
+        check(p, existing.owner, existing.mode, read=read, write=write)
+        return existing  # type: ignore[no-any-return]
+    if not flags & O_CREAT:
+        raise SysError(Errno.ENOENT)
+    return create()

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .constants import O_CREAT, O_EXCL
 from .errors import Errno, SysError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
-from .names import NAME_MAX, ipc_name, may_remove
-from .perm import check
+from .names import NAME_MAX, ipc_name, may_remove, open_or_create
 from .process import Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -52,19 +50,17 @@ def handles(p: Process) -> dict[int, SemHandle]:
 )
 def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 1, mode: int = 0o600) -> int:
     name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)  # glibc adds "sem."
-    sem: Semaphore | None = k.sems.get(name)
-    if sem is not None:
-        if flags & O_CREAT and flags & O_EXCL:
-            raise SysError(Errno.EEXIST)
-        check(p, sem.owner, sem.mode, read=True, write=True)
-    else:
-        if not flags & O_CREAT:
-            raise SysError(Errno.ENOENT)
+
+    def create() -> Semaphore:
         if not 0 <= value <= SEM_VALUE_MAX:
             raise SysError(Errno.EINVAL)
         sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, value)
         k.sems[name] = sem
         k.sem_all[sem.id] = sem
+        return sem
+
+    # glibc opens the semaphore's file read-write whatever the flags say
+    sem: Semaphore = open_or_create(p, k.sems.get(name), flags, True, True, create)
     table = handles(p)
     for h, entry in table.items():
         if entry.sem is sem:

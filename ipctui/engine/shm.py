@@ -11,21 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .constants import (
-    O_ACCMODE,
-    O_CREAT,
-    O_EXCL,
     O_NONBLOCK,
-    O_RDONLY,
-    O_RDWR,
     O_TRUNC,
-    O_WRONLY,
     SIGBUS,
     SIGSEGV,
 )
 from .errors import Errno, Fault, SysError
 from .kernel import EXIT_HOOKS, FILE_KINDS, FORK_HOOKS, FileOps, Kernel
-from .names import ipc_name, may_remove
-from .perm import check
+from .names import access_mode, ipc_name, may_remove, open_or_create
 from .process import OpenFile, Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -101,31 +94,23 @@ def _maps(p: Process) -> dict[str, Segment]:
 )
 def sys_shm_open(k: Kernel, p: Process, name: str, flags: int, mode: int = 0o600) -> int:
     name = ipc_name(name, slash_required=False)
-    acc = flags & O_ACCMODE
-    if acc == O_ACCMODE:
-        raise SysError(Errno.EINVAL)
+    readable, writable = access_mode(flags)
     if p.fds.full():
         raise SysError(Errno.EMFILE)
-    seg: Segment | None = k.shm.get(name)
-    if seg is not None:
-        if flags & O_CREAT and flags & O_EXCL:
-            raise SysError(Errno.EEXIST)
-        check(p, seg.owner, seg.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
-    else:
-        if not flags & O_CREAT:
-            raise SysError(Errno.ENOENT)
+
+    def create() -> Segment:
         seg = Segment(k.new_id("shm"), name, p.uid, mode & 0o777)
         k.shm[name] = seg
         k.shm_all[seg.id] = seg
+        return seg
+
+    seg: Segment = open_or_create(p, k.shm.get(name), flags, readable, writable, create)
     if flags & O_TRUNC:
-        if acc == O_RDONLY:
+        if not writable:
             raise SysError(Errno.EACCES)
         seg.truncate(0)
     seg.opens += 1
-    return k.install(
-        p,
-        OpenFile("shm", seg, acc in (O_RDONLY, O_RDWR), acc in (O_WRONLY, O_RDWR), bool(flags & O_NONBLOCK)),
-    )
+    return k.install(p, OpenFile("shm", seg, readable, writable, bool(flags & O_NONBLOCK)))
 
 
 @syscall("ftruncate", "fd:fd, size:int", mechanism="shm", summary="set a shared-memory object's size")
