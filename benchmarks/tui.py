@@ -20,7 +20,7 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 os.environ["IPCTUI_CONFIG_DIR"] = tempfile.mkdtemp()
 
 
-def big_session_script() -> str:
+def big_session_script(switching: bool = True) -> str:
     """50 processes holding 200 objects: pipes, FIFOs, queues, segments, semaphores, sockets."""
     lines = ["spawn P0"]
     lines += [f'P0: fork("P{i}")' for i in range(1, 50)]
@@ -41,14 +41,18 @@ def big_session_script() -> str:
     lines += [f'P{i}: signal(SIGUSR1, "h")' for i in range(50)]
     # the lines the benchmark steps through: traffic on pipe 1 and a signal, over and over
     for _ in range(60):
-        lines += ['P0: write(4, "x")', "P0: read(3, 1)", "P1: kill(P2, SIGUSR1)"]
+        third = "P1: kill(P2, SIGUSR1)" if switching else 'P0: write(4, "y")'
+        lines += ['P0: write(4, "x")', "P0: read(3, 1)", third]
     return "\n".join(lines) + "\n"
 
 
-async def bench_step() -> None:
+async def bench_step(switching: bool) -> None:
     from ipctui.app import PlaygroundApp
 
-    app = PlaygroundApp(script_text=big_session_script(), script_name="big.ipc", theme="ipctui-night")
+    print("lines on pipes and signals, the front pane switching:" if switching else "lines on one pipe:")
+    app = PlaygroundApp(
+        script_text=big_session_script(switching), script_name="big.ipc", theme="ipctui-night"
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         s = app.session
@@ -58,7 +62,7 @@ async def bench_step() -> None:
         await pilot.pause()
         objects = len(s.kernel.pipes) + len(s.kernel.mq_all) + len(s.kernel.shm_all) + len(s.kernel.sockets)
         print(f"session: {len(s.kernel.procs)} processes, {objects} objects, {len(s.trace)} trace lines")
-        for pane in ("pipes", "queues", "memory", "sockets"):
+        for pane in ("pipes", "queues", "memory", "sockets") if switching else ("pipes",):
             app.action_show_pane(pane)
             await pilot.pause()
             views, idle, cycle = [], [], []
@@ -113,6 +117,7 @@ def bench_help() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(bench_step())
+    asyncio.run(bench_step(switching=False))
+    asyncio.run(bench_step(switching=True))
     asyncio.run(bench_undo())
     bench_help()

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError
@@ -57,7 +57,7 @@ class MainScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield Static(id="titlebar")
         with TabbedContent(id="panes"):
             for pid, title, cls in PANES:
                 with TabPane(title, id=pid):
@@ -128,6 +128,7 @@ class PlaygroundApp(App[None]):
         self.speed = 2
         self.load_problem: str | None = None
         self.ready = False  # the main screen is mounted and drawn once
+        self._shown_narration: str | None = None
         self.main = MainScreen(self.session)
 
     # ----------------------------------------------------------------- layout
@@ -181,9 +182,11 @@ class PlaygroundApp(App[None]):
         s = self.session
         self.main.query_one(ProcessTable).show(s.kernel)
         self.main.query_one(TraceLog).show(s.trace)
-        narration = self.main.query_one("#narration", Static)
-        narration.update(f"▸ {s.narration}" if s.narration else "")
-        narration.set_class(bool(s.narration), "shown")
+        if s.narration != self._shown_narration:  # a change of height means a relayout: only when needed
+            narration = self.main.query_one("#narration", Static)
+            narration.update(f"▸ {s.narration}" if s.narration else "")
+            narration.set_class(bool(s.narration), "shown")
+            self._shown_narration = s.narration
         pane = self._active_pane()
         if isinstance(pane, MechanismPane):
             pane.show(s.kernel)
@@ -198,6 +201,8 @@ class PlaygroundApp(App[None]):
             )
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
         self.sub_title = " · ".join(parts)
+        if self.ready:  # one line, always: redraw it without laying the screen out again
+            self.main.query_one("#titlebar", Static).update(f"[b]ipctui[/b] — {self.sub_title}", layout=False)
 
     def _active_pane(self) -> object | None:
         """The pane in front (None while the screen is being built or torn down)."""
