@@ -167,3 +167,66 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
 
     theme = ctx.parent.params.get("theme") if ctx.parent else None
     PlaygroundApp(script_text=demo.text, script_name=f"{demo.name}.ipc", theme=theme).run()
+
+
+@main.command("bench")
+@click.option(
+    "--mechanisms",
+    default="all",
+    show_default=True,
+    help="Comma-separated: pipe, fifo, unix-stream, socketpair, unix-dgram, tcp, udp, mp-queue.",
+)
+@click.option(
+    "--sizes", default="64,1k,64k,1m", show_default=True, help="Message sizes: 64, 1k, 64k, 1m or bytes."
+)
+@click.option(
+    "--cpus",
+    type=click.Choice(["same", "split", "auto"]),
+    default="same",
+    show_default=True,
+    help="same: both processes on one CPU; split: one CPU each; auto: leave it to the scheduler.",
+)
+@click.option("--quick", is_flag=True, help="Every mechanism at 64 B and 64 KiB, with fewer rounds.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def bench_cmd(ctx: click.Context, mechanisms: str, sizes: str, cpus: str, quick: bool, fmt: str) -> None:
+    """Measure real IPC between two real processes on this machine: round-trip latency
+    (percentiles of every round trip) and one-way throughput, mechanism by mechanism."""
+    import json
+
+    from .bench.report import LINKS, QUICK_SIZES, environment_text, parse_size, run, save, table
+
+    names = list(LINKS) if mechanisms == "all" else [m.strip() for m in mechanisms.split(",") if m.strip()]
+    unknown = [m for m in names if m not in LINKS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown: {', '.join(unknown)}; choose from {', '.join(LINKS)}", param_hint="--mechanisms"
+        )
+    try:
+        size_list = QUICK_SIZES if quick else [parse_size(x) for x in sizes.split(",") if x.strip()]
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--sizes") from None
+    try:
+        if fmt == "json":
+            doc = run(names, size_list, cpus, quick)
+            click.echo(json.dumps(doc, indent=2))
+        else:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            console = Console()
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("measuring", total=len(names) * len(size_list))
+
+                def tell(done: int, total: int, label: str) -> None:
+                    progress.update(task, completed=done, description=f"measuring {label}")
+
+                doc = run(names, size_list, cpus, quick, tell)
+            console.print(environment_text(doc))
+            console.print(table(doc))
+    except KeyboardInterrupt:  # each measurement has already killed its child and removed its files
+        click.echo("interrupted: nothing is left behind", err=True)
+        ctx.exit(130)
+    path = save(doc)
+    if fmt == "text" and path is not None:
+        click.echo(f"saved to {path}")

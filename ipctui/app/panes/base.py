@@ -69,4 +69,5 @@ class MechanismPane(VerticalScroll):
                 self._item_sigs[key] = sig
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:
-        raise NotImplementedError  # every pane lists its objects
+        """The objects to show, in order; each pane lists its own (none here)."""
+        return []

@@ -1,0 +1,287 @@
+"""One link per mechanism: two ends of a real channel between a parent and its forked child.
+
+Each end sends and receives whole messages of a known size; streams loop until every byte has
+moved. Links that cannot carry a size raise Unavailable with the reason, so a result says so
+instead of measuring something else.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import socket
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+UDP_MAX = 65507
+
+
+class Unavailable(Exception):
+    """This mechanism cannot be measured at this size here; the message says why."""
+
+
+class End(ABC):
+    """One side of a link."""
+
+    @abstractmethod
+    def send(self, data: bytes) -> None:
+        """Send one whole message."""
+
+    @abstractmethod
+    def recv(self, n: int) -> bytes:
+        """Receive one whole message of n bytes."""
+
+    def close(self) -> None:  # noqa: B027  (most ends have nothing to release)
+        """Release the end's descriptors, if it has any."""
+
+
+class FdEnd(End):
+    """A byte stream over two descriptors (pipes, FIFOs)."""
+
+    def __init__(self, rfd: int, wfd: int) -> None:
+        self.rfd, self.wfd = rfd, wfd
+
+    def send(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.wfd, view) :]
+
+    def recv(self, n: int) -> bytes:
+        buf = bytearray(n)
+        view = memoryview(buf)
+        got = 0
+        while got < n:
+            k = os.readv(self.rfd, [view[got:]])
+            if k == 0:
+                raise EOFError("the peer closed")
+            got += k
+        return bytes(buf)
+
+    def close(self) -> None:
+        for fd in {self.rfd, self.wfd}:
+            os.close(fd)
+
+
+class SockEnd(End):
+    """A stream socket, or a datagram socket when `dgram` (one message per datagram)."""
+
+    def __init__(self, sock: socket.socket, dgram: bool = False) -> None:
+        self.sock, self.dgram = sock, dgram
+
+    def send(self, data: bytes) -> None:
+        if self.dgram:
+            self.sock.send(data)
+        else:
+            self.sock.sendall(data)
+
+    def recv(self, n: int) -> bytes:
+        if self.dgram:
+            data = self.sock.recv(n)
+            if len(data) != n:
+                raise ValueError(f"a datagram of {len(data)} bytes, {n} expected")
+            return data
+        buf = bytearray(n)
+        view = memoryview(buf)
+        got = 0
+        while got < n:
+            k = self.sock.recv_into(view[got:])
+            if k == 0:
+                raise EOFError("the peer closed")
+            got += k
+        return bytes(buf)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class QueueEnd(End):
+    """multiprocessing.Queue: pickling, a feeder thread and a pipe underneath."""
+
+    def __init__(self, out_q: object, in_q: object) -> None:
+        self.out_q, self.in_q = out_q, in_q
+
+    def send(self, data: bytes) -> None:
+        self.out_q.put(data)  # type: ignore[attr-defined]
+
+    def recv(self, n: int) -> bytes:
+        return self.in_q.get()  # type: ignore[attr-defined, no-any-return]
+
+
+class Link(ABC):
+    """Made before fork; each process then takes its end."""
+
+    notes: list[str]
+
+    def __init__(self, size: int, workdir: str) -> None:
+        self.size, self.workdir, self.notes = size, workdir, []
+
+    @abstractmethod
+    def parent_end(self) -> End:
+        """The parent's end, taken after fork."""
+
+    @abstractmethod
+    def child_end(self) -> End:
+        """The child's end, taken after fork."""
+
+
+class PipeLink(Link):
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        self.down, self.up = os.pipe(), os.pipe()
+
+    def parent_end(self) -> End:
+        os.close(self.down[0])
+        os.close(self.up[1])
+        return FdEnd(self.up[0], self.down[1])
+
+    def child_end(self) -> End:
+        os.close(self.down[1])
+        os.close(self.up[0])
+        return FdEnd(self.down[0], self.up[1])
+
+
+class FifoLink(Link):
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        self.down, self.up = os.path.join(workdir, "down.fifo"), os.path.join(workdir, "up.fifo")
+        os.mkfifo(self.down, 0o600)
+        os.mkfifo(self.up, 0o600)
+
+    def parent_end(self) -> End:
+        wfd = os.open(self.down, os.O_WRONLY)  # the open waits for the child: a rendezvous
+        rfd = os.open(self.up, os.O_RDONLY)
+        return FdEnd(rfd, wfd)
+
+    def child_end(self) -> End:
+        rfd = os.open(self.down, os.O_RDONLY)
+        wfd = os.open(self.up, os.O_WRONLY)
+        return FdEnd(rfd, wfd)
+
+
+class SocketpairLink(Link):
+    kind = socket.SOCK_STREAM
+
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        self.a, self.b = socket.socketpair(socket.AF_UNIX, self.kind)
+        if self.kind == socket.SOCK_DGRAM:
+            limit = self.a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 2
+            if size > limit:
+                raise Unavailable(
+                    f"an AF_UNIX datagram can carry about {limit} bytes here (half of SO_SNDBUF)"
+                )
+
+    def parent_end(self) -> End:
+        self.b.close()
+        return SockEnd(self.a, self.kind == socket.SOCK_DGRAM)
+
+    def child_end(self) -> End:
+        self.a.close()
+        return SockEnd(self.b, self.kind == socket.SOCK_DGRAM)
+
+
+class UnixDgramLink(SocketpairLink):
+    kind = socket.SOCK_DGRAM
+
+
+class ListenerLink(Link):
+    """A listening socket made before fork: the child connects, the parent accepts."""
+
+    family = socket.AF_UNIX
+
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        self.listener = socket.socket(self.family, socket.SOCK_STREAM)
+        if self.family == socket.AF_UNIX:
+            self.address: object = os.path.join(workdir, "bench.sock")
+        else:
+            self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.address = ("127.0.0.1", 0)
+        self.listener.bind(self.address)  # type: ignore[arg-type]
+        self.address = self.listener.getsockname()
+        self.listener.listen(1)
+
+    def _tune(self, s: socket.socket) -> socket.socket:
+        if self.family == socket.AF_INET:
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no Nagle delay on ping-pong
+        return s
+
+    def parent_end(self) -> End:
+        conn, _ = self.listener.accept()
+        self.listener.close()
+        return SockEnd(self._tune(conn))
+
+    def child_end(self) -> End:
+        self.listener.close()
+        s = socket.socket(self.family, socket.SOCK_STREAM)
+        s.connect(self.address)  # type: ignore[arg-type]
+        return SockEnd(self._tune(s))
+
+
+class TcpLink(ListenerLink):
+    family = socket.AF_INET
+
+
+class UdpLink(Link):
+    def __init__(self, size: int, workdir: str) -> None:
+        if size > 65536:
+            raise Unavailable(f"a UDP datagram over IPv4 carries at most {UDP_MAX} bytes")
+        super().__init__(min(size, UDP_MAX), workdir)
+        if size > UDP_MAX:
+            self.notes.append(f"clamped from {size} to {UDP_MAX} bytes, the most a UDP datagram carries")
+        size = self.size
+        self.a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for s in (self.a, self.b):
+            s.bind(("127.0.0.1", 0))
+        self.a.connect(self.b.getsockname())
+        self.b.connect(self.a.getsockname())
+        self.window = max(1, self.b.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) // (2 * (size + 512)))
+        self.notes.append(
+            f"the stream waits for an acknowledgement every {self.window} datagram(s): UDP drops what"
+            " the receiver's buffer cannot hold"
+        )
+
+    def parent_end(self) -> End:
+        self.b.close()
+        return SockEnd(self.a, dgram=True)
+
+    def child_end(self) -> End:
+        self.a.close()
+        return SockEnd(self.b, dgram=True)
+
+
+class MpQueueLink(Link):
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        ctx = multiprocessing.get_context("fork")
+        self.down, self.up = ctx.Queue(), ctx.Queue()
+
+    def parent_end(self) -> End:
+        return QueueEnd(self.down, self.up)
+
+    def child_end(self) -> End:
+        return QueueEnd(self.up, self.down)
+
+
+LINKS: dict[str, Callable[[int, str], Link]] = {
+    "pipe": PipeLink,
+    "fifo": FifoLink,
+    "unix-stream": ListenerLink,
+    "socketpair": SocketpairLink,
+    "unix-dgram": UnixDgramLink,
+    "tcp": TcpLink,
+    "udp": UdpLink,
+    "mp-queue": MpQueueLink,
+}
+
+
+def workdir() -> str:
+    """A private folder for FIFOs and socket files (removed by the runner)."""
+    return tempfile.mkdtemp(prefix="ipctui-bench-", dir=os.environ.get("IPCTUI_BENCH_TMPDIR"))
+
+
+def remove(path: str) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,202 @@
+"""Measuring one mechanism at one size between a parent and its forked child.
+
+Latency: ping-pong, each round trip timed on its own after a warm-up. Throughput: a one-way
+stream of messages, timed from the first send until the receiver acknowledges the last byte.
+Every message carries its sequence number and is checked byte for byte on the receiving side;
+the child reports its pid and CPU, so the result shows that two processes really ran, and where.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .environment import current_cpu
+from .links import LINKS, End, UdpLink, Unavailable, remove, workdir
+from .stats import summarise
+
+PLACEMENTS = ("same", "split", "auto")
+
+
+@dataclass(frozen=True)
+class Plan:
+    rounds: int  # timed round trips
+    warmup: int
+    stream: int  # messages in the throughput run
+
+
+def plan_for(size: int, quick: bool) -> Plan:
+    """Enough work to be stable, bounded in time: fewer round trips and bytes for big messages."""
+    budget = 8 << 20 if quick else 64 << 20  # bytes streamed
+    rounds = 400 if quick else 5000
+    if size >= 65536:
+        rounds = 150 if quick else 1000
+    if size >= 1 << 20:
+        rounds = 30 if quick else 200
+    return Plan(rounds, max(50, rounds // 20), max(50, min(200_000, budget // size)))
+
+
+class Messages:
+    """Messages of one size: a sequence number up front (so a lost or reordered one shows) and a
+    fixed pattern after it, made once, so building and checking cost one copy and one compare."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        pattern = bytes(range(256))
+        self.body = (pattern * (size // 256 + 1))[8:size]
+
+    def make(self, seq: int) -> bytes:
+        return (seq.to_bytes(8, "little") + self.body)[: self.size]
+
+    def check(self, seq: int, data: bytes) -> bool:
+        if self.size < 8:
+            return data == self.make(seq)
+        return data[:8] == seq.to_bytes(8, "little") and data[8:] == self.body
+
+
+def message(seq: int, size: int) -> bytes:
+    return Messages(size).make(seq)
+
+
+def cpus_for(placement: str) -> tuple[set[int] | None, set[int] | None, list[str]]:
+    usable = sorted(os.sched_getaffinity(0))
+    if placement == "same":
+        return {usable[0]}, {usable[0]}, []
+    if placement == "split":
+        if len(usable) < 2:
+            return {usable[0]}, {usable[0]}, ["only one CPU is usable: both processes share it"]
+        return {usable[0]}, {usable[1]}, []
+    return None, None, []
+
+
+def _child(end: End, size: int, plan: Plan, window: int, report_fd: int, cpus: set[int] | None) -> None:
+    errors = 0
+    cpu_seen: set[int] = set()
+    messages = Messages(size)
+    try:
+        for seq in range(plan.warmup + plan.rounds):
+            data = end.recv(size)
+            if not messages.check(seq, data):
+                errors += 1
+            end.send(data)
+            if seq % 64 == 0:
+                cpu = current_cpu()
+                cpu_seen.add(-1 if cpu is None else cpu)
+        for seq in range(plan.stream):
+            if not messages.check(seq, end.recv(size)):
+                errors += 1
+            if (seq + 1) % window == 0 or seq + 1 == plan.stream:
+                end.send(b"k" * size)  # the acknowledgement
+    except Exception as e:  # report, never hang the parent on a silent death
+        report = {"pid": os.getpid(), "error": f"{type(e).__name__}: {e}", "errors": errors}
+    else:
+        report = {"pid": os.getpid(), "errors": errors, "cpus": sorted(cpu_seen)}
+    os.write(report_fd, json.dumps(report).encode())
+
+
+def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = False) -> dict[str, Any]:
+    """One result: latency percentiles, throughput, where it ran, and notes; never raises."""
+    result: dict[str, Any] = {
+        "mechanism": mechanism,
+        "size": size,
+        "placement": {"requested": placement},
+        "rtt_us": None,
+        "throughput": None,
+        "count": None,
+        "notes": [],
+    }
+    plan = plan_for(size, quick)
+    folder = workdir()
+    pid = 0
+    try:
+        try:
+            link = LINKS[mechanism](size, folder)
+        except Unavailable as e:
+            result["notes"].append(f"unavailable: {e}")
+            return result
+        result["notes"] += link.notes
+        window = link.window if isinstance(link, UdpLink) else plan.stream
+        parent_cpus, child_cpus, notes = cpus_for(placement)
+        result["notes"] += notes
+        size = link.size  # a link may carry less than asked (it says so in its notes)
+        result["size"] = size
+        original_cpus = os.sched_getaffinity(0)
+        parent_seen: set[int] = set()
+        report_r, report_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: measure, report, and leave without running the parent's clean-up
+            code = 0
+            try:
+                os.close(report_r)
+                if child_cpus:
+                    os.sched_setaffinity(0, child_cpus)
+                _child(link.child_end(), size, plan, window, report_w, child_cpus)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(report_w)
+        if parent_cpus:
+            os.sched_setaffinity(0, parent_cpus)
+        end = link.parent_end()
+        messages = Messages(size)
+        try:
+            rtts: list[float] = []
+            for seq in range(plan.warmup + plan.rounds):
+                msg = messages.make(seq)
+                t0 = time.perf_counter_ns()
+                end.send(msg)
+                echo = end.recv(size)
+                t1 = time.perf_counter_ns()
+                if echo != msg:
+                    raise ValueError(f"round trip {seq} came back changed")
+                if seq >= plan.warmup:
+                    rtts.append((t1 - t0) / 1000)
+                if seq % 64 == 0:
+                    cpu = current_cpu()
+                    parent_seen.add(-1 if cpu is None else cpu)
+            t0 = time.perf_counter_ns()
+            for seq in range(plan.stream):
+                end.send(messages.make(seq))
+                if (seq + 1) % window == 0 or seq + 1 == plan.stream:
+                    end.recv(size)
+            elapsed = (time.perf_counter_ns() - t0) / 1e9
+        finally:
+            if parent_cpus:
+                os.sched_setaffinity(0, original_cpus)
+        report = json.loads(os.read(report_r, 65536) or b"{}")
+        os.close(report_r)
+        os.waitpid(pid, 0)
+        pid = 0
+        if "error" in report:
+            result["notes"].append(f"the child failed: {report['error']}")
+            return result
+        if report.get("pid") == os.getpid():
+            result["notes"].append("the peers were not two processes")
+        if report.get("errors"):
+            result["notes"].append(f"{report['errors']} messages arrived changed")
+        result["placement"].update(
+            {"parent_cpus": sorted(parent_seen), "child_cpus": report.get("cpus"), "child_pid": report["pid"]}
+        )
+        result["rtt_us"] = summarise(rtts)
+        result["throughput"] = {
+            "MB_per_s": round(plan.stream * size / elapsed / 1e6, 2),
+            "msg_per_s": round(plan.stream / elapsed, 1),
+        }
+        result["count"] = {"round_trips": plan.rounds, "warmup": plan.warmup, "streamed": plan.stream}
+        return result
+    except Exception as e:
+        result["notes"].append(f"failed: {type(e).__name__}: {e}")
+        return result
+    finally:
+        if pid:  # the parent failed half-way: the child must not outlive it
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        remove(folder)

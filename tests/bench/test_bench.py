@@ -1,0 +1,120 @@
+"""`ipctui bench`: statistics, integrity checks, placement, unavailable sizes, clean-up, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipctui.bench.report import parse_size
+from ipctui.bench.runner import Messages, measure, plan_for
+from ipctui.bench.stats import percentile, summarise
+
+
+def test_percentiles_interpolate_between_ranks():
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 99) == pytest.approx(99.01)
+    assert percentile([7.0], 99.9) == 7.0
+    s = summarise([5.0, 1.0, 3.0])
+    assert s == {"p50": 3.0, "p90": 4.6, "p99": 4.96, "p99_9": 4.996, "max": 5.0, "mean": 3.0}
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_messages_carry_their_sequence_number_and_are_checked_whole():
+    m = Messages(100)
+    a, b = m.make(1), m.make(2)
+    assert len(a) == 100 and a != b
+    assert m.check(1, a) and not m.check(2, a)
+    assert not m.check(1, a[:-1] + b"\xff")
+    assert Messages(4).check(3, Messages(4).make(3))
+
+
+def test_sizes_and_plans():
+    assert [parse_size(s) for s in ("64", "1k", "64KiB", "1m", "300")] == [64, 1024, 65536, 1 << 20, 300]
+    with pytest.raises(ValueError):
+        parse_size("huge")
+    assert plan_for(1 << 20, quick=True).stream >= 8 and plan_for(64, quick=False).rounds == 5000
+
+
+@pytest.mark.parametrize("mechanism", ["pipe", "socketpair", "fifo", "unix-stream", "udp"])
+def test_a_measurement_really_uses_two_processes_and_checks_every_message(mechanism, tmp_path, monkeypatch):
+    monkeypatch.setenv("IPCTUI_BENCH_TMPDIR", str(tmp_path))
+    r = measure(mechanism, 64, "same", quick=True)
+    assert r["rtt_us"] is not None, r["notes"]
+    assert set(r["rtt_us"]) == {"p50", "p90", "p99", "p99_9", "max", "mean"}
+    assert r["rtt_us"]["p50"] <= r["rtt_us"]["p99"] <= r["rtt_us"]["max"]
+    assert r["throughput"]["MB_per_s"] > 0 and r["throughput"]["msg_per_s"] > 0
+    assert r["placement"]["child_pid"] != os.getpid()
+    usable = sorted(os.sched_getaffinity(0))
+    assert r["placement"]["parent_cpus"] == [usable[0]] == r["placement"]["child_cpus"]  # pinned together
+    assert not any("changed" in n or "failed" in n for n in r["notes"])
+    assert list(tmp_path.iterdir()) == []  # FIFOs and socket files are gone
+
+
+def test_unavailable_and_clamped_sizes_are_said_not_measured():
+    r = measure("udp", 1 << 20, quick=True)
+    assert r["rtt_us"] is None and r["notes"][0].startswith("unavailable: a UDP datagram")
+    clamped = measure("udp", 65536, quick=True)
+    assert clamped["size"] == 65507 and any("clamped from 65536" in n for n in clamped["notes"])
+    big = measure("unix-dgram", 1 << 20, quick=True)
+    assert big["rtt_us"] is None and "unavailable" in big["notes"][0]
+
+
+def test_cli_json_document(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "IPCTUI_BENCH_TMPDIR": str(tmp_path)}
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipctui",
+            "bench",
+            "--quick",
+            "--mechanisms",
+            "pipe,socketpair",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert set(doc) >= {"environment", "results", "parameters"}
+    assert doc["environment"]["limits"]["pipe_size_default"] > 0
+    assert [(r["mechanism"], r["size"]) for r in doc["results"]] == [
+        ("pipe", 64),
+        ("pipe", 65536),
+        ("socketpair", 64),
+        ("socketpair", 65536),
+    ]
+    for r in doc["results"]:
+        assert set(r) >= {"mechanism", "size", "placement", "rtt_us", "throughput", "count", "notes"}
+    assert (
+        json.loads((Path(tmp_path) / "ipctui" / "bench-last.json").read_text())["results"] == doc["results"]
+    )
+    assert [p for p in Path(tmp_path).iterdir() if p.name.startswith("ipctui-bench-")] == []
+
+
+def test_cli_refuses_unknown_mechanisms_and_sizes():
+    bad = subprocess.run(
+        [sys.executable, "-m", "ipctui", "bench", "--mechanisms", "carrier-pigeon"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "carrier-pigeon" in bad.stderr and "Traceback" not in bad.stderr
+    bad = subprocess.run(
+        [sys.executable, "-m", "ipctui", "bench", "--sizes", "huge"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 2 and "bad size" in bad.stderr
