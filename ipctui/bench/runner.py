@@ -59,9 +59,6 @@ class Messages:
         return data[:8] == seq.to_bytes(8, "little") and data[8:] == self.body
 
 
-def message(seq: int, size: int) -> bytes:
-    return Messages(size).make(seq)
-
 
 def cpus_for(placement: str) -> tuple[set[int] | None, set[int] | None, list[str]]:
     usable = sorted(os.sched_getaffinity(0))
