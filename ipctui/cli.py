@@ -174,7 +174,8 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
     "--mechanisms",
     default="all",
     show_default=True,
-    help="Comma-separated: pipe, fifo, unix-stream, socketpair, unix-dgram, tcp, udp, mp-queue.",
+    help="Comma-separated: pipe, fifo, unix-stream, socketpair, unix-dgram, tcp, udp, posix-mq,"
+    " sysv-msg, mp-queue.",
 )
 @click.option(
     "--sizes", default="64,1k,64k,1m", show_default=True, help="Message sizes: 64, 1k, 64k, 1m or bytes."

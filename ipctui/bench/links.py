@@ -7,6 +7,7 @@ instead of measuring something else.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shutil
@@ -14,6 +15,7 @@ import socket
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from pathlib import Path
 
 UDP_MAX = 65507
 
@@ -136,6 +138,9 @@ class Link(ABC):
     @abstractmethod
     def child_end(self) -> End:
         """The child's end, taken after fork."""
+
+    def cleanup(self) -> None:  # noqa: B027  (only links with named kernel objects have any)
+        """Remove what the link made outside the private folder (queues); the parent calls it."""
 
 
 class PipeLink(Link):
@@ -278,6 +283,93 @@ class MpQueueLink(Link):
         return QueueEnd(self.up, self.down)
 
 
+class MessageEnd(End):
+    """A message queue pair: each message is one queue message."""
+
+    def __init__(self, out_q: object, in_q: object) -> None:
+        self.out_q, self.in_q = out_q, in_q
+
+    def send(self, data: bytes) -> None:
+        self.out_q.send(data)  # type: ignore[attr-defined]
+
+    def recv(self, n: int) -> bytes:
+        return self.in_q.receive()[0]  # type: ignore[attr-defined, no-any-return]
+
+
+class PosixMqLink(Link):
+    """Two POSIX message queues (posix-ipc), named for this run and unlinked after it."""
+
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        try:
+            import posix_ipc
+        except ImportError:
+            raise Unavailable("the posix-ipc package is not installed") from None
+        self.lib = posix_ipc
+        base = f"/ipctui-bench-{os.getpid()}-{os.path.basename(workdir)}"
+        self.names = [base + "-down", base + "-up"]
+        self.queues: list[object] = []
+        try:
+            for name in self.names:
+                self.queues.append(
+                    posix_ipc.MessageQueue(
+                        name, posix_ipc.O_CREX, mode=0o600, max_messages=10, max_message_size=size
+                    )
+                )
+        except (ValueError, OSError, posix_ipc.Error) as e:
+            self.cleanup()
+            limits = "/proc/sys/fs/mqueue/msgsize_max and RLIMIT_MSGQUEUE"
+            raise Unavailable(f"no queue of 10 messages of {size} bytes here ({e}; see {limits})") from None
+
+    def parent_end(self) -> End:
+        return MessageEnd(self.queues[0], self.queues[1])
+
+    def child_end(self) -> End:
+        return MessageEnd(self.queues[1], self.queues[0])
+
+    def cleanup(self) -> None:
+        for q in self.queues:
+            q.close()  # type: ignore[attr-defined]
+        for name in self.names:
+            with contextlib.suppress(self.lib.ExistentialError):
+                self.lib.unlink_message_queue(name)
+
+
+class SysvMsgEnd(MessageEnd):
+    def send(self, data: bytes) -> None:
+        self.out_q.send(data, type=1)  # type: ignore[attr-defined]
+
+
+class SysvMsgLink(Link):
+    """Two private System V message queues (sysv-ipc), removed after the run."""
+
+    def __init__(self, size: int, workdir: str) -> None:
+        super().__init__(size, workdir)
+        try:
+            import sysv_ipc
+        except ImportError:
+            raise Unavailable("the sysv-ipc package is not installed") from None
+        msgmax_file = Path("/proc/sys/kernel/msgmax")
+        msgmax = int(msgmax_file.read_text()) if msgmax_file.exists() else 8192
+        if size > msgmax:
+            raise Unavailable(f"a System V message carries at most {msgmax} bytes here (kernel.msgmax)")
+        self.queues = [
+            sysv_ipc.MessageQueue(sysv_ipc.IPC_PRIVATE, sysv_ipc.IPC_CREX, mode=0o600, max_message_size=size)
+            for _ in range(2)
+        ]
+
+    def parent_end(self) -> End:
+        return SysvMsgEnd(self.queues[0], self.queues[1])
+
+    def child_end(self) -> End:
+        return SysvMsgEnd(self.queues[1], self.queues[0])
+
+    def cleanup(self) -> None:
+        for q in self.queues:
+            with contextlib.suppress(Exception):  # already gone
+                q.remove()
+
+
 LINKS: dict[str, Callable[[int, str], Link]] = {
     "pipe": PipeLink,
     "fifo": FifoLink,
@@ -286,6 +378,8 @@ LINKS: dict[str, Callable[[int, str], Link]] = {
     "unix-dgram": UnixDgramLink,
     "tcp": TcpLink,
     "udp": UdpLink,
+    "posix-mq": PosixMqLink,
+    "sysv-msg": SysvMsgLink,
     "mp-queue": MpQueueLink,
 }
 

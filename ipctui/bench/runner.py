@@ -20,6 +20,15 @@ from .links import LINKS, End, UdpLink, Unavailable, remove, workdir
 from .stats import summarise
 
 PLACEMENTS = ("same", "split", "auto")
+WATCHDOG_S = {True: 5, False: 60}  # quick, full: a measurement that takes longer is stuck
+
+
+class Stuck(Exception):
+    """The watchdog fired: the peers stopped making progress."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise Stuck("no progress: the measurement was stopped by its watchdog")
 
 
 @dataclass(frozen=True)
@@ -57,7 +66,6 @@ class Messages:
             return data == self.make(seq)
         # slicing copies, but then compares at memory speed (a memoryview compares byte by byte)
         return data[:8] == seq.to_bytes(8, "little") and data[8:] == self.body
-
 
 
 def cpus_for(placement: str) -> tuple[set[int] | None, set[int] | None, list[str]]:
@@ -110,6 +118,7 @@ def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = Fa
     plan = plan_for(size, quick)
     folder = workdir()
     pid = 0
+    link = None
     try:
         try:
             link = LINKS[mechanism](size, folder)
@@ -140,6 +149,8 @@ def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = Fa
         os.close(report_w)
         if parent_cpus:
             os.sched_setaffinity(0, parent_cpus)
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(WATCHDOG_S[quick])  # never hang: a stuck peer ends the measurement, not the run
         end = link.parent_end()
         messages = Messages(size)
         try:
@@ -164,6 +175,8 @@ def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = Fa
                     end.recv(size)
             elapsed = (time.perf_counter_ns() - t0) / 1e9
         finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
             if parent_cpus:
                 os.sched_setaffinity(0, original_cpus)
         report = json.loads(os.read(report_r, 65536) or b"{}")
@@ -187,8 +200,8 @@ def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = Fa
         }
         result["count"] = {"round_trips": plan.rounds, "warmup": plan.warmup, "streamed": plan.stream}
         return result
-    except Exception as e:
-        result["notes"].append(f"failed: {type(e).__name__}: {e}")
+    except Exception as e:  # Stuck included
+        result["notes"].append(f"failed: {e}" if isinstance(e, Stuck) else f"failed: {type(e).__name__}: {e}")
         return result
     finally:
         if pid:  # the parent failed half-way: the child must not outlive it
@@ -197,4 +210,6 @@ def measure(mechanism: str, size: int, placement: str = "auto", quick: bool = Fa
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+        if link is not None:
+            link.cleanup()
         remove(folder)

@@ -118,3 +118,53 @@ def test_cli_refuses_unknown_mechanisms_and_sizes():
         timeout=60,
     )
     assert bad.returncode == 2 and "bad size" in bad.stderr
+
+
+@pytest.mark.parametrize("mechanism", ["posix-mq", "sysv-msg"])
+def test_message_queues_are_measured_and_removed(mechanism):
+    sysv_ipc = pytest.importorskip("sysv_ipc")
+    before = _sysv_queues()
+    r = measure(mechanism, 64, "same", quick=True)
+    assert r["rtt_us"] is not None, r["notes"]
+    assert r["throughput"]["msg_per_s"] > 0
+    assert _sysv_queues() == before  # System V queues removed (POSIX ones: next test)
+    too_big = measure(mechanism, 1 << 20, quick=True)
+    assert too_big["rtt_us"] is None and too_big["notes"][0].startswith("unavailable:")
+    assert sysv_ipc is not None
+
+
+def test_posix_queues_are_unlinked(tmp_path):
+    posix_ipc = pytest.importorskip("posix_ipc")
+    from ipctui.bench.links import PosixMqLink
+
+    link = PosixMqLink(64, str(tmp_path))
+    names = list(link.names)
+    link.cleanup()
+    for name in names:
+        with pytest.raises(posix_ipc.ExistentialError):
+            posix_ipc.MessageQueue(name)
+
+
+def _sysv_queues() -> int:
+    text = Path("/proc/sysvipc/msg").read_text() if Path("/proc/sysvipc/msg").exists() else ""
+    return len(text.splitlines())
+
+
+def test_a_peer_that_stops_answering_ends_the_measurement_not_the_run(monkeypatch, tmp_path):
+    from ipctui.bench import links, runner
+
+    class Mute(links.FdEnd):
+        def send(self, data: bytes) -> None:  # never answers
+            pass
+
+    class MuteLink(links.PipeLink):
+        def child_end(self) -> links.End:
+            end = super().child_end()
+            return Mute(end.rfd, end.wfd)  # type: ignore[attr-defined]
+
+    monkeypatch.setitem(links.LINKS, "mute", MuteLink)
+    monkeypatch.setitem(runner.WATCHDOG_S, True, 1)
+    monkeypatch.setenv("IPCTUI_BENCH_TMPDIR", str(tmp_path))
+    r = runner.measure("mute", 64, quick=True)
+    assert r["rtt_us"] is None and "watchdog" in r["notes"][0]
+    assert list(tmp_path.iterdir()) == []
