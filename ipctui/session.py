@@ -80,7 +80,6 @@ class Session:
         self.runner = Runner(self.kernel)
         self.trace: list[TraceLine] = []
         self.narration: str | None = None
-        self.last_events: list[Event] = []
 
     @property
     def steps(self) -> int:
@@ -114,7 +113,6 @@ class Session:
         """Run one statement on the kernel, recording its trace lines."""
         if isinstance(st, Narration):
             self.narration = st.text
-            self.last_events = []
             self.trace.append(TraceLine(f"## {st.text}", "narration", 0))
             return Outcome(True)
         try:
@@ -130,7 +128,6 @@ class Session:
         return Outcome(True, message, step.events)
 
     def _record(self, events: list[Event], st: Statement) -> None:
-        self.last_events = events
         for ev in events:
             origin = st if ev.kind in ("call", "spawn") else ev.tag
             self.trace.append(TraceLine(text_line(ev, origin), trace_kind(ev), ev.pid))

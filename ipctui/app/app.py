@@ -15,7 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 
 from ..engine import SYSCALLS
-from ..script import Call, Narration, ScriptError
+from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
@@ -42,6 +42,8 @@ PANES: list[tuple[str, str, type]] = [
     ("signals", "Signals", SignalsPane),
     ("reference", "Reference", ReferencePane),
 ]
+# which pane a call's mechanism belongs to, as each pane declares it
+MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechanisms", ())}
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
@@ -229,16 +231,7 @@ class PlaygroundApp(App[None]):
             proc = self.session.kernel.process(st.proc)
             f = proc.fds.get(st.eargs[0]) if proc is not None else None
             return KIND_PANE.get(f.kind, "pipes") if f is not None else None
-        return {
-            "pipe": "pipes",
-            "fifo": "pipes",
-            "mqueue": "queues",
-            "sysv_msg": "queues",
-            "shm": "memory",
-            "sem": "semaphores",
-            "socket": "sockets",
-            "signals": "signals",
-        }.get(spec.mechanism)
+        return MECHANISM_PANE.get(spec.mechanism)
 
     def _bring_forward(self, st: object) -> None:
         pane = self._pane_for(st)
@@ -264,10 +257,7 @@ class PlaygroundApp(App[None]):
         outcome = self.session.submit(line)
         self._report(outcome, inline)
         if outcome.ok:
-            st = self.session.entries[-1].text
-            from ..script import parse_line
-
-            self._bring_forward(parse_line(st))
+            self._bring_forward(parse_line(self.session.entries[-1].text))  # cached: no second parse
         self.refresh_views()
         return outcome
 

@@ -110,19 +110,6 @@ class SockEnd(End):
         self.sock.close()
 
 
-class QueueEnd(End):
-    """multiprocessing.Queue: pickling, a feeder thread and a pipe underneath."""
-
-    def __init__(self, out_q: object, in_q: object) -> None:
-        self.out_q, self.in_q = out_q, in_q
-
-    def send(self, data: bytes) -> None:
-        self.out_q.put(data)  # type: ignore[attr-defined]
-
-    def recv(self, n: int) -> bytes:
-        return self.in_q.get()  # type: ignore[attr-defined, no-any-return]
-
-
 class Link(ABC):
     """Made before fork; each process then takes its end."""
 
@@ -294,6 +281,16 @@ class MessageEnd(End):
 
     def recv(self, n: int) -> bytes:
         return self.in_q.receive()[0]  # type: ignore[attr-defined, no-any-return]
+
+
+class QueueEnd(MessageEnd):
+    """multiprocessing.Queue: pickling, a feeder thread and a pipe underneath."""
+
+    def send(self, data: bytes) -> None:
+        self.out_q.put(data)  # type: ignore[attr-defined]
+
+    def recv(self, n: int) -> bytes:
+        return self.in_q.get()  # type: ignore[attr-defined, no-any-return]
 
 
 class PosixMqLink(Link):

@@ -164,10 +164,6 @@ class Kernel:
         if name in self._names:
             raise UsageError(f"a process named {name} already exists")
 
-    @property
-    def live(self) -> list[Process]:
-        return [p for p in self.procs.values() if p.alive]
-
     # ------------------------------------------------------- for mechanisms
 
     def after(self, fn: Callable[[], None]) -> None:

@@ -52,9 +52,6 @@ class FdTable:
             f.refs += 1
         return new
 
-    def lowest_free(self) -> int:
-        return self._free[0] if self._free else self._top
-
     def install(self, f: OpenFile) -> int:
         """Give `f` the lowest free descriptor; the caller checks EMFILE first with `full()`."""
         fd = heapq.heappop(self._free) if self._free else self._top

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,4 +53,3 @@ class Waiter:
     queue: WaitQueue | None = None
     restartable: bool = True
     interruptible: bool = True
-    obj: Any = field(default=None)

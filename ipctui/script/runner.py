@@ -58,7 +58,6 @@ class Runner:
     def __init__(self, kernel: Kernel | None = None) -> None:
         self.kernel = kernel or Kernel()
         self._unchecked: deque[tuple[Event, Statement]] = deque()
-        self.origin: dict[int, Statement] = {}  # id(event) -> the statement that began its call
 
     def step(self, st: Statement) -> Step:
         """Run one statement. Raises ScriptError or ExpectationFailed (after the step is done)."""

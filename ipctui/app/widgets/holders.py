@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from ...engine import Kernel, OpenFile
 from ...engine.waitq import WaitQueue
-
-
-def holders(kernel: Kernel, match: Callable[[OpenFile], bool]) -> list[tuple[str, int, OpenFile]]:
-    """(process name, fd, open file) for every descriptor whose open file matches."""
-    out = []
-    for p in kernel.procs.values():
-        if not p.alive:
-            continue
-        for fd, f in p.fds.items():
-            if match(f):
-                out.append((p.name, fd, f))
-    return out
 
 
 def index(kernel: Kernel) -> dict[int, list[tuple[str, int, OpenFile]]]:
