@@ -1,0 +1,1 @@
+"""Running scripts on the machine's real kernel, to check the simulation against the truth."""

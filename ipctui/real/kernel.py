@@ -1,0 +1,599 @@
+"""The real kernel behind the simulated one's interface: `spawn()` and `call()` return trace
+events, so the script runner, its checks and its trace formats work unchanged.
+
+Each process of the script is a real process (ipctui.real.worker). A line is sent to its worker,
+which makes the call for real; the runner then waits until every worker is asleep again and
+nothing more arrives, and turns what it saw into events in the SPEC's order: the line, then what
+happened to each other process, sleepers in the order they began to wait. What it sees is real:
+replies, caught signals (reported by the C-level handler), deaths and their status (waitpid, or
+/proc/PID/stat while the dead process is a zombie), stops and continues (/proc/PID/stat).
+Pids, System V ids and kernel-chosen ports are renumbered as the simulation numbers them.
+"""
+
+from __future__ import annotations
+
+import errno as errno_mod
+import os
+import pickle
+import select
+import signal
+import socket
+import time
+from array import array
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine.constants import SIGCHLD, SIGCONT, SIGKILL, SIGNAL_NAMES, SIGPIPE
+from ..engine.errors import Errno, UsageError
+from ..engine.events import Event
+from ..engine.syscalls import SYSCALLS
+from . import worker
+from .libc import libc
+from .places import Guard, Places, inet, make_places
+
+BLOCK_TIMEOUT = 0.3
+SETTLE_LIMIT = 3.0  # a line whose effects have not settled by then is reported as it stands
+NOWHERE_PID = 0x3FFFFFFF  # above any pid_max: kill gives ESRCH, waitpid ECHILD
+PAGE = worker.PAGE
+_NEW_FD_CALLS = {"open", "socket", "accept", "mq_open", "shm_open"}
+
+
+class CannotRun(Exception):
+    """A line this machine cannot run for real (root needed, a size it cannot scale, ...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Proc:
+    """The runner's view of one real process."""
+
+    pid: int  # as the simulation numbers it
+    name: str
+    uid: int
+    real: int = 0
+    sock: socket.socket | None = None
+    parent: int | None = None
+    spawned: bool = True
+    zombie: bool = False
+    dead: bool = False
+    stopped: bool = False
+    blocked: tuple[str, Any, int] | None = None  # call, tag, the order it began to wait
+    exit_code: int | None = None  # what it was told to exit with
+    scales: dict[int, int] = field(default_factory=dict)  # pipe fd -> script bytes per real byte
+    segments: dict[int, str] = field(default_factory=dict)  # shm fd -> segment name
+    handlers: dict[int, str] = field(default_factory=dict)
+    buf: bytearray = field(default_factory=bytearray)
+
+
+class RealKernel:
+    """Runs lines on this machine's kernel; use as a context manager (cleanup is its exit)."""
+
+    def __init__(self, block_timeout: float = BLOCK_TIMEOUT, places: Places | None = None) -> None:
+        self.block_timeout = block_timeout
+        self.places = places or make_places()
+        self.root = os.geteuid() == 0
+        self.guard = Guard(self.places, want_netns=self.root)
+        if not self.places.netns:
+            self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
+        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come back to the runner
+        self.procs: dict[int, Proc] = {}
+        self._names: dict[str, Proc] = {}
+        self._by_real: dict[int, int] = {}
+        self.next_pid = 1
+        self._ids: dict[int, int] = {}  # real msqid -> simulated
+        self._ports: dict[tuple[int, int], int] = {}  # (type, real) -> simulated ephemeral
+        self._fixed: dict[int, int] = {}  # real port -> the script's
+        self._next_port = {1: 32768, 2: 32768}
+        self._seq = 0
+        self._obs: list[tuple[Proc, str, Any]] = []
+        self._cannot: dict[str, str] = {}
+        self.skipped = 0
+
+    # ------------------------------------------------------------ lifetime
+
+    def __enter__(self) -> RealKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for p in self.procs.values():
+            if p.sock is not None:
+                p.sock.close()
+                p.sock = None
+        self.guard.finish()
+        while True:  # the workers the runner forked, and orphans that came back to it
+            try:
+                if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                    break
+            except ChildProcessError:
+                break
+
+    @property
+    def note(self) -> str:
+        if self.places.netns:
+            return "sockets ran in a private network namespace (loopback only)"
+        return f"sockets ran on this machine's loopback, fixed ports moved up by {self.places.port_shift}"
+
+    # ------------------------------------------------------------ the API
+
+    def process(self, ref: int | str) -> Proc | None:
+        if isinstance(ref, int):
+            p = self.procs.get(ref)
+        else:
+            p = self._names.get(ref)
+        return p if p is not None and not p.dead else None
+
+    def spawn(self, name: str, uid: int = 1000, tag: Any = None) -> list[Event]:
+        if name in self._names and not self._names[name].dead:
+            raise UsageError(f"a process named {name} already exists")
+        if uid < 0:
+            raise UsageError(f"uid must be 0 or more, not {uid}")
+        p = Proc(self.next_pid, name, uid)
+        self.next_pid += 1
+        self._cannot.pop(name, None)
+        if not self.root and uid != 1000:
+            self._cannot[name] = f"spawn {name} uid={uid} needs root (setuid)"
+            raise CannotRun(self._cannot[name])
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            worker.start(
+                theirs.fileno(),
+                self.places.prefix,
+                self.places.comm,
+                uid if self.root and uid != 0 else None,
+                self.guard.netns_fd,
+            )
+        theirs.close()
+        ours.setblocking(False)
+        p.real, p.sock = pid, ours
+        self._register(p)
+        return [Event("spawn", p.pid, p.name, uid=uid, tag=tag)]
+
+    def call(
+        self,
+        ref: int | str,
+        name: str,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        tag: Any = None,
+    ) -> list[Event]:
+        if name not in SYSCALLS:
+            raise UsageError(f"unknown call {name}()")
+        if isinstance(ref, str) and ref in self._cannot:
+            raise CannotRun(self._cannot[ref])
+        p = self._runnable(ref)
+        kwargs = dict(kwargs or {})
+        self._obs = []
+        rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
+        assert p.sock is not None
+        message = pickle.dumps((name, rargs, rkw))
+        if fds:  # fork: the child's channel goes with the line
+            p.sock.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array("i", fds).tobytes())])
+            for fd in fds:
+                os.close(fd)
+        else:
+            p.sock.send(message)
+        if name == "exit":
+            p.exit_code = args[0] & 0xFF
+        self._await(p)
+        self._settle()
+        return self._events(p, name, list(args), kwargs, tag, child)
+
+    # ------------------------------------------------------------ state
+
+    def _register(self, p: Proc) -> None:
+        self.procs[p.pid] = p
+        self._names[p.name] = p
+        self._by_real[p.real] = p.pid
+
+    def _runnable(self, ref: int | str) -> Proc:
+        p = self.process(ref)
+        if p is None:
+            what = f"pid {ref}" if isinstance(ref, int) else f"process named {ref}"
+            raise UsageError(f"there is no {what}")
+        if p.zombie:
+            raise UsageError(f"{p.name} is a zombie (dead, not yet waited for): it makes no calls")
+        if p.stopped:
+            raise UsageError(f"{p.name} is stopped: send it SIGCONT first")
+        if p.blocked is not None:
+            raise UsageError(f"{p.name} is blocked in {p.blocked[0]}(): it can make no call until it resumes")
+        return p
+
+    def _forget(self, p: Proc) -> None:
+        p.dead, p.zombie = True, False
+        if self._names.get(p.name) is p:
+            del self._names[p.name]
+
+    def _real_pid(self, pid: int) -> int:
+        p = self.procs.get(pid)
+        return p.real if p is not None and not p.dead else NOWHERE_PID
+
+    # ------------------------------------------------------------ arguments
+
+    def _translate(
+        self, p: Proc, name: str, args: list[Any], kw: dict[str, Any]
+    ) -> tuple[list[Any], dict[str, Any], list[int], socket.socket | None]:
+        """The call's arguments as the machine knows them (names, pids, ids, ports)."""
+        places, fds, child = self.places, [], None
+        a = list(args)
+        if name == "fork":
+            child, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            child.setblocking(False)
+            fds = [os.dup(theirs.fileno())]
+            theirs.close()
+            a = []
+        elif name in ("kill", "waitpid"):
+            target = a[0]
+            a[0] = self._real_pid(target) if target > 0 else NOWHERE_PID
+            if name == "kill" and a[0] == p.real:
+                kw["_defer"] = sorted(worker.ALL_SIGNALS)  # its own signal follows its line
+        elif name == "pipe":
+            page_size = kw.pop("page_size", PAGE)
+            if page_size > PAGE or page_size < 1 or page_size & (page_size - 1):
+                raise CannotRun(f"a pipe of {page_size}-byte pages (this machine's page is {PAGE} bytes)")
+            kw["scale"] = PAGE // page_size
+        elif name in ("read", "write", "fcntl") and p.scales.get(a[0], 1) != 1:
+            kw["scale"] = p.scales[a[0]]
+        elif name in ("mkfifo", "open", "unlink"):
+            a[0] = places.path(a[0])
+        elif name in ("mq_open", "mq_unlink", "shm_open", "shm_unlink", "sem_open", "sem_unlink"):
+            a[0] = places.ipc_name(a[0])
+            if name == "mq_open":
+                self.guard.record("mq", a[0].decode("utf-8", "surrogateescape"))
+        elif name == "msgget":
+            a[0] = places.key(a[0])
+            if a[0]:
+                self.guard.record("key", a[0])
+        elif name in ("msgsnd", "msgrcv", "msgctl"):
+            real = {v: k for k, v in self._ids.items()}
+            a[0] = real.get(a[0], -1)
+        elif name == "mmap":
+            kw["name"] = p.segments.get(a[0], "")
+        elif name in ("munmap", "poke", "peek", "lock", "trylock", "unlock"):
+            a[0] = a[0] if a[0].startswith("/") else "/" + a[0]
+        elif name in ("bind", "connect", "sendto"):
+            i = 2 if name == "sendto" else 1
+            a[i] = self._address(a[i])
+        if name in ("write", "send", "sendto"):
+            kw["_defer"] = [SIGPIPE]  # SIGPIPE follows the line that raised it
+        return a, kw, fds, child
+
+    def _address(self, text: str) -> dict[str, Any]:
+        addr: dict[str, Any] = {"unix": self.places.path(text)}
+        parsed = inet(text)
+        if parsed is not None:
+            host, port = parsed
+            real = next((r for (_t, r), sim in self._ports.items() if sim == port), None)
+            if real is None:
+                real = self.places.port(port)
+                if real > 65535:
+                    raise CannotRun(f"port {port} cannot be moved up by {self.places.port_shift}")
+                self._fixed[real] = port
+            addr["inet"] = (host, real)
+        return addr
+
+    # ------------------------------------------------------------ watching
+
+    def _await(self, p: Proc) -> None:
+        """Until p answers, dies, or the block timeout passes."""
+        deadline = time.monotonic() + self.block_timeout
+        while p.sock is not None and not any(q is p and kind == "reply" for q, kind, _ in self._obs):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._pump(min(left, 0.05))
+
+    def _settle(self) -> None:
+        """Until every worker is asleep (in a call or waiting for the next) and nothing arrives."""
+        deadline = time.monotonic() + SETTLE_LIMIT
+        calm = 0
+        while time.monotonic() < deadline and calm < 2:
+            if self._pump(0.002):
+                calm = 0
+                continue
+            calm = calm + 1 if self._all_asleep() else 0
+
+    def _all_asleep(self) -> bool:
+        asleep = True
+        for p in list(self.procs.values()):
+            if p.sock is None:
+                continue
+            state, code = _stat(p.real)
+            if state == "S":
+                if p.stopped:
+                    self._obs.append((p, "continued", None))
+                    p.stopped = False
+            elif state == "T":
+                if not p.stopped:
+                    self._obs.append((p, "stopped", code & 0x7F or signal.SIGSTOP))
+                    p.stopped = True
+            else:  # running, about to run, dying, or stopped by a tracer for a moment
+                asleep = False
+        return asleep
+
+    def _pump(self, timeout: float) -> bool:
+        """Read whatever the workers have sent; True if anything came."""
+        socks = {p.sock: p for p in self.procs.values() if p.sock is not None}
+        if not socks:
+            time.sleep(timeout)
+            return False
+        ready, _, _ = select.select(list(socks), [], [], timeout)
+        for s in ready:
+            p = socks[s]
+            try:
+                data = s.recv(1 << 17)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                self._died(p)
+            elif len(data) == 1:
+                self._obs.append((p, "signal", data[0]))
+            else:
+                p.buf += data[1:]
+                if data[:1] == b"E":
+                    self._obs.append((p, "reply", pickle.loads(bytes(p.buf))))
+                    p.buf.clear()
+        return bool(ready)
+
+    def _died(self, p: Proc) -> None:
+        assert p.sock is not None
+        p.sock.close()
+        p.sock = None
+        status: int | None = None
+        if p.spawned or _ppid(p.real) == os.getpid():
+            try:
+                status = os.waitpid(p.real, 0)[1]
+            except ChildProcessError:
+                status = None
+        else:
+            deadline = time.monotonic() + 1.0
+            while time.monotonic() < deadline:
+                state, code = _stat(p.real)
+                if state == "Z":
+                    status = code
+                    break
+                if state == "":
+                    break
+                if _ppid(p.real) == os.getpid():
+                    status = os.waitpid(p.real, 0)[1]
+                    break
+                time.sleep(0.0005)
+        self._obs.append((p, "death", status))
+
+    # ------------------------------------------------------------ events
+
+    def _events(
+        self, p: Proc, name: str, args: list[Any], kw: dict[str, Any], tag: Any, child: socket.socket | None
+    ) -> list[Event]:
+        obs = self._obs
+        mine = [o for o in obs if o[0] is p]
+        reply = next((o for o in mine if o[1] == "reply"), None)
+        events: list[Event] = []
+        if reply is not None:
+            events.append(self._finished(p, "call", name, args, kw, tag, reply[2], child))
+        elif p.sock is None:
+            events.append(Event("call", p.pid, p.name, name, "fault", tag=tag))
+        else:
+            self._seq += 1
+            p.blocked = (name, tag, self._seq)
+            p._call = (args, kw)  # type: ignore[attr-defined]
+            events.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
+        if child is not None and (reply is None or reply[2][0] != "ok"):
+            child.close()
+        for o in mine:
+            if o is not reply:
+                events.extend(self._observed(o))
+        others: dict[int, list[tuple[Proc, str, Any]]] = {}
+        for o in obs:
+            if o[0] is not p:
+                others.setdefault(o[0].pid, []).append(o)
+        target = args[0] if name == "kill" else None
+        dying = {q.pid for q, kind, _ in obs if kind == "death"}
+
+        def order(pid: int) -> tuple[int, int, int]:
+            q = self.procs[pid]
+            first = 0 if pid == target else 1
+            late = 1 if any(c in dying and self.procs[c].parent == pid for c in dying) else 0
+            return (late, first, q.blocked[2] if q.blocked else 1 << 30)
+
+        for pid in sorted(others, key=order):
+            for o in others[pid]:
+                events.extend(self._observed(o))
+        if name == "kill" and reply is not None and reply[2] == ("ok", 0) and args[1] == SIGCONT:
+            events.extend(self._continued(target))
+        return events
+
+    def _continued(self, target: int) -> list[Event]:
+        """SIGCONT with its default action leaves no trace in the process: the line is shown when
+        kill succeeded, the process lives and does not block SIGCONT (it was just delivered)."""
+        q = self.procs.get(target)
+        if q is None or q.sock is None or q.handlers.get(SIGCONT, "SIG_DFL") != "SIG_DFL":
+            return []
+        if any(e[0] is q and e[1] == "continued" for e in self._obs) or SIGCONT in _blocked(q.real):
+            return []
+        return [Event("signal", q.pid, q.name, signal="SIGCONT")]
+
+    def _observed(self, o: tuple[Proc, str, Any]) -> list[Event]:
+        q, kind, value = o
+        if kind == "signal":
+            return [Event("signal", q.pid, q.name, signal=SIGNAL_NAMES.get(value, f"SIG{value}"))]
+        if kind == "stopped":
+            return [Event("stopped", q.pid, q.name, signal=SIGNAL_NAMES.get(value, f"SIG{value}"))]
+        if kind == "continued":
+            if q.handlers.get(SIGCONT, "SIG_DFL") != "SIG_DFL" or SIGCONT in _blocked(q.real):
+                return []
+            return [Event("signal", q.pid, q.name, signal="SIGCONT")]
+        if kind == "reply":
+            if q.blocked is None:
+                return []
+            call, tag, _ = q.blocked
+            q.blocked = None
+            args, kw = q._call  # type: ignore[attr-defined]
+            return [self._finished(q, "resumed", call, args, kw, tag, value, None)]
+        return self._death(q, value)
+
+    def _death(self, q: Proc, status: int | None) -> list[Event]:
+        if status is None:
+            status = self._reaped_status(q)
+        q.blocked = None
+        events = []
+        if status is not None and os.WIFSIGNALED(status):
+            sig = os.WTERMSIG(status)
+            name = SIGNAL_NAMES.get(sig, f"SIG{sig}")
+            if sig != SIGKILL:
+                events.append(Event("signal", q.pid, q.name, signal=name))
+            events.append(Event("exit", q.pid, q.name, signal=name))
+        else:
+            code = os.WEXITSTATUS(status) if status is not None else (q.exit_code or 0)
+            events.append(Event("exit", q.pid, q.name, code=code))
+        parent = self.procs.get(q.parent) if q.parent is not None else None
+        if parent is not None and not parent.dead and not parent.zombie and not q.spawned:
+            if parent.handlers.get(SIGCHLD) == "SIG_IGN":
+                self._forget(q)
+            else:
+                q.zombie = True
+        else:
+            self._forget(q)
+        for c in self.procs.values():
+            if c.parent == q.pid:
+                c.parent = None
+                if c.zombie:
+                    self._forget(c)
+        return events
+
+    def _reaped_status(self, q: Proc) -> int | None:
+        """The status of a process its parent has already reaped: from the parent's wait."""
+        for _o, kind, value in self._obs:
+            if kind == "reply" and value[0] == "ok" and isinstance(value[1], list) and len(value[1]) == 2:
+                if value[1][0] == q.real:
+                    return int(value[1][1])
+        return None
+
+    def _finished(
+        self,
+        p: Proc,
+        kind: str,
+        name: str,
+        args: list[Any],
+        kw: dict[str, Any],
+        tag: Any,
+        reply: tuple[str, Any],
+        child: socket.socket | None,
+    ) -> Event:
+        status, value = reply
+        if status == "err":
+            return Event(kind, p.pid, p.name, name, "error", errno=_errno_name(value), tag=tag)  # type: ignore[arg-type]
+        return Event(kind, p.pid, p.name, name, "ok", self._result(p, name, args, kw, value, child), tag=tag)  # type: ignore[arg-type]
+
+    def _result(
+        self, p: Proc, name: str, args: list[Any], kw: dict[str, Any], value: Any, child: socket.socket | None
+    ) -> Any:
+        """The machine's answer in the simulation's numbering, and the runner's books kept."""
+        if name in _NEW_FD_CALLS:
+            p.scales.pop(value, None)
+            p.segments.pop(value, None)
+            if name == "shm_open":
+                n = args[0]
+                p.segments[value] = n if n.startswith("/") else "/" + n
+        if name == "fork":
+            assert child is not None
+            c = Proc(self.next_pid, args[0], p.uid, real=value, sock=child, parent=p.pid, spawned=False)
+            self.next_pid += 1
+            c.scales, c.segments, c.handlers = dict(p.scales), dict(p.segments), dict(p.handlers)
+            self._register(c)
+            return c.pid
+        if name in ("wait", "waitpid"):
+            real, status = value
+            pid = self._by_real.get(real, 0)
+            c = self.procs.get(pid)
+            if c is not None:
+                self._forget(c)
+            if os.WIFSIGNALED(status):
+                return [pid, SIGNAL_NAMES.get(os.WTERMSIG(status), str(os.WTERMSIG(status)))]
+            return [pid, os.WEXITSTATUS(status)]
+        if name == "getpid":
+            return self._by_real.get(value, value)
+        if name == "msgget":
+            return self._ids.setdefault(value, len(self._ids))
+        if name == "sigpending":
+            return [SIGNAL_NAMES.get(s, str(s)) for s in value]
+        if name == "signal":
+            h = args[1]
+            p.handlers[args[0]] = h if h in ("SIG_DFL", "SIG_IGN") else "handler"
+        if name == "pipe":
+            for fd in value:
+                p.scales[fd] = kw.get("scale", PAGE // kw.get("page_size", PAGE))
+                p.segments.pop(fd, None)
+        if name in ("close", "mq_close"):
+            p.scales.pop(args[0], None)
+            p.segments.pop(args[0], None)
+        if name == "socketpair":
+            for fd in value:
+                p.scales.pop(fd, None)
+                p.segments.pop(fd, None)
+        if name == "recvfrom":
+            data, (family, host, port), socktype = value
+            if family == socket.AF_INET:
+                return [data, f"{host}:{self._sim_port(socktype, port)}"]
+            return [data, self.places.unpath(host) if host else ""]
+        return value
+
+    def _sim_port(self, socktype: int, port: int) -> int:
+        if port in self._fixed:
+            return self._fixed[port]
+        key = (socktype, port)
+        if key not in self._ports:
+            self._ports[key] = self._next_port.get(socktype, 32768)
+            self._next_port[socktype] = self._ports[key] + 1
+        return self._ports[key]
+
+
+def _errno_name(n: int) -> str:
+    try:
+        return Errno(n).name
+    except ValueError:
+        return errno_mod.errorcode.get(n, f"E{n}")
+
+
+def _stat(pid: int) -> tuple[str, int]:
+    """(state, exit_code) from /proc/PID/stat; ("", 0) once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return "", 0
+    rest = raw[raw.rindex(b")") + 2 :].split()
+    return rest[0].decode(), int(rest[-1]) if len(rest) >= 50 else 0
+
+
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return 0
+    return int(raw[raw.rindex(b")") + 2 :].split()[1])
+
+
+def _blocked(pid: int) -> set[int]:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigBlk:"):
+                    mask = int(line.split()[1], 16)
+                    return {s for s in range(1, 32) if mask >> (s - 1) & 1}
+    except OSError:
+        pass
+    return set()
+
+
+__all__ = ["BLOCK_TIMEOUT", "CannotRun", "RealKernel"]

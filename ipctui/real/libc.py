@@ -1,0 +1,154 @@
+"""The C library, through ctypes: every call of a real run goes through here, so errno comes
+straight from the call (no retry on EINTR, no Python wrapper deciding anything)."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import socket
+import struct
+from typing import Any
+
+_path = ctypes.util.find_library("c") or "libc.so.6"
+libc = ctypes.CDLL(_path, use_errno=True)
+try:  # glibc before 2.34 keeps these in librt and libpthread
+    libc.mq_open  # noqa: B018
+except AttributeError:  # pragma: no cover
+    libc = ctypes.CDLL(ctypes.util.find_library("rt") or "librt.so.1", use_errno=True)
+
+c_long, c_int, c_uint, c_size_t, c_ssize_t, c_void_p, c_char_p = (
+    ctypes.c_long,
+    ctypes.c_int,
+    ctypes.c_uint,
+    ctypes.c_size_t,
+    ctypes.c_ssize_t,
+    ctypes.c_void_p,
+    ctypes.c_char_p,
+)
+
+
+class MqAttr(ctypes.Structure):
+    _fields_ = [
+        ("mq_flags", c_long),
+        ("mq_maxmsg", c_long),
+        ("mq_msgsize", c_long),
+        ("mq_curmsgs", c_long),
+        ("pad", c_long * 4),  # glibc's struct has room for four more: the kernel writes them
+    ]
+
+
+def _proto(name: str, restype: Any, *argtypes: Any) -> None:
+    fn = getattr(libc, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+
+
+for _name, _res, _args in [
+    ("pipe", c_int, (ctypes.POINTER(c_int),)),
+    ("read", c_ssize_t, (c_int, c_void_p, c_size_t)),
+    ("write", c_ssize_t, (c_int, c_void_p, c_size_t)),
+    ("close", c_int, (c_int,)),
+    ("open", c_int, (c_char_p, c_int, c_uint)),
+    ("mkfifo", c_int, (c_char_p, c_uint)),
+    ("unlink", c_int, (c_char_p,)),
+    ("fcntl", c_int, (c_int, c_int, c_long)),
+    ("kill", c_int, (c_int, c_int)),
+    ("getpid", c_int, ()),
+    ("pause", c_int, ()),
+    ("wait", c_int, (ctypes.POINTER(c_int),)),
+    ("waitpid", c_int, (c_int, ctypes.POINTER(c_int), c_int)),
+    ("mq_open", c_int, (c_char_p, c_int, c_uint, ctypes.POINTER(MqAttr))),
+    ("mq_send", c_int, (c_int, c_char_p, c_size_t, c_uint)),
+    ("mq_receive", c_ssize_t, (c_int, c_void_p, c_size_t, ctypes.POINTER(c_uint))),
+    ("mq_getattr", c_int, (c_int, ctypes.POINTER(MqAttr))),
+    ("mq_close", c_int, (c_int,)),
+    ("mq_unlink", c_int, (c_char_p,)),
+    ("msgget", c_int, (c_int, c_int)),
+    ("msgsnd", c_int, (c_int, c_void_p, c_size_t, c_int)),
+    ("msgrcv", c_ssize_t, (c_int, c_void_p, c_size_t, c_long, c_int)),
+    ("msgctl", c_int, (c_int, c_int, c_void_p)),
+    ("shm_open", c_int, (c_char_p, c_int, c_uint)),
+    ("shm_unlink", c_int, (c_char_p,)),
+    ("ftruncate", c_int, (c_int, c_long)),
+    ("mmap", c_void_p, (c_void_p, c_size_t, c_int, c_int, c_int, c_long)),
+    ("munmap", c_int, (c_void_p, c_size_t)),
+    ("pthread_mutexattr_init", c_int, (c_void_p,)),
+    ("pthread_mutexattr_settype", c_int, (c_void_p, c_int)),
+    ("pthread_mutexattr_setpshared", c_int, (c_void_p, c_int)),
+    ("pthread_mutex_init", c_int, (c_void_p, c_void_p)),
+    ("pthread_mutex_lock", c_int, (c_void_p,)),
+    ("pthread_mutex_trylock", c_int, (c_void_p,)),
+    ("pthread_mutex_unlock", c_int, (c_void_p,)),
+    ("sem_open", c_void_p, (c_char_p, c_int, c_uint, c_uint)),
+    ("sem_close", c_int, (c_void_p,)),
+    ("sem_unlink", c_int, (c_char_p,)),
+    ("sem_wait", c_int, (c_void_p,)),
+    ("sem_trywait", c_int, (c_void_p,)),
+    ("sem_post", c_int, (c_void_p,)),
+    ("sem_getvalue", c_int, (c_void_p, ctypes.POINTER(c_int))),
+    ("socket", c_int, (c_int, c_int, c_int)),
+    ("socketpair", c_int, (c_int, c_int, c_int, ctypes.POINTER(c_int))),
+    ("bind", c_int, (c_int, c_char_p, c_uint)),
+    ("connect", c_int, (c_int, c_char_p, c_uint)),
+    ("listen", c_int, (c_int, c_int)),
+    ("accept", c_int, (c_int, c_void_p, c_void_p)),
+    ("send", c_ssize_t, (c_int, c_char_p, c_size_t, c_int)),
+    ("recv", c_ssize_t, (c_int, c_void_p, c_size_t, c_int)),
+    ("sendto", c_ssize_t, (c_int, c_char_p, c_size_t, c_int, c_char_p, c_uint)),
+    ("recvfrom", c_ssize_t, (c_int, c_void_p, c_size_t, c_int, c_void_p, ctypes.POINTER(c_uint))),
+    ("shutdown", c_int, (c_int, c_int)),
+    ("getsockopt", c_int, (c_int, c_int, c_int, c_void_p, ctypes.POINTER(c_uint))),
+    ("setns", c_int, (c_int, c_int)),
+    ("unshare", c_int, (c_int,)),
+    ("prctl", c_int, (c_int, c_long, c_long, c_long, c_long)),
+]:
+    _proto(_name, _res, *_args)
+
+MAP_FAILED = ctypes.c_void_p(-1).value
+PROT_NONE, PROT_READ, PROT_WRITE = 0, 1, 2
+MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE = 1, 2, 0x10, 0x20, 0x4000
+PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PROCESS_SHARED = 2, 1
+MUTEX_SIZE = 40  # sizeof(pthread_mutex_t) on x86-64 and aarch64 glibc
+CLONE_NEWNET = 0x40000000
+PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 15, 36
+SOL_SOCKET, SO_TYPE, SO_DOMAIN = 1, 3, 39
+
+
+class CallFailed(Exception):
+    """A call returned -1: `errno` is what the kernel said."""
+
+    def __init__(self, errno: int) -> None:
+        super().__init__(errno)
+        self.errno = errno
+
+
+def check(result: int) -> int:
+    """The result of a call that signals failure with -1 (errno read at once)."""
+    if result == -1:
+        raise CallFailed(ctypes.get_errno())
+    return result
+
+
+def check_ptr(result: int | None, failed: int | None) -> int:
+    if result is None or result == failed:
+        raise CallFailed(ctypes.get_errno())
+    return result
+
+
+def sockaddr_in(host: str, port: int) -> bytes:
+    return struct.pack("=HH4s8x", socket.AF_INET, socket.htons(port), socket.inet_aton(host))
+
+
+def sockaddr_un(path: bytes) -> bytes:
+    return struct.pack("=H", socket.AF_UNIX) + path + b"\0"
+
+
+def parse_sockaddr(raw: bytes) -> tuple[int, str | bytes, int]:
+    """(family, host or path, port) from a sockaddr a call filled in."""
+    if len(raw) < 2:
+        return socket.AF_UNIX, b"", 0
+    (family,) = struct.unpack_from("=H", raw)
+    if family == socket.AF_INET:
+        port, addr = struct.unpack_from("!H4s", raw, 2)
+        return family, socket.inet_ntoa(addr), port
+    return family, raw[2:].split(b"\0", 1)[0], 0

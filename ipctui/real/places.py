@@ -1,0 +1,220 @@
+"""Where a real run puts things, and how it takes them all away again.
+
+Every name a script uses is moved somewhere private to the run: POSIX names get a prefix, paths
+go into a private directory, System V keys are shifted, and sockets live in a network namespace
+of their own (or, without root, on shifted ports). A guard process, forked at the start and
+detached from the terminal, holds the other end of a pipe: when the runner finishes, or dies in
+any way at all, the pipe closes and the guard kills every worker and removes every object.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import struct
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from . import libc as L
+from .libc import libc
+
+SHM_DIR = Path("/dev/shm")
+_ADDR = re.compile(r"(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\Z")
+
+
+@dataclass
+class Places:
+    """The run's private names. `netns`: sockets are in a namespace of their own; otherwise fixed
+    ports are moved up by `port_shift`."""
+
+    token: str = field(default_factory=lambda: secrets.token_hex(4))
+    tmpdir: Path = field(default_factory=Path)
+    netns: bool = False
+    port_shift: int = 0
+
+    @property
+    def prefix(self) -> str:
+        return f"ipctui-{self.token}-"
+
+    @property
+    def comm(self) -> bytes:
+        """The name every worker gives itself (/proc/PID/comm), so none escapes the sweep."""
+        return f"ipw{self.token}".encode()
+
+    def ipc_name(self, name: str) -> bytes:
+        """A POSIX IPC name, prefixed after its leading `/` (so glibc's and the kernel's checks
+        on the name, a missing `/` or a further one, see what the script wrote)."""
+        if name.startswith("/"):
+            return ("/" + self.prefix + name[1:]).encode("utf-8", "surrogateescape")
+        if not name:
+            return b""
+        return (self.prefix + name).encode("utf-8", "surrogateescape")
+
+    def path(self, path: str) -> bytes:
+        """A FIFO or socket path, as one file in the private directory."""
+        return str(self.tmpdir / quote(path, safe="")).encode("utf-8", "surrogateescape")
+
+    def unpath(self, raw: bytes) -> str:
+        text = raw.decode("utf-8", "surrogateescape")
+        base = str(self.tmpdir) + "/"
+        return unquote(text[len(base) :]) if text.startswith(base) else text
+
+    def key(self, key: int) -> int:
+        if key == 0:  # IPC_PRIVATE stays private
+            return 0
+        return ((int(self.token, 16) & 0x3FFF) << 17 ^ key) & 0x7FFFFFFF or 1
+
+    def port(self, port: int) -> int:
+        return port + self.port_shift if port else 0
+
+
+def inet(addr: str) -> tuple[str, int] | None:
+    m = _ADDR.match(addr)
+    if m is None or int(m.group(2)) > 65535:
+        return None
+    return m.group(1), int(m.group(2))
+
+
+# ------------------------------------------------------------------ the guard
+
+
+class Guard:
+    """The process that cleans up after the run, however the run ends."""
+
+    def __init__(self, places: Places, want_netns: bool) -> None:
+        self.places = places
+        ready_r, ready_w = os.pipe()
+        rec_r, rec_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(ready_r)
+            os.close(rec_w)
+            _guard_main(places, rec_r, ready_w, want_netns)
+        os.close(ready_w)
+        os.close(rec_r)
+        self.pid = pid
+        self._fd = rec_w
+        answer = os.read(ready_r, 1)
+        os.close(ready_r)
+        self.netns_fd: int | None = None
+        if answer == b"1":
+            places.netns = True
+            self.netns_fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+
+    def record(self, kind: str, value: str | int) -> None:
+        """Tell the guard of an object that has no file to find it by."""
+        os.write(self._fd, f"{kind} {value}\n".encode("utf-8", "surrogateescape"))
+
+    def finish(self) -> None:
+        """Let the guard sweep, and wait until it has."""
+        if self._fd < 0:
+            return
+        if self.netns_fd is not None:
+            os.close(self.netns_fd)
+            self.netns_fd = None
+        os.close(self._fd)
+        self._fd = -1
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _guard_main(places: Places, rec_r: int, ready_w: int, want_netns: bool) -> None:
+    try:
+        os.setsid()
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGTSTP):
+            signal.signal(sig, signal.SIG_IGN)
+        keep = {rec_r, ready_w}
+        for fd in range(3, 1024):
+            if fd not in keep:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        ok = want_netns and _private_network()
+        os.write(ready_w, b"1" if ok else b"0")
+        os.close(ready_w)
+        records = bytearray()
+        while chunk := os.read(rec_r, 65536):
+            records += chunk
+        sweep(places, records.decode("utf-8", "surrogateescape").splitlines())
+    finally:
+        os._exit(0)
+
+
+def _private_network() -> bool:
+    """A network namespace with only loopback, up (needs CAP_SYS_ADMIN)."""
+    if libc.unshare(L.CLONE_NEWNET) != 0:
+        return False
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            req = struct.pack("16sH14x", b"lo", 0)
+            flags = struct.unpack_from("16sH", fcntl.ioctl(s, 0x8913, req))[1]  # SIOCGIFFLAGS
+            fcntl.ioctl(s, 0x8914, struct.pack("16sH14x", b"lo", flags | 1))  # SIOCSIFFLAGS, IFF_UP
+        return True
+    except OSError:
+        return False
+
+
+def workers(comm: bytes) -> list[int]:
+    """Live (not zombie) processes that carry this run's worker name."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index(b"(") + 1 : stat.rindex(b")")]
+        if name == comm and stat[stat.rindex(b")") + 2 : stat.rindex(b")") + 3] not in (b"Z", b"X"):
+            found.append(int(entry.name))
+    return found
+
+
+def sweep(places: Places, records: list[str]) -> None:
+    """Kill every worker, then remove every object the run made. Safe to run twice."""
+    deadline = time.monotonic() + 5
+    while (pids := workers(places.comm)) and time.monotonic() < deadline:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
+    for line in records:
+        kind, _, value = line.partition(" ")
+        if kind == "mq":
+            libc.mq_unlink(value.encode("utf-8", "surrogateescape"))
+        elif kind == "key":
+            qid = libc.msgget(int(value), 0)
+            if qid >= 0:
+                libc.msgctl(qid, 0, None)
+        elif kind == "msqid":
+            libc.msgctl(int(value), 0, None)
+    if SHM_DIR.is_dir():
+        for name in (places.prefix, "sem." + places.prefix):
+            for path in SHM_DIR.glob(name + "*"):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
+    if places.tmpdir != Path() and places.tmpdir.name.startswith(places.prefix):
+        shutil.rmtree(places.tmpdir, ignore_errors=True)
+
+
+def make_places() -> Places:
+    places = Places()
+    places.tmpdir = Path(tempfile.mkdtemp(prefix=places.prefix, dir="/tmp"))
+    places.tmpdir.chmod(0o1777)  # every uid of the script may make FIFOs here; the sticky bit
+    return places  # gives unlink the owner rule the simulation follows
