@@ -122,10 +122,7 @@ class RealKernel:
     # ------------------------------------------------------------ the API
 
     def process(self, ref: int | str) -> Proc | None:
-        if isinstance(ref, int):
-            p = self.procs.get(ref)
-        else:
-            p = self._names.get(ref)
+        p = self.procs.get(ref) if isinstance(ref, int) else self._names.get(ref)
         return p if p is not None and not p.dead else None
 
     def spawn(self, name: str, uid: int = 1000, tag: Any = None) -> list[Event]:
@@ -473,9 +470,9 @@ class RealKernel:
     def _reaped_status(self, q: Proc) -> int | None:
         """The status of a process its parent has already reaped: from the parent's wait."""
         for _o, kind, value in self._obs:
-            if kind == "reply" and value[0] == "ok" and isinstance(value[1], list) and len(value[1]) == 2:
-                if value[1][0] == q.real:
-                    return int(value[1][1])
+            result = value[1] if kind == "reply" and value[0] == "ok" else None
+            if isinstance(result, list) and len(result) == 2 and result[0] == q.real:
+                return int(result[1])
         return None
 
     def _finished(

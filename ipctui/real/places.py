@@ -9,6 +9,7 @@ any way at all, the pipe closes and the guard kills every worker and removes eve
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -122,10 +123,8 @@ class Guard:
             self.netns_fd = None
         os.close(self._fd)
         self._fd = -1
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
 
 
 def _guard_main(places: Places, rec_r: int, ready_w: int, want_netns: bool) -> None:
@@ -136,10 +135,8 @@ def _guard_main(places: Places, rec_r: int, ready_w: int, want_netns: bool) -> N
         keep = {rec_r, ready_w}
         for fd in range(3, 1024):
             if fd not in keep:
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
         ok = want_netns and _private_network()
         os.write(ready_w, b"1" if ok else b"0")
         os.close(ready_w)
@@ -187,10 +184,8 @@ def sweep(places: Places, records: list[str]) -> None:
     deadline = time.monotonic() + 5
     while (pids := workers(places.comm)) and time.monotonic() < deadline:
         for pid in pids:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
         time.sleep(0.005)
     for line in records:
         kind, _, value = line.partition(" ")
@@ -205,10 +200,8 @@ def sweep(places: Places, records: list[str]) -> None:
     if SHM_DIR.is_dir():
         for name in (places.prefix, "sem." + places.prefix):
             for path in SHM_DIR.glob(name + "*"):
-                try:
+                with contextlib.suppress(OSError):
                     path.unlink()
-                except OSError:
-                    pass
     if places.tmpdir != Path() and places.tmpdir.name.startswith(places.prefix):
         shutil.rmtree(places.tmpdir, ignore_errors=True)
 

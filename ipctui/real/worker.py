@@ -492,7 +492,7 @@ def start(chan_fd: int, prefix: str, comm: bytes, uid: int | None, netns: int | 
             os.dup2(nowhere, fd)
         os.closerange(3, CHANNEL_FD)
         os.closerange(CHANNEL_FD + 1, 1 << 16)
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
         os.umask(0)
         if uid is not None:
