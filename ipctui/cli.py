@@ -9,7 +9,7 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_SCRIPT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_SCRIPT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _read_script(path: str) -> tuple[str, str]:
@@ -29,7 +29,7 @@ def _read_script(path: str) -> tuple[str, str]:
         sys.exit(EXIT_SCRIPT_ERROR)
 
 
-def run_command(path: str, fmt: str) -> int:
+def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 0.3) -> int:
     """`ipctui run`: the trace on stdout, problems on stderr, the SPEC's exit status."""
     from .engine import Kernel  # noqa: F401  (registers every call before parsing)
     from .script import ExpectationFailed, ScriptError, parse, run_script
@@ -45,9 +45,31 @@ def run_command(path: str, fmt: str) -> int:
             buf.clear()
 
     status = EXIT_OK
+    notes: list[str] = []
     try:
         script = parse(text, name)
-        run_script(script.statements, write, fmt)
+        if real:
+            from .real.run import run_real
+
+            kernel = run_real(script.statements, write, fmt, block_timeout)
+            if kernel.skipped:
+                notes.append(
+                    f"{name}: {kernel.skipped} line(s) could not run on this machine and were not "
+                    "checked (the '# cannot run here' lines say why)"
+                )
+        else:
+            run_script(script.statements, write, fmt)
+    except KeyboardInterrupt:
+        status = EXIT_INTERRUPTED
+        message = f"{name}: interrupted; every process and object the run made has been removed"
+    except OSError as e:  # the machine refused the runner itself (fork, /dev/shm, ...)
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:0: error: the real run could not go on: {e.strerror or e}"
+    except Exception as e:  # a bug of the real runner: still no traceback, and cleaned up
+        if not real:
+            raise
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:0: error: the real run failed ({type(e).__name__}: {e}); please report it"
     except ScriptError as e:
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:{e.lineno}: error: {e.message}"
@@ -62,7 +84,19 @@ def run_command(path: str, fmt: str) -> int:
     out.flush()
     if status != EXIT_OK:
         click.echo(message, err=True)
+    for note in notes:
+        click.echo(note, err=True)
     return status
+
+
+BLOCK_TIMEOUT = click.option(
+    "--block-timeout",
+    type=click.FloatRange(0.01, 60),
+    default=0.3,
+    show_default=True,
+    metavar="SECONDS",
+    help="With a real run: how long a call may take before it is shown as <unfinished ...>.",
+)
 
 
 class _ScriptOrCommand(click.Group):
@@ -105,6 +139,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     ipctui               the playground, an empty session
     ipctui SCRIPT        the playground with SCRIPT loaded, to step through
     ipctui run SCRIPT    run SCRIPT headless and print its trace
+    ipctui diff SCRIPT   run SCRIPT on the simulated and the real kernel, side by side
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -127,12 +162,68 @@ def main(ctx: click.Context, theme: str | None) -> None:
     show_default=True,
     help="text: the strace-like trace; json: one JSON object per trace line.",
 )
-def run_cmd(script: str, fmt: str) -> None:
+@click.option("--real", is_flag=True, help="Run it on this machine's kernel, with real processes.")
+@BLOCK_TIMEOUT
+def run_cmd(script: str, fmt: str, real: bool, block_timeout: float) -> None:
     """Run SCRIPT (`-` for standard input) on the simulated kernel and print its trace.
+
+    With --real, every process of the script is a real process and every call is made for real;
+    lines this machine cannot run (uid= without root, ...) are shown as "# cannot run here".
 
     Exit status: 0 when every expectation held, 1 when one did not, 2 for a script error.
     """
-    sys.exit(run_command(script, fmt))
+    sys.exit(run_command(script, fmt, real, block_timeout))
+
+
+@main.command("diff")
+@click.argument("script", type=str)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: side by side; json: both traces and the differences.",
+)
+@BLOCK_TIMEOUT
+def diff_cmd(script: str, fmt: str, block_timeout: float) -> None:
+    """Run SCRIPT on the simulated kernel and on the real one, and show where they differ.
+
+    Expectations in the script are not checked: the two runs are compared line by line, and a
+    differing line is named with its reason when it is one of the simulation's deliberate
+    departures. Exit status: 0 when they agree, 1 when they differ, 2 for a script error.
+    """
+    import json
+
+    from .engine import Kernel  # noqa: F401
+    from .real.diff import diff, render, to_json
+    from .script import ScriptError, parse
+
+    name, text = _read_script(script)
+    try:
+        statements = parse(text, name).statements
+        result = diff(statements, block_timeout)
+    except ScriptError as e:
+        click.echo(f"{name}:{e.lineno}: error: {e.message}", err=True)
+        sys.exit(EXIT_SCRIPT_ERROR)
+    except KeyboardInterrupt:
+        click.echo(f"{name}: interrupted; every process and object the run made has been removed", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as e:
+        click.echo(f"{name}:0: error: the real run could not go on: {e.strerror or e}", err=True)
+        sys.exit(EXIT_SCRIPT_ERROR)
+    except Exception as e:  # a bug of the real runner: still no traceback, and cleaned up
+        click.echo(
+            f"{name}:0: error: the real run failed ({type(e).__name__}: {e}); please report it", err=True
+        )
+        sys.exit(EXIT_SCRIPT_ERROR)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(result, name), ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+
+        Console(soft_wrap=False).print(render(result, name))
+    sys.exit(EXIT_OK if result.agree else EXIT_FAILED)
 
 
 @main.command("demos")

@@ -23,7 +23,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.constants import SIGCHLD, SIGCONT, SIGKILL, SIGNAL_NAMES, SIGPIPE
+from ..engine.constants import SIGCHLD, SIGCONT, SIGKILL, SIGNAL_NAMES, SIGPIPE, STOP_SIGNALS
 from ..engine.errors import Errno, UsageError
 from ..engine.events import Event
 from ..engine.syscalls import SYSCALLS
@@ -181,6 +181,7 @@ class RealKernel:
             p.exit_code = args[0] & 0xFF
         self._await(p)
         self._settle()
+
         return self._events(p, name, list(args), kwargs, tag, child)
 
     # ------------------------------------------------------------ state
@@ -371,43 +372,70 @@ class RealKernel:
     def _events(
         self, p: Proc, name: str, args: list[Any], kw: dict[str, Any], tag: Any, child: socket.socket | None
     ) -> list[Event]:
-        obs = self._obs
-        mine = [o for o in obs if o[0] is p]
+        """What was seen, in the SPEC's order: the line and what its process saw; then each other
+        process (the target of a kill first, then sleepers in the order they began to wait,
+        parents after the children whose change they hear of); a caller that slept in its call
+        while others moved shows as blocked, resuming after them."""
+        groups: dict[int, list[tuple[Proc, str, Any]]] = {}
+        for o in self._obs:
+            groups.setdefault(o[0].pid, []).append(o)
+        mine = groups.pop(p.pid, [])
         reply = next((o for o in mine if o[1] == "reply"), None)
-        events: list[Event] = []
-        if reply is not None:
-            events.append(self._finished(p, "call", name, args, kw, tag, reply[2], child))
+        changed = {q.pid for q, kind, _ in self._obs if kind in ("death", "stopped", "continued")}
+
+        def hears_of_child(pid: int) -> bool:
+            return any(self.procs[c].parent == pid for c in changed)
+
+        head: list[Event] = []
+        tail: list[Event] = []
+        slept = reply is not None and bool(groups) and reply[2][2]
+        if reply is None and p.stopped and name == "kill" and args[0] == p.pid and args[1] in STOP_SIGNALS:
+            # It stopped on the way out of its own kill: the kill had succeeded (its reply, sent
+            # when it continues, is not a line of its own).
+            head.append(Event("call", p.pid, p.name, name, "ok", 0, tag=tag))
+        elif reply is not None:
+            done = self._finished(p, "call", name, args, kw, tag, reply[2], child)
+            if slept:
+                head.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
+                done.kind = "resumed"
+                tail.append(done)
+            else:
+                head.append(done)
         elif p.sock is None:
-            events.append(Event("call", p.pid, p.name, name, "fault", tag=tag))
+            head.append(Event("call", p.pid, p.name, name, "fault", tag=tag))
         else:
             self._seq += 1
             p.blocked = (name, tag, self._seq)
             p._call = (args, kw)  # type: ignore[attr-defined]
-            events.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
+            head.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
         if child is not None and (reply is None or reply[2][0] != "ok"):
             child.close()
         for o in mine:
-            if o is not reply:
-                events.extend(self._observed(o))
-        others: dict[int, list[tuple[Proc, str, Any]]] = {}
-        for o in obs:
-            if o[0] is not p:
-                others.setdefault(o[0].pid, []).append(o)
+            if o is reply:
+                continue
+            late = slept or (o[1] == "signal" and o[2] == SIGCHLD and hears_of_child(p.pid))
+            (tail if late else head).extend(self._observed(o))
+
         target = args[0] if name == "kill" else None
-        dying = {q.pid for q, kind, _ in obs if kind == "death"}
+        arrival = {pid: i for i, pid in enumerate(groups)}
 
-        def order(pid: int) -> tuple[int, int, int]:
+        def order(pid: int) -> tuple[int, int, int, int]:
             q = self.procs[pid]
-            first = 0 if pid == target else 1
-            late = 1 if any(c in dying and self.procs[c].parent == pid for c in dying) else 0
-            return (late, first, q.blocked[2] if q.blocked else 1 << 30)
+            return (
+                1 if hears_of_child(pid) else 0,
+                0 if pid == target else 1,
+                q.blocked[2] if q.blocked else 1 << 30,
+                arrival[pid],
+            )
 
-        for pid in sorted(others, key=order):
-            for o in others[pid]:
-                events.extend(self._observed(o))
-        if name == "kill" and reply is not None and reply[2] == ("ok", 0) and args[1] == SIGCONT:
-            events.extend(self._continued(target))
-        return events
+        middle: list[Event] = []
+        if name == "kill" and reply is not None and reply[2][:2] == ("ok", 0) and args[1] == SIGCONT:
+            middle.extend(self._continued(target))
+        for pid in sorted(groups, key=order):
+            seen = sorted(groups[pid], key=lambda o: o[1] != "continued")  # SIGCONT comes first
+            for o in seen:
+                middle.extend(self._observed(o))
+        return head + middle + tail
 
     def _continued(self, target: int) -> list[Event]:
         """SIGCONT with its default action leaves no trace in the process: the line is shown when
@@ -486,7 +514,7 @@ class RealKernel:
         reply: tuple[str, Any],
         child: socket.socket | None,
     ) -> Event:
-        status, value = reply
+        status, value = reply[0], reply[1]
         if status == "err":
             return Event(kind, p.pid, p.name, name, "error", errno=_errno_name(value), tag=tag)  # type: ignore[arg-type]
         return Event(kind, p.pid, p.name, name, "ok", self._result(p, name, args, kw, value, child), tag=tag)  # type: ignore[arg-type]

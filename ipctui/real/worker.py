@@ -64,6 +64,7 @@ class Worker:
             defer = kw.pop("_defer", None)
             # signals this call raises for its own process wait until its result is out
             old = signal.pthread_sigmask(signal.SIG_BLOCK, defer) if defer else None
+            sleeps = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
             try:
                 result = self.call(name, args, kw, fds)
                 reply: tuple[Any, ...] = ("ok", result)
@@ -71,8 +72,9 @@ class Worker:
                 reply = ("err", e.errno)
             except (ValueError, OverflowError, TypeError, ctypes.ArgumentError):
                 reply = ("err", 22)  # EINVAL: a value libc cannot take at all
-            if reply[1] is not FORKED:
-                self.send(reply)
+            if reply[1] is not FORKED:  # and whether the call slept (it had to wait)
+                slept = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw > sleeps
+                self.send((*reply, slept))
             if old is not None:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
