@@ -40,7 +40,7 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
 
     def write(line: str) -> None:
         buf.append(line)
-        if len(buf) >= 512:
+        if len(buf) >= 512 or real:  # a real run is slow: show each line as it happens
             out.write("\n".join(buf) + "\n")
             buf.clear()
 
@@ -65,11 +65,6 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
     except OSError as e:  # the machine refused the runner itself (fork, /dev/shm, ...)
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:0: error: the real run could not go on: {e.strerror or e}"
-    except Exception as e:  # a bug of the real runner: still no traceback, and cleaned up
-        if not real:
-            raise
-        status = EXIT_SCRIPT_ERROR
-        message = f"{name}:0: error: the real run failed ({type(e).__name__}: {e}); please report it"
     except ScriptError as e:
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:{e.lineno}: error: {e.message}"
@@ -79,6 +74,11 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
     except RecursionError:
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:0: error: the script nests too deeply"
+    except Exception as e:  # a bug of the real runner: still no traceback, and cleaned up
+        if not real:
+            raise
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:0: error: the real run failed ({type(e).__name__}: {e}); please report it"
     if buf:
         out.write("\n".join(buf) + "\n")
     out.flush()

@@ -28,7 +28,6 @@ from ..engine.errors import Errno, UsageError
 from ..engine.events import Event
 from ..engine.syscalls import SYSCALLS
 from . import worker
-from .libc import libc
 from .places import Guard, Places, inet, make_places
 
 BLOCK_TIMEOUT = 0.3
@@ -78,7 +77,6 @@ class RealKernel:
         self.guard = Guard(self.places, want_netns=self.root)
         if not self.places.netns:
             self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
-        libc.prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER: orphans come back to the runner
         self.procs: dict[int, Proc] = {}
         self._names: dict[str, Proc] = {}
         self._by_real: dict[int, int] = {}
@@ -106,12 +104,6 @@ class RealKernel:
                 p.sock.close()
                 p.sock = None
         self.guard.finish()
-        while True:  # the workers the runner forked, and orphans that came back to it
-            try:
-                if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                    break
-            except ChildProcessError:
-                break
 
     @property
     def note(self) -> str:
@@ -137,16 +129,7 @@ class RealKernel:
             self._cannot[name] = f"spawn {name} uid={uid} needs root (setuid)"
             raise CannotRun(self._cannot[name])
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
-        if pid == 0:
-            ours.close()
-            worker.start(
-                theirs.fileno(),
-                self.places.prefix,
-                self.places.comm,
-                uid if self.root and uid != 0 else None,
-                self.guard.netns_fd,
-            )
+        pid = self.guard.spawn(theirs, uid if self.root and uid != 0 else None)
         theirs.close()
         ours.setblocking(False)
         p.real, p.sock = pid, ours
@@ -346,25 +329,16 @@ class RealKernel:
         assert p.sock is not None
         p.sock.close()
         p.sock = None
-        status: int | None = None
-        if p.spawned or _ppid(p.real) == os.getpid():
-            try:
-                status = os.waitpid(p.real, 0)[1]
-            except ChildProcessError:
-                status = None
-        else:
-            deadline = time.monotonic() + 1.0
-            while time.monotonic() < deadline:
-                state, code = _stat(p.real)
-                if state == "Z":
-                    status = code
-                    break
-                if state == "":
-                    break
-                if _ppid(p.real) == os.getpid():
-                    status = os.waitpid(p.real, 0)[1]
-                    break
-                time.sleep(0.0005)
+        status: int | None = None  # read while it is a zombie (its parent may reap it soon)
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            state, code = _stat(p.real)
+            if state == "Z":
+                status = code
+                break
+            if state == "":
+                break
+            time.sleep(0.0005)
         self._obs.append((p, "death", status))
 
     # ------------------------------------------------------------ events
@@ -598,15 +572,6 @@ def _stat(pid: int) -> tuple[str, int]:
         return "", 0
     rest = raw[raw.rindex(b")") + 2 :].split()
     return rest[0].decode(), int(rest[-1]) if len(rest) >= 50 else 0
-
-
-def _ppid(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            raw = f.read()
-    except OSError:
-        return 0
-    return int(raw[raw.rindex(b")") + 2 :].split()[1])
 
 
 def _blocked(pid: int) -> set[int]:

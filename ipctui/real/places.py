@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import pickle
 import re
 import secrets
 import shutil
@@ -20,6 +21,7 @@ import socket
 import struct
 import tempfile
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -88,62 +90,80 @@ def inet(addr: str) -> tuple[str, int] | None:
 
 
 class Guard:
-    """The process that cleans up after the run, however the run ends."""
+    """The process that starts the workers and cleans up after the run, however the run ends.
+
+    It is the parent of every spawned worker and the subreaper of every fork, so no process of
+    the run outlives it, not even as a zombie; and it holds the run's network namespace.
+    """
 
     def __init__(self, places: Places, want_netns: bool) -> None:
         self.places = places
-        ready_r, ready_w = os.pipe()
-        rec_r, rec_w = os.pipe()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = os.fork()
         if pid == 0:
-            os.close(ready_r)
-            os.close(rec_w)
-            _guard_main(places, rec_r, ready_w, want_netns)
-        os.close(ready_w)
-        os.close(rec_r)
+            ours.close()
+            _guard_main(places, theirs, want_netns)
+        theirs.close()
         self.pid = pid
-        self._fd = rec_w
-        answer = os.read(ready_r, 1)
-        os.close(ready_r)
-        self.netns_fd: int | None = None
-        if answer == b"1":
-            places.netns = True
-            self.netns_fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+        self.sock: socket.socket | None = ours
+        places.netns = ours.recv(16) == b"1"
 
     def record(self, kind: str, value: str | int) -> None:
         """Tell the guard of an object that has no file to find it by."""
-        os.write(self._fd, f"{kind} {value}\n".encode("utf-8", "surrogateescape"))
+        assert self.sock is not None
+        self.sock.send(pickle.dumps(("record", f"{kind} {value}")))
+
+    def spawn(self, chan: socket.socket, uid: int | None) -> int:
+        """A new worker, serving `chan`; returns its pid."""
+        assert self.sock is not None
+        message = pickle.dumps(("spawn", uid))
+        self.sock.sendmsg(
+            [message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array("i", [chan.fileno()]).tobytes())]
+        )
+        return int(self.sock.recv(64))
 
     def finish(self) -> None:
         """Let the guard sweep, and wait until it has."""
-        if self._fd < 0:
+        if self.sock is None:
             return
-        if self.netns_fd is not None:
-            os.close(self.netns_fd)
-            self.netns_fd = None
-        os.close(self._fd)
-        self._fd = -1
+        self.sock.close()
+        self.sock = None
         with contextlib.suppress(ChildProcessError):
             os.waitpid(self.pid, 0)
 
 
-def _guard_main(places: Places, rec_r: int, ready_w: int, want_netns: bool) -> None:
+def _guard_main(places: Places, sock: socket.socket, want_netns: bool) -> None:
+    from . import worker
+
     try:
         os.setsid()
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGTSTP):
             signal.signal(sig, signal.SIG_IGN)
-        keep = {rec_r, ready_w}
-        for fd in range(3, 1024):
-            if fd not in keep:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        os.closerange(3, sock.fileno())
+        os.closerange(sock.fileno() + 1, 1 << 16)
+        libc.prctl(L.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         ok = want_netns and _private_network()
-        os.write(ready_w, b"1" if ok else b"0")
-        os.close(ready_w)
-        records = bytearray()
-        while chunk := os.read(rec_r, 65536):
-            records += chunk
-        sweep(places, records.decode("utf-8", "surrogateescape").splitlines())
+        sock.send(b"1" if ok else b"0")
+        records: list[str] = []
+        while True:
+            data, fds = worker.recv_fds(sock, blocking=True)
+            if not data:
+                break
+            msg = pickle.loads(data)
+            if msg[0] == "record":
+                records.append(msg[1])
+            elif msg[0] == "spawn":
+                pid = os.fork()
+                if pid == 0:
+                    sock.close()
+                    worker.start(fds[0], places.prefix, places.comm, msg[1])
+                os.close(fds[0])
+                sock.send(str(pid).encode())
+        sweep(places, records)
+        while True:  # every process of the run is a child of this one by now
+            os.waitpid(-1, 0)
+    except ChildProcessError:
+        pass
     finally:
         os._exit(0)
 

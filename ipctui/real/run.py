@@ -4,6 +4,7 @@ reported as such instead of being faked."""
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Callable
 
 from ..script.format import json_line, text_line
@@ -20,6 +21,23 @@ def run_real(
 ) -> RealKernel:
     """Run statements for real, writing the trace as it happens; raises as `run_script` does.
     Returns the (closed) kernel, whose `skipped` counts the lines that could not run here."""
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    for sig in previous:  # ended from outside: clean up as for ctrl+c
+        signal.signal(sig, _interrupted)
+    try:
+        return _run(statements, write, fmt, block_timeout)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _run(
+    statements: list[Statement], write: Callable[[str], None], fmt: str, block_timeout: float
+) -> RealKernel:
     seq = 0
     with RealKernel(block_timeout=block_timeout) as kernel:
         runner = Runner(kernel)  # type: ignore[arg-type]
