@@ -522,6 +522,8 @@ class RealKernel:
         if name == "getpid":
             return self._by_real.get(value, value)
         if name == "msgget":
+            if value not in self._ids:
+                self.guard.record("msqid", value)  # IPC_PRIVATE queues have no key to find them by
             return self._ids.setdefault(value, len(self._ids))
         if name == "sigpending":
             return [SIGNAL_NAMES.get(s, str(s)) for s in value]
