@@ -103,12 +103,14 @@ class Socket:
 
 
 def parse_inet(addr: str) -> tuple[str, int]:
-    """("a.b.c.d", port) or EINVAL. `localhost` is 127.0.0.1."""
+    """("a.b.c.d", port). `localhost` is 127.0.0.1. Any other text is what C would pass, a
+    sockaddr_un holding it: shorter than a sockaddr_in, EINVAL; else the wrong family."""
     if addr.startswith("localhost:"):
         addr = "127.0.0.1:" + addr[len("localhost:") :]
     m = _INET.match(addr)
     if m is None or any(int(x) > 255 for x in m.groups()[:4]) or int(m.group(5)) > 65535:
-        raise SysError(Errno.EINVAL)
+        short = 2 + len(addr.encode("utf-8", "surrogateescape")) + 1 < 16
+        raise SysError(Errno.EINVAL if short else Errno.EAFNOSUPPORT)
     return ".".join(str(int(x)) for x in m.groups()[:4]), int(m.group(5))
 
 

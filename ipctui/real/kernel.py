@@ -164,7 +164,11 @@ class RealKernel:
             p.exit_code = args[0] & 0xFF
         self._await(p)
         self._settle()
-
+        reply = next((v for q, kind, v in self._obs if q is p and kind == "reply"), None)
+        if reply is not None and reply[0] == "cannot":
+            if child is not None:
+                child.close()
+            raise CannotRun(reply[1])
         return self._events(p, name, list(args), kwargs, tag, child)
 
     # ------------------------------------------------------------ state
@@ -247,7 +251,10 @@ class RealKernel:
         return a, kw, fds, child
 
     def _address(self, text: str) -> dict[str, Any]:
-        addr: dict[str, Any] = {"unix": self.places.path(text)}
+        addr: dict[str, Any] = {
+            "unix": self.places.path(text),
+            "raw": text.encode("utf-8", "surrogateescape"),
+        }
         parsed = inet(text)
         if parsed is not None:
             host, port = parsed

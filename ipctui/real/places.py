@@ -80,6 +80,9 @@ class Places:
 
 
 def inet(addr: str) -> tuple[str, int] | None:
+    """An AF_INET address as the script language reads it (`localhost` is 127.0.0.1)."""
+    if addr.startswith("localhost:"):
+        addr = "127.0.0.1:" + addr[len("localhost:") :]
     m = _ADDR.match(addr)
     if m is None or int(m.group(2)) > 65535:
         return None

@@ -70,6 +70,8 @@ class Worker:
                 reply: tuple[Any, ...] = ("ok", result)
             except CallFailed as e:
                 reply = ("err", e.errno)
+            except CannotCall as e:
+                reply = ("cannot", e.reason)
             except (ValueError, OverflowError, TypeError, ctypes.ArgumentError):
                 reply = ("err", 22)  # EINVAL: a value libc cannot take at all
             if reply[1] is not FORKED:  # and whether the call slept (it had to wait)
@@ -373,7 +375,7 @@ class Worker:
     def _sem(self, h: int) -> int:
         entry = self.sems.get(h)
         if entry is None:
-            raise CallFailed(22)  # not a handle of this process (glibc would follow a wild pointer)
+            raise CannotCall(f"handle {h} is not open in this process (glibc would follow a wild pointer)")
         return entry[0]
 
     # sockets: the runner sends an address in both forms; the socket's family picks one
@@ -423,6 +425,14 @@ class Worker:
         return check(libc.shutdown(fd, how))
 
 
+class CannotCall(Exception):
+    """A call this machine cannot make as the script asks (said so, never faked)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _traced() -> bool:
     """Under strace every system call stops the process, so a sleep says nothing then."""
     with open("/proc/self/status", "rb") as f:
@@ -459,10 +469,8 @@ def _sockaddr(fd: int, addr: dict[str, Any]) -> bytes:
     """The address in the form the socket's family takes (an AF_UNIX sockaddr for a non-socket,
     so the call itself reports ENOTSOCK or EBADF)."""
     if _sockopt(fd, L.SO_DOMAIN) == socket.AF_INET:
-        inet = addr.get("inet")
-        if inet is None:
-            raise CallFailed(22)
-        return L.sockaddr_in(*inet)
+        inet = addr.get("inet")  # not an address: the text as C would pass it, as a path
+        return L.sockaddr_in(*inet) if inet is not None else L.sockaddr_un(addr["raw"])
     return L.sockaddr_un(addr["unix"])
 
 

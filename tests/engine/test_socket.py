@@ -62,8 +62,9 @@ def test_bind_addresses_ports_and_privilege():
         A: bind(4, "0.0.0.0:8080") = -1 EADDRINUSE (Address already in use)
         A: bind(4, "10.0.0.1:9000") = -1 EADDRNOTAVAIL (Cannot assign requested address)
         A: bind(4, "localhost:80") = -1 EACCES (Permission denied)
-        A: bind(4, "not an address") = -1 EINVAL (Invalid argument)
-        A: bind(4, "127.0.0.1:70000") = -1 EINVAL (Invalid argument)
+        A: bind(4, "nowhere") = -1 EINVAL (Invalid argument)
+        A: bind(4, "not an address") = -1 EAFNOSUPPORT (Address family not supported by protocol)
+        A: bind(4, "127.0.0.1:70000") = -1 EAFNOSUPPORT (Address family not supported by protocol)
         A: socket(AF_INET, SOCK_DGRAM) = 5
         A: bind(5, "127.0.0.1:8080") = 0
         R: socket(AF_INET, SOCK_STREAM) = 3
