@@ -26,9 +26,11 @@ DEPARTURES: dict[str, str] = {
     "Linux sizes and tunes its own, so a send can block, or not, at a different point",
     "clock": "no clock: where Linux finishes a call after a timeout or a retry, the simulation "
     "finishes it at the event that makes it possible",
+    "realtime": "real-time signals (32 to 64) are not modelled: the simulation refuses them",
     "ports": "ephemeral ports: the simulation hands them out in order from 32768; Linux picks "
     "them at random (the real run renumbers those it sees, first seen first numbered)",
 }
+_REALTIME = re.compile(r"^[^:]+: (signal|kill|sigprocmask)\(.*\b(3[2-9]|[45][0-9]|6[0-4])\b.*= -1 EINVAL")
 _BY_CALL = {
     "send": "buffer",
     "sendto": "buffer",
@@ -104,7 +106,9 @@ def reason_for(sim: str | None, real: str | None) -> str | None:
     """The departure that explains a differing line, if it is one."""
     for text in (real, sim):
         if text and text.startswith("# cannot run here: "):
-            return "cannot run here: " + text.removeprefix("# cannot run here: ").rsplit(": ", 1)[0]
+            return "cannot run here: " + text.rsplit(" -- ", 1)[-1]
+    if sim and _REALTIME.match(sim):
+        return DEPARTURES["realtime"]
     for text in (sim, real):
         m = _CALL.match(text or "")
         if m and m.group("call") in _BY_CALL:

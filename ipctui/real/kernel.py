@@ -13,6 +13,7 @@ Pids, System V ids and kernel-chosen ports are renumbered as the simulation numb
 from __future__ import annotations
 
 import errno as errno_mod
+import inspect
 import os
 import pickle
 import select
@@ -21,9 +22,19 @@ import socket
 import time
 from array import array
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..engine.constants import SIGCHLD, SIGCONT, SIGKILL, SIGNAL_NAMES, SIGPIPE, STOP_SIGNALS
+from ..engine.constants import (
+    F_SETPIPE_SZ,
+    O_CREAT,
+    SIGCHLD,
+    SIGCONT,
+    SIGKILL,
+    SIGNAL_NAMES,
+    SIGPIPE,
+    STOP_SIGNALS,
+)
 from ..engine.errors import Errno, UsageError
 from ..engine.events import Event
 from ..engine.syscalls import SYSCALLS
@@ -32,6 +43,7 @@ from .places import Guard, Places, inet, make_places
 
 BLOCK_TIMEOUT = 0.3
 SETTLE_LIMIT = 3.0  # a line whose effects have not settled by then is reported as it stands
+MAX_SEEN = 1000  # a line that makes more happen than this (a signal storm) is cut short
 NOWHERE_PID = 0x3FFFFFFF  # above any pid_max: kill gives ESRCH, waitpid ECHILD
 PAGE = worker.PAGE
 _NEW_FD_CALLS = {"open", "socket", "accept", "mq_open", "shm_open"}
@@ -74,6 +86,7 @@ class RealKernel:
         self.block_timeout = block_timeout
         self.places = places or make_places()
         self.root = os.geteuid() == 0
+        self.sys_resource = _capable(24)  # CAP_SYS_RESOURCE: what uid 0 may do past the limits
         self.guard = Guard(self.places, want_netns=self.root)
         if not self.places.netns:
             self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
@@ -131,6 +144,10 @@ class RealKernel:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid = self.guard.spawn(theirs, uid if self.root and uid != 0 else None)
         theirs.close()
+        ours.settimeout(30)  # until it has become what it will be (uid, signals, descriptors)
+        if not ours.recv(1 << 16).startswith(b"E"):
+            ours.close()
+            raise CannotRun(f"the process for {name} did not start")
         ours.setblocking(False)
         p.real, p.sock = pid, ours
         self._register(p)
@@ -150,7 +167,9 @@ class RealKernel:
             raise CannotRun(self._cannot[ref])
         p = self._runnable(ref)
         kwargs = dict(kwargs or {})
+        args = _with_defaults(name, args)
         self._obs = []
+        stopped = {q.pid for q in self.procs.values() if q.stopped}
         rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
         assert p.sock is not None
         message = pickle.dumps((name, rargs, rkw))
@@ -169,7 +188,7 @@ class RealKernel:
             if child is not None:
                 child.close()
             raise CannotRun(reply[1])
-        return self._events(p, name, list(args), kwargs, tag, child)
+        return self._events(p, name, list(args), kwargs, tag, child, stopped)
 
     # ------------------------------------------------------------ state
 
@@ -208,6 +227,14 @@ class RealKernel:
         """The call's arguments as the machine knows them (names, pids, ids, ports)."""
         places, fds, child = self.places, [], None
         a = list(args)
+        if name in ("close", "mq_close", "fcntl") and a[0] in (0, 1, 2):
+            raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
+        if name == "fcntl" and a[1] == F_SETPIPE_SZ:
+            self._pipe_size(p, a[2], p.scales.get(a[0], 1))
+        if name == "mq_open" and a[1] & O_CREAT and p.uid == 0 and not self.sys_resource:
+            big = kw.get("maxmsg", 10) > _limit("mqueue/msg_max")
+            if big or kw.get("msgsize", 8192) > _limit("mqueue/msgsize_max"):
+                raise CannotRun(NO_SYS_RESOURCE + " to pass the queue limits")
         if name == "fork":
             child, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             child.setblocking(False)
@@ -224,6 +251,10 @@ class RealKernel:
             if page_size > PAGE or page_size < 1 or page_size & (page_size - 1):
                 raise CannotRun(f"a pipe of {page_size}-byte pages (this machine's page is {PAGE} bytes)")
             kw["scale"] = PAGE // page_size
+            capacity = kw.get("capacity", 65536)
+            if capacity * kw["scale"] >= 1 << 32:
+                raise CannotRun(f"a capacity of {capacity} does not fit fcntl's int")
+            self._pipe_size(p, capacity, kw["scale"])
         elif name in ("read", "write", "fcntl") and p.scales.get(a[0], 1) != 1:
             kw["scale"] = p.scales[a[0]]
         elif name in ("mkfifo", "open", "unlink"):
@@ -249,6 +280,16 @@ class RealKernel:
         if name in ("write", "send", "sendto"):
             kw["_defer"] = [SIGPIPE]  # SIGPIPE follows the line that raised it
         return a, kw, fds, child
+
+    def _pipe_size(self, p: Proc, n: int, scale: int) -> None:
+        """Sizes a scaled pipe cannot have, and sizes only CAP_SYS_RESOURCE may set."""
+        limit = _limit("pipe-max-size")
+        if scale > 1 and limit < n * scale <= 1 << 31:
+            raise CannotRun(
+                f"{n} bytes of {scale} real bytes each pass this machine's pipe-max-size ({limit})"
+            )
+        if p.uid == 0 and not self.sys_resource and limit < n * scale <= 1 << 31:
+            raise CannotRun(NO_SYS_RESOURCE + " to pass pipe-max-size")
 
     def _address(self, text: str) -> dict[str, Any]:
         addr: dict[str, Any] = {
@@ -282,7 +323,7 @@ class RealKernel:
         """Until every worker is asleep (in a call or waiting for the next) and nothing arrives."""
         deadline = time.monotonic() + SETTLE_LIMIT
         calm = 0
-        while time.monotonic() < deadline and calm < 2:
+        while time.monotonic() < deadline and calm < 2 and len(self._obs) < MAX_SEEN:
             if self._pump(0.002):
                 calm = 0
                 continue
@@ -351,7 +392,14 @@ class RealKernel:
     # ------------------------------------------------------------ events
 
     def _events(
-        self, p: Proc, name: str, args: list[Any], kw: dict[str, Any], tag: Any, child: socket.socket | None
+        self,
+        p: Proc,
+        name: str,
+        args: list[Any],
+        kw: dict[str, Any],
+        tag: Any,
+        child: socket.socket | None,
+        stopped: set[int],
     ) -> list[Event]:
         """What was seen, in the SPEC's order: the line and what its process saw; then each other
         process (the target of a kill first, then sleepers in the order they began to wait,
@@ -374,6 +422,9 @@ class RealKernel:
             # It stopped on the way out of its own kill: the kill had succeeded (its reply, sent
             # when it continues, is not a line of its own).
             head.append(Event("call", p.pid, p.name, name, "ok", 0, tag=tag))
+        elif reply is None and p.sock is None and name == "sigprocmask" and _killed(mine):
+            # It died of a signal that this call unblocked, on its way out: the call had succeeded.
+            head.append(Event("call", p.pid, p.name, name, "ok", 0, tag=tag))
         elif reply is not None:
             done = self._finished(p, "call", name, args, kw, tag, reply[2], child)
             if slept:
@@ -391,7 +442,7 @@ class RealKernel:
             head.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
         if child is not None and (reply is None or reply[2][0] != "ok"):
             child.close()
-        for o in mine:
+        for o in _in_order(mine, p):
             if o is reply:
                 continue
             late = slept or (o[1] == "signal" and o[2] == SIGCHLD and hears_of_child(p.pid))
@@ -411,20 +462,26 @@ class RealKernel:
 
         middle: list[Event] = []
         if name == "kill" and reply is not None and reply[2][:2] == ("ok", 0) and args[1] == SIGCONT:
-            middle.extend(self._continued(target))
+            cont = self._continued(target, target in stopped)
+            if target == p.pid:
+                head[1:1] = cont
+            else:
+                middle.extend(cont)
         for pid in sorted(groups, key=order):
-            seen = sorted(groups[pid], key=lambda o: o[1] != "continued")  # SIGCONT comes first
-            for o in seen:
+            for o in _in_order(groups[pid], self.procs[pid]):
                 middle.extend(self._observed(o))
         return head + middle + tail
 
-    def _continued(self, target: int) -> list[Event]:
-        """SIGCONT with its default action leaves no trace in the process: the line is shown when
-        kill succeeded, the process lives and does not block SIGCONT (it was just delivered)."""
+    def _continued(self, target: int, was_stopped: bool) -> list[Event]:
+        """SIGCONT with its default action leaves no trace in the process itself: its line is
+        shown when kill succeeded on a process that was stopped (or lives) and does not block it
+        (a stopped process continues even then, but the signal stays pending)."""
         q = self.procs.get(target)
-        if q is None or q.sock is None or q.handlers.get(SIGCONT, "SIG_DFL") != "SIG_DFL":
+        if q is None or q.handlers.get(SIGCONT, "SIG_DFL") != "SIG_DFL":
             return []
-        if any(e[0] is q and e[1] == "continued" for e in self._obs) or SIGCONT in _blocked(q.real):
+        if q.sock is None and not was_stopped:
+            return []
+        if q.sock is not None and SIGCONT in _blocked(q.real):
             return []
         return [Event("signal", q.pid, q.name, signal="SIGCONT")]
 
@@ -434,10 +491,8 @@ class RealKernel:
             return [Event("signal", q.pid, q.name, signal=SIGNAL_NAMES.get(value, f"SIG{value}"))]
         if kind == "stopped":
             return [Event("stopped", q.pid, q.name, signal=SIGNAL_NAMES.get(value, f"SIG{value}"))]
-        if kind == "continued":
-            if q.handlers.get(SIGCONT, "SIG_DFL") != "SIG_DFL" or SIGCONT in _blocked(q.real):
-                return []
-            return [Event("signal", q.pid, q.name, signal="SIGCONT")]
+        if kind == "continued":  # its line comes from the kill that continued it
+            return []
         if kind == "reply":
             if q.blocked is None:
                 return []
@@ -563,6 +618,60 @@ class RealKernel:
             self._ports[key] = self._next_port.get(socktype, 32768)
             self._next_port[socktype] = self._ports[key] + 1
         return self._ports[key]
+
+
+def _killed(obs: list[tuple[Proc, str, Any]]) -> bool:
+    status = next((v for _q, kind, v in obs if kind == "death"), None)
+    return status is not None and os.WIFSIGNALED(status)
+
+
+def _in_order(obs: list[tuple[Proc, str, Any]], q: Proc) -> list[tuple[Proc, str, Any]]:
+    """One process's observations in the SPEC's order. Signals that arrive together ran their
+    handlers last-delivered first (each frame stacks on the one before), so they are shown in
+    delivery order, lowest first; a call woken by a child's death (its pipe's end closed) comes
+    before the SIGCHLD that the death sends after it."""
+    out = list(obs)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j][1] == "signal":
+            j += 1
+        out[i:j] = sorted(out[i:j], key=lambda o: o[2])
+        i = j + 1
+    for k in range(len(out) - 1):
+        a, b = out[k], out[k + 1]
+        if a[1] == "signal" and a[2] == SIGCHLD and b[1] == "reply" and q.blocked is not None:
+            woken_by_death = q.blocked[0] not in ("wait", "waitpid") and b[2][:2] != ("err", 4)
+            if woken_by_death:
+                out[k], out[k + 1] = b, a
+    return out
+
+
+NO_SYS_RESOURCE = "this machine's root lacks CAP_SYS_RESOURCE, which uid 0 needs"
+
+
+def _capable(cap: int) -> bool:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("CapEff:"):
+                return bool(int(line.split()[1], 16) >> cap & 1)
+    return False
+
+
+def _limit(name: str) -> int:
+    try:
+        return int(Path("/proc/sys/fs", name).read_text())
+    except (OSError, ValueError):
+        return 1 << 62
+
+
+def _with_defaults(name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Positional arguments left out, with the values the simulation gives them (C has none)."""
+    spec = SYSCALLS[name]
+    if len(args) >= len(spec.params):
+        return args
+    defaults = inspect.signature(spec.fn).parameters
+    return args + tuple(defaults[param.name].default for param in spec.params[len(args) :])
 
 
 def _errno_name(n: int) -> str:

@@ -53,6 +53,7 @@ for _name, _res, _args in [
     ("unlink", c_int, (c_char_p,)),
     ("fcntl", c_int, (c_int, c_int, c_long)),
     ("kill", c_int, (c_int, c_int)),
+    ("signal", c_void_p, (c_int, c_void_p)),
     ("getpid", c_int, ()),
     ("pause", c_int, ()),
     ("wait", c_int, (ctypes.POINTER(c_int),)),

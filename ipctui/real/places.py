@@ -63,6 +63,8 @@ class Places:
 
     def path(self, path: str) -> bytes:
         """A FIFO or socket path, as one file in the private directory."""
+        if not path:
+            return b""  # no name at all: the kernel says ENOENT
         return str(self.tmpdir / quote(path, safe="")).encode("utf-8", "surrogateescape")
 
     def unpath(self, raw: bytes) -> str:

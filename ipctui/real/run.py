@@ -74,7 +74,7 @@ def _run(
                     }
                     write(json.dumps(rec, ensure_ascii=False))
                 else:
-                    write(f"# cannot run here: {e.reason}: {text}")
+                    write(f"# cannot run here: {text} -- {e.reason}")
                 continue
             out(step.events, st)
     return kernel

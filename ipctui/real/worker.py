@@ -10,6 +10,7 @@ replies, even when the call it interrupts is restarted.
 
 from __future__ import annotations
 
+import array
 import ctypes
 import os
 import pickle
@@ -17,7 +18,9 @@ import resource
 import select
 import signal
 import socket
+import stat
 import struct
+import traceback
 from typing import Any
 
 from . import libc as L
@@ -72,8 +75,8 @@ class Worker:
                 reply = ("err", e.errno)
             except CannotCall as e:
                 reply = ("cannot", e.reason)
-            except (ValueError, OverflowError, TypeError, ctypes.ArgumentError):
-                reply = ("err", 22)  # EINVAL: a value libc cannot take at all
+            except (ValueError, OverflowError, ctypes.ArgumentError) as e:
+                reply = ("cannot", f"a value C cannot pass to {name}() ({e})")
             if reply[1] is not FORKED:  # and whether the call slept (it had to wait)
                 slept = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw > sleeps and not _traced()
                 self.send((*reply, slept))
@@ -140,6 +143,9 @@ class Worker:
                 signal.siginterrupt(sig, not sa_restart)
         except OSError as e:
             raise CallFailed(e.errno or 22) from None
+        except ValueError:  # a number Python will not take: let the kernel say what it thinks
+            if libc.signal(sig, 1) == L.MAP_FAILED:  # SIG_IGN (SIG_ERR is the same -1 as MAP_FAILED)
+                raise CallFailed(ctypes.get_errno()) from None
         return 0
 
     def c_sigprocmask(self, how: int, sigs: list[int]) -> int:
@@ -160,8 +166,11 @@ class Worker:
     def c_pipe(self, capacity: int = DEFAULT_PIPE, page_size: int = PAGE, scale: int = 1) -> list[int]:
         fds = (ctypes.c_int * 2)()
         check(libc.pipe(fds))
-        if capacity * scale != DEFAULT_PIPE:
-            check(libc.fcntl(fds[1], 1031, capacity * scale))  # F_SETPIPE_SZ
+        if capacity * scale != DEFAULT_PIPE and libc.fcntl(fds[1], 1031, capacity * scale) == -1:
+            err = ctypes.get_errno()  # F_SETPIPE_SZ refused: the pipe with it (one call in a script)
+            libc.close(fds[0])
+            libc.close(fds[1])
+            raise CallFailed(err)
         return [fds[0], fds[1]]
 
     def c_mkfifo(self, path: bytes, mode: int = 0o600) -> int:
@@ -175,6 +184,7 @@ class Worker:
         return check(libc.write(fd, data, len(data))) // scale
 
     def c_read(self, fd: int, n: int, scale: int = 1) -> bytes:
+        _count(n)
         buf = ctypes.create_string_buffer(max(n * scale, 1))
         got = check(libc.read(fd, buf, n * scale))
         return buf.raw[:got:scale]
@@ -249,7 +259,10 @@ class Worker:
         return check(libc.ftruncate(fd, size))
 
     def c_mmap(self, fd: int, name: str) -> int:
-        size = os.fstat(fd).st_size if _is_fd(fd) else 0
+        st = _fstat(fd)
+        size = st.st_size if st is not None else 0
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            size = PAGE  # a pipe or socket: C would ask for some length, and the kernel says no
         length = -(-size // PAGE) * PAGE
         base = check_ptr_map(length + 2 * GUARD, L.PROT_NONE)
         addr = libc.mmap(base + GUARD, length, L.PROT_READ | L.PROT_WRITE, L.MAP_SHARED | L.MAP_FIXED, fd, 0)
@@ -277,6 +290,8 @@ class Worker:
         return len(data)
 
     def c_peek(self, name: str, offset: int, n: int) -> bytes:
+        if n < 0:
+            raise CannotCall(f"a load of {n} bytes")
         return ctypes.string_at(self._where(name, offset, n), n)
 
     def c_lock(self, name: str) -> int:
@@ -295,14 +310,25 @@ class Worker:
         """The address an access touches; outside the mapping and its guard, a no-access page."""
         if name in self.maps and n == 0:
             return self.maps[name][0]
+        if name in self.maps and offset >= 0 and offset + n <= self.maps[name][1]:
+            return self.maps[name][0] + offset
+        self._may_fault()
         if name in self.maps and offset >= -GUARD and offset + n <= self.maps[name][1] + GUARD:
-            addr, length = self.maps[name]
-            if offset < 0 or offset + n > length:  # fault at the first byte that is not mapped
-                return addr + (offset if offset < 0 else max(offset, length))
-            return addr + offset
+            addr, length = self.maps[name]  # fault at the first byte that is not mapped
+            return addr + (offset if offset < 0 else max(offset, length))
         return self.nowhere
 
+    def _may_fault(self) -> None:
+        """A fault under a handler that returns faults again forever (Linux restarts the
+        instruction); the simulation ends the process instead, so that is not run."""
+        for sig in (signal.SIGSEGV, signal.SIGBUS):
+            if signal.getsignal(sig) is _caught:
+                name = signal.Signals(sig).name
+                raise CannotCall(f"this access may fault, and {name} has a handler that would return into it")
+
     def _lock(self, name: str) -> int:
+        if name not in self.locks:
+            self._may_fault()
         return self.locks.get(name, self.nowhere)
 
     def _mutex(self, ino: int) -> int:
@@ -406,6 +432,7 @@ class Worker:
         return check(libc.send(fd, data, len(data), 0))
 
     def c_recv(self, fd: int, n: int) -> bytes:
+        _count(n)
         buf = ctypes.create_string_buffer(max(n, 1))
         got = check(libc.recv(fd, buf, n, 0))
         return buf.raw[:got]
@@ -415,6 +442,7 @@ class Worker:
         return check(libc.sendto(fd, data, len(data), 0, raw, len(raw)))
 
     def c_recvfrom(self, fd: int, n: int) -> list[Any]:
+        _count(n)
         buf = ctypes.create_string_buffer(max(n, 1))
         raw = ctypes.create_string_buffer(128)
         size = ctypes.c_uint(128)
@@ -443,12 +471,16 @@ def _expand(data: bytes, scale: int) -> bytes:
     return data if scale == 1 else b"".join(bytes([b]) * scale for b in data)
 
 
-def _is_fd(fd: int) -> bool:
+def _count(n: int) -> None:
+    if n < 0:
+        raise CannotCall(f"a buffer of {n} bytes (C would pass a size_t, and a buffer that size)")
+
+
+def _fstat(fd: int) -> os.stat_result | None:
     try:
-        os.fstat(fd)
-        return True
+        return os.fstat(fd)
     except OSError:
-        return False
+        return None
 
 
 def _pthread(rc: int) -> int:
@@ -484,8 +516,6 @@ def check_ptr_map(length: int, prot: int, at: int | None = None) -> int:
 
 def recv_fds(sock: socket.socket, blocking: bool = False) -> tuple[bytes, list[int]]:
     """One message and the descriptors that came with it."""
-    import array
-
     fds = array.array("i")
     data, anc, _flags, _addr = sock.recvmsg(1 << 16, socket.CMSG_SPACE(4 * fds.itemsize))
     for level, kind, payload in anc:
@@ -520,12 +550,12 @@ def start(chan_fd: int, prefix: str, comm: bytes, uid: int | None) -> None:
         chan = socket.socket(fileno=CHANNEL_FD)
         chan.setblocking(False)
         signal.set_wakeup_fd(CHANNEL_FD, warn_on_full_buffer=False)
-        Worker(chan, prefix).serve()
+        worker = Worker(chan, prefix)
+        worker.send(("ready",))  # the runner's next line must find this process as it will stay
+        worker.serve()
     except BaseException:
         code = 71
         if os.environ.get("IPCTUI_REAL_DEBUG"):  # a worker has no terminal: say why it ended
-            import traceback
-
             with open(os.environ["IPCTUI_REAL_DEBUG"], "a") as f:
                 traceback.print_exc(file=f)
     finally:

@@ -11,13 +11,25 @@ from .parser import Call, Spawn
 from .values import fmt, to_json
 
 
+def errno_text(name: str) -> str:
+    """glibc's text for an errno name; one the simulation never returns (a real run can) is
+    looked up on this machine."""
+    if name in Errno.__members__:
+        return Errno[name].text
+    import errno
+    import os
+
+    number = getattr(errno, name, None)
+    return os.strerror(number) if number is not None else "Unknown error"
+
+
 def result_text(ev: Event) -> str:
     """What follows `=` (or the `<unfinished ...>` marker) for a call or resumed event."""
     if ev.status == "ok":
         return "= " + fmt(ev.result)
     if ev.status == "error":
         assert ev.errno is not None
-        return f"= -1 {ev.errno} ({Errno[ev.errno].text})"
+        return f"= -1 {ev.errno} ({errno_text(ev.errno)})"
     if ev.status == "fault":
         return "= ?"
     return "<unfinished ...>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno as errno_module
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,9 @@ class Expect:
         if self.status == "ok":
             return fmt(self.value)
         if self.status == "error":
-            return f"-1 {self.value} ({Errno[self.value].text})"
+            from .format import errno_text
+
+            return f"-1 {self.value} ({errno_text(self.value)})"
         return "?" if self.status == "fault" else "<unfinished ...>"
 
 
@@ -413,7 +416,7 @@ def _parse_result(text: str, lineno: int) -> Expect:
     m = _ERROR.match(text)
     if m is not None:
         name = m.group("errno")
-        if name not in Errno.__members__:
+        if name not in Errno.__members__ and not hasattr(errno_module, name):
             raise ScriptError(f"unknown errno {name}", lineno)
         return Expect("error", name)
     if text == "?":

@@ -94,7 +94,10 @@ def test_a_line_this_machine_cannot_run_is_said_so_not_faked(tmp_path: Path):
     run = ipctui("run", "--real", str(script))
     assert run.returncode == 0
     lines = run.stdout.splitlines()
-    assert lines[1].startswith("# cannot run here: a pipe of 8192-byte pages")
+    assert (
+        lines[1]
+        == "# cannot run here: A: pipe(page_size=8192) -- a pipe of 8192-byte pages (this machine's page is 4096 bytes)"
+    )
     assert "1 line(s) could not run on this machine" in run.stderr
 
 
@@ -103,8 +106,8 @@ def test_without_root_another_uid_cannot_run(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     lines: list[str] = []
     kernel = run_real(statements, lines.append)
-    assert lines[0].startswith("# cannot run here: spawn A uid=1001 needs root")
-    assert lines[1].startswith("# cannot run here: spawn A uid=1001 needs root")
+    assert lines[0] == "# cannot run here: spawn A uid=1001 -- spawn A uid=1001 needs root (setuid)"
+    assert lines[1] == "# cannot run here: A: getpid() -- spawn A uid=1001 needs root (setuid)"
     assert lines[2:] == ["spawn B", "B: getpid() = 2"]
     assert kernel.skipped == 2
 
