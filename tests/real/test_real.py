@@ -94,10 +94,8 @@ def test_a_line_this_machine_cannot_run_is_said_so_not_faked(tmp_path: Path):
     run = ipctui("run", "--real", str(script))
     assert run.returncode == 0
     lines = run.stdout.splitlines()
-    assert (
-        lines[1]
-        == "# cannot run here: A: pipe(page_size=8192) -- a pipe of 8192-byte pages (this machine's page is 4096 bytes)"
-    )
+    reason = "a pipe of 8192-byte pages (this machine's page is 4096 bytes)"
+    assert lines[1] == f"# cannot run here: A: pipe(page_size=8192) -- {reason}"
     assert "1 line(s) could not run on this machine" in run.stderr
 
 
