@@ -36,6 +36,8 @@ class Errno(IntEnum):
     EDESTADDRREQ = 89
     EMSGSIZE = 90
     EPROTOTYPE = 91
+    EPROTONOSUPPORT = 93
+    ESOCKTNOSUPPORT = 94
     EOPNOTSUPP = 95
     EAFNOSUPPORT = 97
     EADDRINUSE = 98
@@ -83,6 +85,8 @@ STRERROR: dict[Errno, str] = {
     Errno.EDESTADDRREQ: "Destination address required",
     Errno.EMSGSIZE: "Message too long",
     Errno.EPROTOTYPE: "Protocol wrong type for socket",
+    Errno.EPROTONOSUPPORT: "Protocol not supported",
+    Errno.ESOCKTNOSUPPORT: "Socket type not supported",
     Errno.EOPNOTSUPP: "Operation not supported",
     Errno.EAFNOSUPPORT: "Address family not supported by protocol",
     Errno.EADDRINUSE: "Address already in use",

@@ -58,5 +58,5 @@ def sys_fcntl(k: Kernel, p: Process, fd: int, cmd: int, arg: int = 0) -> int:
     if cmd in (F_GETPIPE_SZ, F_SETPIPE_SZ):
         if f.kind != "pipe":
             raise SysError(Errno.EBADF)
-        return pipe_fcntl(k, p, f, cmd, arg)
+        return pipe_fcntl(k, p, f, cmd, arg & 0xFFFFFFFF)  # the kernel takes it as an unsigned int
     raise SysError(Errno.EINVAL)

@@ -161,7 +161,7 @@ def sys_mq_getattr(k: Kernel, p: Process, mqd: int) -> dict[str, int]:
 
 @syscall("mq_close", "mqd:fd", mechanism="mqueue", summary="close a queue descriptor")
 def sys_mq_close(k: Kernel, p: Process, mqd: int) -> int:
-    _queue(k, p, mqd)
+    k.open_file(p, mqd)  # glibc's mq_close is close(2): any descriptor, a queue or not
     k.close_fd(p, mqd)
     return 0
 
@@ -172,7 +172,7 @@ def sys_mq_unlink(k: Kernel, p: Process, name: str) -> int:
     q = k.mqueues.get(name)
     if q is None:
         raise SysError(Errno.ENOENT)
-    may_remove(p, q.owner)
+    may_remove(p, q.owner, Errno.EACCES)
     del k.mqueues[name]
     q.unlinked = True
     _maybe_free(k, q)

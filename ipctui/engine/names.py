@@ -36,10 +36,12 @@ def ipc_name(
     return "/" + bare
 
 
-def may_remove(p: Process, owner: int) -> None:
-    """Removing a name from a sticky directory (/tmp, /dev/shm, /dev/mqueue): owner or root only."""
+def may_remove(p: Process, owner: int, refusal: Errno = Errno.EPERM) -> None:
+    """Removing a name from a sticky directory (/tmp, /dev/shm, /dev/mqueue): owner or root only.
+    The kernel says EPERM; glibc's mq_unlink, shm_unlink and sem_unlink turn it into EACCES,
+    the error POSIX gives them."""
     if p.uid != 0 and p.uid != owner:
-        raise SysError(Errno.EPERM)
+        raise SysError(refusal)
 
 
 def access_mode(flags: int) -> tuple[bool, bool]:

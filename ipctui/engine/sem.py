@@ -35,6 +35,7 @@ class Semaphore:
 class SemHandle:
     sem: Semaphore
     opens: int = 1
+    written: str = ""  # the name as the process wrote it: glibc finds its mapping by that
 
 
 def handles(p: Process) -> dict[int, SemHandle]:
@@ -49,6 +50,7 @@ def handles(p: Process) -> dict[int, SemHandle]:
     summary="open or create a named semaphore",
 )
 def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 1, mode: int = 0o600) -> int:
+    written = name
     name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)  # glibc adds "sem."
 
     def create() -> Semaphore:
@@ -62,12 +64,12 @@ def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 
     # glibc opens the semaphore's file read-write whatever the flags say
     sem: Semaphore = open_or_create(p, k.sems.get(name), flags, True, True, create)
     table = handles(p)
-    for h, entry in table.items():
-        if entry.sem is sem:
+    for h, entry in table.items():  # glibc: the same semaphore under the same name given
+        if entry.sem is sem and entry.written == written:
             entry.opens += 1
             return h
     h = next(i for i in range(1, len(table) + 2) if i not in table)
-    table[h] = SemHandle(sem)
+    table[h] = SemHandle(sem, written=written)
     sem.holders.add(p.pid)
     return h
 
@@ -124,7 +126,8 @@ def sys_sem_close(k: Kernel, p: Process, sem: int) -> int:
     entry.opens -= 1
     if entry.opens == 0:
         del table[sem]
-        _let_go(k, p, entry.sem)
+        if all(e.sem is not entry.sem for e in table.values()):
+            _let_go(k, p, entry.sem)
     return 0
 
 
@@ -134,7 +137,7 @@ def sys_sem_unlink(k: Kernel, p: Process, name: str) -> int:
     s = k.sems.get(name)
     if s is None:
         raise SysError(Errno.ENOENT)
-    may_remove(p, s.owner)
+    may_remove(p, s.owner, Errno.EACCES)
     del k.sems[name]
     s.unlinked = True
     if not s.holders:
@@ -151,7 +154,7 @@ def _let_go(k: Kernel, p: Process, s: Semaphore) -> None:
 def _fork(k: Kernel, parent: Process, child: Process) -> None:
     table = handles(child)
     for h, entry in handles(parent).items():
-        table[h] = SemHandle(entry.sem, entry.opens)
+        table[h] = SemHandle(entry.sem, entry.opens, entry.written)
         entry.sem.holders.add(child.pid)
 
 

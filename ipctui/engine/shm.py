@@ -125,13 +125,13 @@ def sys_ftruncate(k: Kernel, p: Process, fd: int, size: int) -> int:
 @syscall("mmap", "fd:fd", mechanism="shm", summary="map the object, shared and read-write")
 def sys_mmap(k: Kernel, p: Process, fd: int) -> int:
     f = k.open_file(p, fd)
+    if f.kind == "shm" and f.obj.size == 0:
+        raise SysError(Errno.EINVAL)  # a length of 0, before anything else (do_mmap's order)
+    if not (f.readable and f.writable):
+        raise SysError(Errno.EACCES)  # a shared writable mapping needs both
     if f.kind != "shm":
         raise SysError(Errno.ENODEV)
     seg: Segment = f.obj
-    if not (f.readable and f.writable):
-        raise SysError(Errno.EACCES)
-    if seg.size == 0:
-        raise SysError(Errno.EINVAL)
     _unmap(k, p, seg.name)
     _maps(p)[seg.name] = seg
     seg.mappers[p.pid] = pages(seg.size) * PAGE
@@ -151,7 +151,7 @@ def sys_shm_unlink(k: Kernel, p: Process, name: str) -> int:
     seg = k.shm.get(name)
     if seg is None:
         raise SysError(Errno.ENOENT)
-    may_remove(p, seg.owner)
+    may_remove(p, seg.owner, Errno.EACCES)
     del k.shm[name]
     seg.unlinked = True
     _maybe_free(k, seg)

@@ -166,13 +166,27 @@ def new_socket(k: Kernel, domain: int, type_: int) -> Socket:
     return s
 
 
-@syscall("socket", "domain:const, type:flags", mechanism="socket", summary="make a socket")
-def sys_socket(k: Kernel, p: Process, domain: int, type: int) -> int:
+SOCK_RAW, SOCK_MAX = 3, 11
+
+
+def socket_type(domain: int, type: int) -> int:
+    """The base type, checked in Linux's order: the type's range, the family, then whether the
+    family has such a type (AF_UNIX takes SOCK_RAW as SOCK_DGRAM; SOCK_RAW needs a protocol)."""
+    base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
+    if not 0 <= base < SOCK_MAX or type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC | 0xF):
+        raise SysError(Errno.EINVAL)
     if domain not in (AF_INET, AF_UNIX):
         raise SysError(Errno.EAFNOSUPPORT)
-    base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
+    if domain == AF_UNIX and base == SOCK_RAW:
+        return SOCK_DGRAM
     if base not in (SOCK_STREAM, SOCK_DGRAM):
-        raise SysError(Errno.EINVAL)
+        raise SysError(Errno.EPROTONOSUPPORT if base == SOCK_RAW else Errno.ESOCKTNOSUPPORT)
+    return base
+
+
+@syscall("socket", "domain:const, type:flags", mechanism="socket", summary="make a socket")
+def sys_socket(k: Kernel, p: Process, domain: int, type: int) -> int:
+    base = socket_type(domain, type)
     if p.fds.full():
         raise SysError(Errno.EMFILE)
     s = new_socket(k, domain, base)
@@ -183,13 +197,9 @@ def sys_socket(k: Kernel, p: Process, domain: int, type: int) -> int:
     "socketpair", "domain:const, type:flags", mechanism="socket", summary="two connected AF_UNIX sockets"
 )
 def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
+    base = socket_type(domain, type)  # the socket is made first; then AF_INET has no pairs
     if domain == AF_INET:
         raise SysError(Errno.EOPNOTSUPP)
-    if domain != AF_UNIX:
-        raise SysError(Errno.EAFNOSUPPORT)
-    base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)
-    if base not in (SOCK_STREAM, SOCK_DGRAM):
-        raise SysError(Errno.EINVAL)
     if p.fds.full(2):
         raise SysError(Errno.EMFILE)
     a, b = new_socket(k, AF_UNIX, base), new_socket(k, AF_UNIX, base)
@@ -400,8 +410,8 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
         _close_listener(k, s)
         s.state = "CLOSED"
         return 0
-    if not (s.connected or s.state == "connected"):
-        raise SysError(Errno.ENOTCONN)
+    if not (s.connected or s.state == "connected") and s.domain == AF_INET:
+        raise SysError(Errno.ENOTCONN)  # AF_UNIX sockets take a shutdown in any state
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True
         k.wake_all(s.data_wait)

@@ -121,10 +121,10 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
                 raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
         else:
             target = _dgram_target(k, p, s, s.remote)
-    else:
-        if s.domain == AF_UNIX and s.remote is not None:
-            raise SysError(Errno.EISCONN)
+    else:  # an address given: that socket, connected or not (Linux allows it for AF_UNIX too)
         target = _dgram_target(k, p, s, addr)
+        if target is not None and s.domain == AF_UNIX and target.peer not in (None, s):
+            raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
     limit = UDP_MAX if s.domain == AF_INET else RCVBUF
     if len(data) > limit:
         raise SysError(Errno.EMSGSIZE)

@@ -29,7 +29,7 @@ def test_flags_enoent_eexist_and_access_modes():
         A: pipe() = [5, 6]
         A: mq_send(6, "x", 0) = -1 EBADF (Bad file descriptor)
         A: mq_getattr(5) = -1 EBADF (Bad file descriptor)
-        A: mq_close(5) = -1 EBADF (Bad file descriptor)
+        A: mq_close(5) = 0
     """)
 
 
@@ -69,7 +69,7 @@ def test_permissions_and_unlink_by_others():
         A: mq_open("/q", O_CREAT|O_RDWR, mode=0644) = 3
         B: mq_open("/q", O_RDONLY) = 3
         B: mq_open("/q", O_WRONLY) = -1 EACCES (Permission denied)
-        B: mq_unlink("/q") = -1 EPERM (Operation not permitted)
+        B: mq_unlink("/q") = -1 EACCES (Permission denied)
         B: mq_unlink("/none") = -1 ENOENT (No such file or directory)
     """)
 

@@ -4,16 +4,22 @@ from helpers import check
 
 
 def test_handles_count_from_one_and_reopening_gives_the_same_handle():
+    # glibc finds a semaphore it has mapped by its inode and the name as given: "s" is the same
+    # semaphore as "/s" but another handle (checked on Linux with `ipctui diff`).
     check("""
         spawn A
         A: pipe() = [3, 4]
         A: sem_open("/s", O_CREAT, value=2) = 1
-        A: sem_open("s", 0) = 1
-        A: sem_open("/t", O_CREAT) = 2
+        A: sem_open("/s", 0) = 1
+        A: sem_open("s", 0) = 2
+        A: sem_post(2) = 0
+        A: sem_open("/t", O_CREAT) = 3
         A: sem_close(1) = 0
-        A: sem_getvalue(1) = 2
+        A: sem_getvalue(1) = 3
         A: sem_close(1) = 0
-        A: sem_getvalue(1) = -1 EINVAL (Invalid argument)
+        A: sem_getvalue(2) = 3
+        A: sem_close(2) = 0
+        A: sem_close(2) = -1 EINVAL (Invalid argument)
         A: sem_open("/u", O_CREAT, value=0) = 1
         A: socket(AF_UNIX, SOCK_STREAM) = 5
     """)
@@ -31,7 +37,7 @@ def test_open_errors():
         A: sem_post(1) = -1 EOVERFLOW (Value too large for defined data type)
         A: sem_open("/s", O_CREAT|O_EXCL) = -1 EEXIST (File exists)
         B: sem_open("/s", 0) = -1 EACCES (Permission denied)
-        B: sem_unlink("/s") = -1 EPERM (Operation not permitted)
+        B: sem_unlink("/s") = -1 EACCES (Permission denied)
         B: sem_unlink("/none") = -1 ENOENT (No such file or directory)
     """)
 

@@ -21,8 +21,11 @@ def test_socket_and_socketpair_errors():
     check("""
         spawn A
         A: socket(99, SOCK_STREAM) = -1 EAFNOSUPPORT (Address family not supported by protocol)
-        A: socket(AF_INET, 3) = -1 EINVAL (Invalid argument)
+        A: socket(AF_INET, 3) = -1 EPROTONOSUPPORT (Protocol not supported)
+        A: socket(AF_INET, 5) = -1 ESOCKTNOSUPPORT (Socket type not supported)
+        A: socket(AF_INET, 11) = -1 EINVAL (Invalid argument)
         A: socketpair(AF_INET, SOCK_STREAM) = -1 EOPNOTSUPP (Operation not supported)
+        A: socketpair(AF_INET, 3) = -1 EPROTONOSUPPORT (Protocol not supported)
         A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
         A: accept(3) = -1 EINVAL (Invalid argument)
         A: pipe() = [4, 5]
@@ -204,7 +207,7 @@ def test_never_connected_sends_and_receives():
         A: send(5, "x") = -1 EDESTADDRREQ (Destination address required)
         A: socket(AF_UNIX, SOCK_DGRAM) = 6
         A: send(6, "x") = -1 ENOTCONN (Transport endpoint is not connected)
-        A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+        A: shutdown(4, SHUT_WR) = 0
         A: shutdown(4, 7) = -1 EINVAL (Invalid argument)
     """)
 
@@ -409,7 +412,7 @@ def test_unix_datagrams_paths_and_a_closed_peer():
         A: recvfrom(3, 10) = ["anon", ""]
         A: sendto(4, "x", "/none") = -1 ENOENT (No such file or directory)
         A: connect(4, "/srv") = 0
-        A: sendto(4, "x", "/srv") = -1 EISCONN (Transport endpoint is already connected)
+        A: sendto(4, "x", "/srv") = 1
         A: close(3) = 0
         A: sendto(3, "x", "/srv") = -1 EBADF (Bad file descriptor)
         A: send(4, "x") = -1 ECONNREFUSED (Connection refused)
