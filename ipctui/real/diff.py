@@ -102,6 +102,10 @@ def _run(statements: list[Statement], real: bool, block_timeout: float) -> tuple
     return side, note
 
 
+def _proc(line: str) -> str:
+    return line.split(":", 1)[0] if ":" in line else ""
+
+
 def reason_for(sim: str | None, real: str | None) -> str | None:
     """The departure that explains a differing line, if it is one."""
     for text in (real, sim):
@@ -126,6 +130,7 @@ def diff(statements: list[Statement], block_timeout: float = BLOCK_TIMEOUT) -> D
     differences: list[Difference] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     ended: str | None = None  # which run has stopped on a script error, from here on
+    skipped: set[str] = set()  # processes with a line that could not run here
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows.extend((x, x, None, False) for x in a[i1:i2])
@@ -142,6 +147,10 @@ def diff(statements: list[Statement], block_timeout: float = BLOCK_TIMEOUT) -> D
                 why = "follows from the difference above"
             else:
                 why = reason_for(s, r)
+            if r and r.startswith("# cannot run here: "):
+                skipped.add(r.removeprefix("# cannot run here: ").split(":", 1)[0].removeprefix("spawn "))
+            elif why is None and _proc(s or r or "") in skipped:
+                why = f"follows from a line of {_proc(s or r or '')} that could not run here"
             for side, text in (("simulated", s), ("real", r)):
                 if text is not None and text.startswith("error: "):
                     ended = side

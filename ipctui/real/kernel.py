@@ -284,7 +284,7 @@ class RealKernel:
     def _pipe_size(self, p: Proc, n: int, scale: int) -> None:
         """Sizes a scaled pipe cannot have, and sizes only CAP_SYS_RESOURCE may set."""
         limit = _limit("pipe-max-size")
-        if scale > 1 and limit < n * scale <= 1 << 31:
+        if scale > 1 and n * scale > limit:
             raise CannotRun(
                 f"{n} bytes of {scale} real bytes each pass this machine's pipe-max-size ({limit})"
             )
