@@ -24,6 +24,7 @@ from .panes.base import MechanismPane
 from .panes.memory import MemoryPane
 from .panes.pipes import PipesPane
 from .panes.queues import QueuesPane
+from .panes.real import RealPane
 from .panes.reference import ReferencePane
 from .panes.semaphores import SemaphoresPane
 from .panes.signals import SignalsPane
@@ -41,6 +42,7 @@ PANES: list[tuple[str, str, type]] = [
     ("sockets", "Sockets", SocketsPane),
     ("signals", "Signals", SignalsPane),
     ("reference", "Reference", ReferencePane),
+    ("real", "Real kernel", RealPane),
 ]
 # which pane a call's mechanism belongs to, as each pane declares it
 MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechanisms", ())}
@@ -100,6 +102,7 @@ class PlaygroundApp(App[None]):
         Binding("question_mark", "help", "help"),
         Binding("ctrl+q", "quit", "quit"),
         Binding("d", "demos", "demos"),
+        Binding("K", "check_real", "real kernel", show=False),
         Binding("g", "jump", "jump", show=False),
         Binding("plus,equals_sign", "speed(1)", "faster", show=False),
         Binding("minus", "speed(-1)", "slower", show=False),
@@ -451,6 +454,13 @@ class PlaygroundApp(App[None]):
 
         self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
 
+    def action_check_real(self) -> None:
+        if self.session.steps == 0:
+            self.notify("nothing to check yet: run some lines first", severity="warning")
+            return
+        self.action_show_pane("real")
+        self.main.query_one(RealPane).check(self.session.script_text(), self.session.script_name or "session")
+
     def action_save(self) -> None:
         default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
 
@@ -484,6 +494,11 @@ class PlaygroundApp(App[None]):
         for demo in all_demos():
             yield SystemCommand(f"Demo: {demo.name}", demo.title, lambda n=demo.name: self.open_demo(n))
         yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
+        yield SystemCommand(
+            "Check on the real kernel",
+            "run the session's lines with real processes and compare (K)",
+            self.action_check_real,
+        )
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
         for i, (pid, title, _) in enumerate(PANES):
             yield SystemCommand(

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..script.parser import Assertion, Call, ScriptError, Statement
+from ..script.parser import Assertion, Call, ScriptError, Spawn, Statement
 from ..script.runner import ExpectationFailed, run_script
 from .kernel import BLOCK_TIMEOUT
 from .run import run_real
@@ -120,10 +120,24 @@ def reason_for(sim: str | None, real: str | None) -> str | None:
     return None
 
 
+def plain_script(statements: list[Statement]) -> str:
+    """The script as `ipctui run --real` takes it for a diff: no expectations, no assertions."""
+    return "".join(st.text + "\n" for st in _unchecked(statements) if isinstance(st, (Spawn, Call)))
+
+
+def simulate(statements: list[Statement]) -> Side:
+    return _run(_unchecked(statements), False, BLOCK_TIMEOUT)[0]
+
+
 def diff(statements: list[Statement], block_timeout: float = BLOCK_TIMEOUT) -> Diff:
     plain = _unchecked(statements)
     sim, _ = _run(plain, False, block_timeout)
     real, note = _run(plain, True, block_timeout)
+    return compare(sim, real, note)
+
+
+def compare(sim: Side, real: Side, note: str = "") -> Diff:
+    """Line by line, each differing line with its reason."""
     a = sim.lines + ([f"error: {sim.error}"] if sim.error else [])
     b = real.lines + ([f"error: {real.error}"] if real.error else [])
     rows: list[tuple[str | None, str | None, str | None, bool]] = []

@@ -12,6 +12,7 @@ from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import CallForm
 from ipctui.app.dialogs.help import HelpScreen
 from ipctui.app.dialogs.pickers import CallPicker, Prompt
+from ipctui.app.panes.real import RealPane
 from ipctui.app.widgets.process_table import ProcessTable
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -236,3 +237,31 @@ async def test_demo_picker_opens_a_demo_that_steps_with_narration():
         assert app.session.narration and "pipe() gives two descriptors" in app.session.narration
         await pilot.press("u")
         assert app.session.narration and app.session.narration.startswith("A parent and its child")
+
+
+async def test_check_on_the_real_kernel_runs_the_session_and_shows_the_diff():
+    app = PlaygroundApp(script=str(EXAMPLES / "pipe_epipe.ipc"))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        await pilot.press("K")  # nothing run yet: said so, nothing started
+        assert app.query_one(TabbedContent).active != "real"
+        while not app.session.at_end:
+            app.action_step()
+        await pilot.press("K")
+        assert app.query_one(TabbedContent).active == "real"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.query_one("#real-status", Static).render())
+        pane = app.query_one(RealPane)
+        assert status.startswith("Checked 12 trace lines with real processes on Linux")
+        assert pane.result is not None and pane.result.agree
+        assert 'A: write(4, "x") = -1 EPIPE (Broken pipe)' in pane.result.real.lines
+        # a session line that differs on the real kernel is shown as such
+        app.submit("B: socketpair(AF_UNIX, SOCK_STREAM)")
+        app.submit(f'B: send(3, "{"y" * 70000}")')  # as the console would, without 70,000 keys
+        await pilot.pause()
+        await pilot.press("K")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not pane.result.agree
+        assert any("buffer sizes" in (d.reason or "") for d in pane.result.differences)

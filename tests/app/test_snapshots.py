@@ -31,7 +31,7 @@ async def step_all(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    "pane", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference"]
+    "pane", ["pipes", "queues", "memory", "semaphores", "sockets", "signals", "reference", "real"]
 )
 def test_pane(snap_compare, pane: str) -> None:
     """You should see the pane named in the test, full of objects: one of every kind is open."""
