@@ -24,6 +24,7 @@ SHOTS = [
     ("signals", "signals", 18, "signals"),
     ("deadlock", "deadlock", 19, "memory"),
     ("reference", "tour", 0, "reference"),
+    ("real-kernel", "pipe", 15, "real"),
 ]
 
 
@@ -38,6 +39,11 @@ async def shoot(name: str, demo: str, steps: int, pane: str, theme: str = "ipctu
         app.clear_notifications()
         for _ in range(steps):
             app.action_step()
+        if pane == "real":  # checked on this machine's kernel: wait for the real run
+            app.action_check_real()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         app.action_show_pane(pane)
         await pilot.pause()
         app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
