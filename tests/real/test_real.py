@@ -100,14 +100,22 @@ def test_a_line_this_machine_cannot_run_is_said_so_not_faked(tmp_path: Path):
 
 
 def test_without_root_another_uid_cannot_run(monkeypatch: pytest.MonkeyPatch):
-    statements = parse("spawn A uid=1001\nA: getpid()\nspawn B\nB: getpid() = 2\n").statements
+    tcp = """B: socket(AF_INET, SOCK_STREAM) = 3
+B: bind(3, "127.0.0.1:8080") = 0
+B: listen(3, 1) = 0
+B: socket(AF_INET, SOCK_STREAM) = 4
+B: connect(4, "127.0.0.1:8080") = 0
+B: accept(3) = 5
+"""
+    statements = parse("spawn A uid=1001\nA: getpid()\nspawn B\nB: getpid() = 2\n" + tcp).statements
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     lines: list[str] = []
     kernel = run_real(statements, lines.append)
     assert lines[0] == "# cannot run here: spawn A uid=1001 -- spawn A uid=1001 needs root (setuid)"
     assert lines[1] == "# cannot run here: A: getpid() -- spawn A uid=1001 needs root (setuid)"
-    assert lines[2:] == ["spawn B", "B: getpid() = 2"]
+    assert lines[2:] == ["spawn B", "B: getpid() = 2", *tcp.splitlines()]
     assert kernel.skipped == 2
+    assert not kernel.places.netns and "fixed ports moved up by" in kernel.note  # no namespace
 
 
 def test_json_lines_on_the_real_kernel(examples: Path):
