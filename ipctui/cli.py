@@ -265,8 +265,8 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
     "--mechanisms",
     default="all",
     show_default=True,
-    help="Comma-separated: pipe, fifo, unix-stream, socketpair, unix-dgram, tcp, udp, posix-mq,"
-    " sysv-msg, mp-queue.",
+    help="Comma-separated: pipe, fifo, unix-stream, socketpair, unix-dgram, tcp, udp, shm-sem,"
+    " shm-spin, posix-mq, sysv-msg, mp-queue.",
 )
 @click.option(
     "--sizes", default="64,1k,64k,1m", show_default=True, help="Message sizes: 64, 1k, 64k, 1m or bytes."
@@ -280,11 +280,29 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
 )
 @click.option("--quick", is_flag=True, help="Every mechanism at 64 B and 64 KiB, with fewer rounds.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--compare",
+    "old_file",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="OLD.json",
+    help="Show each result beside the same one in an earlier run's JSON.",
+)
 @click.pass_context
-def bench_cmd(ctx: click.Context, mechanisms: str, sizes: str, cpus: str, quick: bool, fmt: str) -> None:
+def bench_cmd(
+    ctx: click.Context, mechanisms: str, sizes: str, cpus: str, quick: bool, fmt: str, old_file: str | None
+) -> None:
     """Measure real IPC between two real processes on this machine: round-trip latency
     (percentiles of every round trip) and one-way throughput, mechanism by mechanism."""
     import json
+
+    old = None
+    if old_file is not None:
+        try:
+            old = json.loads(Path(old_file).read_text())
+            if not isinstance(old, dict) or not isinstance(old.get("results"), list):
+                raise ValueError("not an ipctui bench document (no results)")
+        except (OSError, ValueError) as e:
+            raise click.BadParameter(f"{old_file}: {e}", param_hint="--compare") from None
 
     from .bench.report import LINKS, QUICK_SIZES, environment_text, parse_size, run, save, table
 
@@ -301,6 +319,8 @@ def bench_cmd(ctx: click.Context, mechanisms: str, sizes: str, cpus: str, quick:
     try:
         if fmt == "json":
             doc = run(names, size_list, cpus, quick)
+            if old is not None:
+                doc["compared_with"] = old_file
             click.echo(json.dumps(doc, indent=2))
         else:
             from rich.console import Console
@@ -316,9 +336,39 @@ def bench_cmd(ctx: click.Context, mechanisms: str, sizes: str, cpus: str, quick:
                 doc = run(names, size_list, cpus, quick, tell)
             console.print(environment_text(doc))
             console.print(table(doc))
+            if old is not None:
+                from .bench.compare import versus
+
+                console.print(versus(doc, old))
     except KeyboardInterrupt:  # each measurement has already killed its child and removed its files
         click.echo("interrupted: nothing is left behind", err=True)
         ctx.exit(130)
     path = save(doc)
     if fmt == "text" and path is not None:
         click.echo(f"saved to {path}")
+
+
+@main.command("compare")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare_cmd(fmt: str) -> None:
+    """The IPC mechanisms side by side: whether they block, how much this kernel lets them hold,
+    whether they keep message boundaries, which processes they join, whether they cross
+    machines, and what the last `ipctui bench` measured."""
+    import json
+
+    from .bench.compare import facts, facts_table
+    from .bench.report import cache_file
+
+    try:
+        doc = json.loads(cache_file().read_text())
+    except (OSError, ValueError):
+        doc = None
+    rows = facts(doc)
+    if fmt == "json":
+        click.echo(
+            json.dumps({"mechanisms": rows, "measured": doc.get("finished") if doc else None}, indent=2)
+        )
+        return
+    from rich.console import Console
+
+    Console().print(facts_table(rows, doc))

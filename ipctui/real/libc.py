@@ -81,6 +81,7 @@ for _name, _res, _args in [
     ("pthread_mutex_trylock", c_int, (c_void_p,)),
     ("pthread_mutex_unlock", c_int, (c_void_p,)),
     ("sem_open", c_void_p, (c_char_p, c_int, c_uint, c_uint)),
+    ("sem_init", c_int, (c_void_p, c_int, c_uint)),
     ("sem_close", c_int, (c_void_p,)),
     ("sem_unlink", c_int, (c_char_p,)),
     ("sem_wait", c_int, (c_void_p,)),

@@ -42,7 +42,9 @@ def test_sizes_and_plans():
     assert plan_for(1 << 20, quick=True).stream >= 8 and plan_for(64, quick=False).rounds == 5000
 
 
-@pytest.mark.parametrize("mechanism", ["pipe", "socketpair", "fifo", "unix-stream", "udp"])
+@pytest.mark.parametrize(
+    "mechanism", ["pipe", "socketpair", "fifo", "unix-stream", "udp", "shm-sem", "shm-spin"]
+)
 def test_a_measurement_really_uses_two_processes_and_checks_every_message(mechanism, tmp_path, monkeypatch):
     monkeypatch.setenv("IPCTUI_BENCH_TMPDIR", str(tmp_path))
     r = measure(mechanism, 64, "same", quick=True)
@@ -168,3 +170,62 @@ def test_a_peer_that_stops_answering_ends_the_measurement_not_the_run(monkeypatc
     r = runner.measure("mute", 64, quick=True)
     assert r["rtt_us"] is None and "watchdog" in r["notes"][0]
     assert list(tmp_path.iterdir()) == []
+
+
+def ipctui(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipctui", *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_shared_memory_rings_run_ahead_and_check_every_message():
+    from ipctui.bench.links import ShmLink
+
+    link = ShmLink(64, "/unused")
+    sender, receiver = link.parent_end(), link.child_end()
+    messages = [Messages(64).make(i) for i in range(40)]  # fewer than the ring's slots: no waiting
+    for m in messages:
+        sender.send(m)
+    assert [receiver.recv(64) for _ in messages] == messages
+    assert link.notes == ["a ring of 64 slots each way in shared memory"]
+
+
+def test_compare_lists_every_mechanism_with_facts_and_the_last_measurements(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    empty = ipctui("compare", "--format", "json", env=env)
+    assert empty.returncode == 0, empty.stderr
+    doc = json.loads(empty.stdout)
+    rows = {r["mechanism"]: r for r in doc["mechanisms"]}
+    from ipctui.bench.links import LINKS
+
+    assert list(rows) == list(LINKS) and doc["measured"] is None
+    assert rows["tcp"]["across_machines"] and not rows["pipe"]["across_machines"]
+    assert rows["pipe"]["capacity"].startswith("64 KiB") and rows["pipe"]["p50_us_64B"] is None
+    assert rows["udp"]["boundaries"].startswith("yes") and rows["pipe"]["boundaries"].startswith("no")
+    text = ipctui("compare", env=env)
+    assert "No measurements yet" in text.stdout
+    ran = ipctui("bench", "--quick", "--mechanisms", "pipe", "--format", "json", env=env)
+    assert ran.returncode == 0, ran.stderr
+    after = {
+        r["mechanism"]: r
+        for r in json.loads(ipctui("compare", "--format", "json", env=env).stdout)["mechanisms"]
+    }
+    assert after["pipe"]["p50_us_64B"] > 0 and after["pipe"]["MB_per_s_64KiB"] > 0
+    assert after["tcp"]["p50_us_64B"] is None  # not measured in that run
+
+
+def test_bench_compare_puts_a_run_beside_an_earlier_one(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first = ipctui("bench", "--quick", "--mechanisms", "pipe", "--format", "json", env=env)
+    old = tmp_path / "old.json"
+    old.write_text(first.stdout)
+    again = ipctui(
+        "bench", "--quick", "--mechanisms", "pipe", "--compare", str(old), env={**env, "COLUMNS": "160"}
+    )
+    assert again.returncode == 0, again.stderr
+    assert "This run against the earlier one" in again.stdout and "×" in again.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = ipctui("bench", "--quick", "--compare", str(bad), env=env)
+    assert refused.returncode == 2 and "not an ipctui bench document" in refused.stderr
+    assert "Traceback" not in refused.stderr
