@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 UDP_MAX = 65507
+SMALL = 4096  # up to this size a message is cheaper to copy than to gather or keep a buffer for
 
 
 class Unavailable(Exception):
@@ -37,37 +38,77 @@ class End(ABC):
     def recv(self, n: int) -> bytes:
         """Receive one whole message of n bytes."""
 
+    def send_parts(self, head: bytes, body: bytes) -> None:
+        """Send head and body as one message (gathered by the kernel where it can be)."""
+        self.send(head + body)
+
     def close(self) -> None:  # noqa: B027  (most ends have nothing to release)
         """Release the end's descriptors, if it has any."""
 
 
 class FdEnd(End):
-    """A byte stream over two descriptors (pipes, FIFOs)."""
+    """A byte stream over two descriptors (pipes, FIFOs).
+
+    The calls are closures over the descriptors (the harness's own cost is part of every round
+    trip, so it is kept to one call each way); a big message is read into a buffer the end
+    keeps, valid until its next recv, instead of a new one each time.
+    """
 
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd, self.wfd = rfd, wfd
+        self._buf = bytearray()
+        read, write, readv, writev = os.read, os.write, os.readv, os.writev
+        rest, fill = self._rest, self._fill
 
-    def send(self, data: bytes) -> None:
-        view = memoryview(data)
+        def send(data: bytes) -> None:
+            sent = write(wfd, data)
+            if sent != len(data):  # a big message into a full pipe: the rest in more writes
+                rest(memoryview(data)[sent:])
+
+        def send_parts(head: bytes, body: bytes) -> None:
+            sent = writev(wfd, [head, body])
+            if sent != len(head) + len(body):
+                rest(memoryview(head + body)[sent:])
+
+        def recv(n: int) -> bytes:
+            if n > SMALL:
+                buf = self._buf
+                if len(buf) != n:
+                    buf = self._buf = bytearray(n)
+                got = readv(rfd, [buf])  # usually all of it, at once
+                return buf if got == n else fill(buf, got)  # type: ignore[return-value]
+            first = read(rfd, n)  # usually the whole message, in one call
+            if len(first) == n:
+                return first
+            buf = bytearray(n)
+            buf[: len(first)] = first
+            return fill(buf, len(first))  # type: ignore[return-value]
+
+        self.send = send  # type: ignore[method-assign]
+        self.send_parts = send_parts  # type: ignore[method-assign]
+        self.recv = recv  # type: ignore[method-assign]
+
+    def send(self, data: bytes) -> None:  # replaced per instance in __init__
+        raise NotImplementedError
+
+    def recv(self, n: int) -> bytes:  # replaced per instance in __init__
+        raise NotImplementedError
+
+    def _rest(self, view: memoryview) -> None:
         while view:
             view = view[os.write(self.wfd, view) :]
 
-    def recv(self, n: int) -> bytes:
-        first = os.read(self.rfd, n)  # usually the whole message, in one call
-        if len(first) == n:
-            return first
-        if not first:
+    def _fill(self, buf: bytearray, got: int) -> bytearray:
+        """The rest of a message that did not come in one read."""
+        if got == 0:
             raise EOFError("the peer closed")
-        buf = bytearray(n)
-        buf[: len(first)] = first
         view = memoryview(buf)
-        got = len(first)
-        while got < n:
+        while got < len(buf):
             k = os.readv(self.rfd, [view[got:]])
             if k == 0:
                 raise EOFError("the peer closed")
             got += k
-        return buf  # type: ignore[return-value]  # a bytearray compares like bytes: no copy
+        return buf
 
     def close(self) -> None:
         for fd in {self.rfd, self.wfd}:
@@ -75,38 +116,65 @@ class FdEnd(End):
 
 
 class SockEnd(End):
-    """A stream socket, or a datagram socket when `dgram` (one message per datagram)."""
+    """A stream socket, or a datagram socket when `dgram` (one message per datagram). As with
+    FdEnd, the calls are closures, and a big message lands in a buffer the end keeps."""
 
     def __init__(self, sock: socket.socket, dgram: bool = False) -> None:
         self.sock, self.dgram = sock, dgram
+        self._buf = bytearray()
+        sock_send, sock_recv, recv_into, sendmsg = sock.send, sock.recv, sock.recv_into, sock.sendmsg
+        waitall = socket.MSG_WAITALL
 
-    def send(self, data: bytes) -> None:
-        if self.dgram:
-            self.sock.send(data)
-        else:
-            self.sock.sendall(data)
+        def send_dgram(data: bytes) -> None:
+            sock_send(data)
 
-    def recv(self, n: int) -> bytes:
-        if self.dgram:
-            data = self.sock.recv(n)
+        def recv_dgram(n: int) -> bytes:
+            data = sock_recv(n)
             if len(data) != n:
                 raise ValueError(f"a datagram of {len(data)} bytes, {n} expected")
             return data
-        first = self.sock.recv(n)  # usually the whole message, in one call
-        if len(first) == n:
-            return first
-        if not first:
+
+        def send_parts(head: bytes, body: bytes) -> None:
+            sent = sendmsg([head, body])
+            if sent != len(head) + len(body):
+                if dgram:
+                    raise ValueError(f"a datagram went out cut to {sent} bytes")
+                sock.sendall(memoryview(head + body)[sent:])
+
+        def recv_stream(n: int) -> bytes:
+            if n > SMALL:  # the whole message in one call (MSG_WAITALL), into the end's buffer
+                buf = self._buf
+                if len(buf) != n:
+                    buf = self._buf = bytearray(n)
+                got = recv_into(buf, n, waitall)
+                return buf if got == n else self._fill(buf, got)  # type: ignore[return-value]
+            first = sock_recv(n)  # usually the whole message, in one call
+            if len(first) == n:
+                return first
+            buf = bytearray(n)
+            buf[: len(first)] = first
+            return self._fill(buf, len(first))  # type: ignore[return-value]
+
+        self.send = send_dgram if dgram else sock.sendall  # type: ignore[method-assign]
+        self.recv = recv_dgram if dgram else recv_stream  # type: ignore[method-assign]
+        self.send_parts = send_parts  # type: ignore[method-assign]
+
+    def send(self, data: bytes) -> None:  # replaced per instance in __init__
+        raise NotImplementedError
+
+    def recv(self, n: int) -> bytes:  # replaced per instance in __init__
+        raise NotImplementedError
+
+    def _fill(self, buf: bytearray, got: int) -> bytearray:
+        if got == 0:
             raise EOFError("the peer closed")
-        buf = bytearray(n)
-        buf[: len(first)] = first
         view = memoryview(buf)
-        got = len(first)
-        while got < n:
+        while got < len(buf):
             k = self.sock.recv_into(view[got:])
             if k == 0:
                 raise EOFError("the peer closed")
             got += k
-        return buf  # type: ignore[return-value]  # a bytearray compares like bytes: no copy
+        return buf
 
     def close(self) -> None:
         self.sock.close()
@@ -277,6 +345,10 @@ class MessageEnd(End):
 
     def __init__(self, out_q: object, in_q: object) -> None:
         self.out_q, self.in_q = out_q, in_q
+        if type(self) is MessageEnd:  # the queue's own methods, bound once: one call a message
+            receive = in_q.receive  # type: ignore[attr-defined]
+            self.send = out_q.send  # type: ignore[attr-defined, method-assign]
+            self.recv = lambda n: receive()[0]  # type: ignore[method-assign]
 
     def send(self, data: bytes) -> None:
         self.out_q.send(data)  # type: ignore[attr-defined]
