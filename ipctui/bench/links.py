@@ -45,6 +45,9 @@ class End(ABC):
     def close(self) -> None:  # noqa: B027  (most ends have nothing to release)
         """Release the end's descriptors, if it has any."""
 
+    def flush(self) -> None:  # noqa: B027  (most ends send in the calling thread)
+        """Wait until everything sent has really gone (before the process exits)."""
+
 
 class FdEnd(End):
     """A byte stream over two descriptors (pipes, FIFOs).
@@ -365,6 +368,12 @@ class QueueEnd(MessageEnd):
 
     def recv(self, n: int) -> bytes:
         return self.in_q.get()  # type: ignore[attr-defined, no-any-return]
+
+    def flush(self) -> None:
+        """put() hands the message to a feeder thread; a process that exits before that thread
+        has written it loses it (and its peer waits forever). So: close, and wait for it."""
+        self.out_q.close()  # type: ignore[attr-defined]
+        self.out_q.join_thread()  # type: ignore[attr-defined]
 
 
 class PosixMqLink(Link):

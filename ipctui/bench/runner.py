@@ -119,6 +119,7 @@ def _child(end: End, size: int, plan: Plan, window: int, report_fd: int, cpus: s
                 send(ack)  # the acknowledgement
         cpu = current_cpu()
         cpu_seen.add(-1 if cpu is None else cpu)
+        end.flush()  # the acknowledgement must really leave before this process does
     except Exception as e:  # report, never hang the parent on a silent death
         report = {"pid": os.getpid(), "error": f"{type(e).__name__}: {e}", "errors": errors}
     else:
