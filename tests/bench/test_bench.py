@@ -43,7 +43,7 @@ def test_sizes_and_plans():
 
 
 @pytest.mark.parametrize(
-    "mechanism", ["pipe", "socketpair", "fifo", "unix-stream", "udp", "shm-sem", "shm-spin"]
+    "mechanism", ["pipe", "socketpair", "fifo", "unix-stream", "udp", "shm-sem", "shm-spin", "mp-queue"]
 )
 def test_a_measurement_really_uses_two_processes_and_checks_every_message(mechanism, tmp_path, monkeypatch):
     monkeypatch.setenv("IPCTUI_BENCH_TMPDIR", str(tmp_path))
