@@ -29,6 +29,7 @@ LATENCY = {
 }
 THROUGHPUT = {"pipe": "pipe", "unix-stream": "uds", "tcp": "tcp"}
 TARGET_LAT, TARGET_THR = 1.5, 0.8
+IPCTUI = [sys.executable, "-m", "ipctui"]
 
 
 def c_run(binary: Path, mech: str, mode: str, size: int, count: int) -> dict:
@@ -45,8 +46,7 @@ def c_run(binary: Path, mech: str, mode: str, size: int, count: int) -> dict:
 def ours() -> dict[tuple[str, int], dict]:
     mechs = ",".join(sorted(set(LATENCY) | set(THROUGHPUT)))
     out = subprocess.run(
-        [sys.executable, "-m", "ipctui", "bench", "--mechanisms", mechs, "--sizes", "64,64k"]
-        + ["--cpus", "same", "--format", "json"],
+        [*IPCTUI, "bench", "--mechanisms", mechs, "--sizes", "64,64k", "--cpus", "same", "--format", "json"],
         capture_output=True,
         text=True,
         timeout=900,
@@ -70,9 +70,8 @@ def main() -> None:
                 c = c_run(binary, cm, "thr", 65536, 4000)["MB_per_s"]
                 thr[m].append((mine[(m, 65536)]["throughput"]["MB_per_s"], c))
     print(f"{rounds} rounds, both processes on one CPU; ratio = median over rounds\n")
-    print(
-        f"{'64 B round trip':<16} {'ipctui p50 µs':>14} {'C mean µs':>10} {'ratio':>7}  target ≤ {TARGET_LAT}x"
-    )
+    head = f"{'64 B round trip':<16} {'ipctui p50 µs':>14} {'C mean µs':>10} {'ratio':>7}"
+    print(f"{head}  target ≤ {TARGET_LAT}x")
     for m, pairs in lat.items():
         ratio = statistics.median(a / b for a, b in pairs)
         ok = "met" if ratio <= TARGET_LAT else "NOT MET"

@@ -279,7 +279,15 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
     help="same: both processes on one CPU; split: one CPU each; auto: leave it to the scheduler.",
 )
 @click.option("--quick", is_flag=True, help="Every mechanism at 64 B and 64 KiB, with fewer rounds.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: one document; jsonl: a line as each measurement ends (for programs"
+    " that show progress), then the whole document.",
+)
 @click.option(
     "--compare",
     "old_file",
@@ -322,6 +330,18 @@ def bench_cmd(
             if old is not None:
                 doc["compared_with"] = old_file
             click.echo(json.dumps(doc, indent=2))
+        elif fmt == "jsonl":
+            total = len(names) * len(size_list)
+            done = 0
+
+            def line(result: dict) -> None:
+                nonlocal done
+                done += 1
+                click.echo(json.dumps({"done": done, "total": total, "result": result}))
+
+            click.echo(json.dumps({"done": 0, "total": total}))
+            doc = run(names, size_list, cpus, quick, on_result=line)
+            click.echo(json.dumps({"done": total, "total": total, "document": doc}))
         else:
             from rich.console import Console
             from rich.progress import Progress

@@ -21,6 +21,7 @@ from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
 from .panes.base import MechanismPane
+from .panes.bench import BenchPane, ComparePane
 from .panes.memory import MemoryPane
 from .panes.pipes import PipesPane
 from .panes.queues import QueuesPane
@@ -43,7 +44,10 @@ PANES: list[tuple[str, str, type]] = [
     ("signals", "Signals", SignalsPane),
     ("reference", "Reference", ReferencePane),
     ("real", "Real kernel", RealPane),
+    ("bench", "Bench", BenchPane),
+    ("compare", "Compare", ComparePane),
 ]
+PANE_KEYS = "1234567890"  # a digit brings each pane forward, in order
 # which pane a call's mechanism belongs to, as each pane declares it
 MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechanisms", ())}
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
@@ -103,6 +107,7 @@ class PlaygroundApp(App[None]):
         Binding("ctrl+q", "quit", "quit"),
         Binding("d", "demos", "demos"),
         Binding("K", "check_real", "real kernel", show=False),
+        Binding("B", "bench", "bench", show=False),
         Binding("g", "jump", "jump", show=False),
         Binding("plus,equals_sign", "speed(1)", "faster", show=False),
         Binding("minus", "speed(-1)", "slower", show=False),
@@ -111,7 +116,7 @@ class PlaygroundApp(App[None]):
         Binding("escape", "leave_console", show=False),
         *[Binding(key, f"quick('{call}')", call, show=False) for key, call in QUICK_CALLS.items()],
         *[
-            Binding(str(i + 1), f"show_pane('{pid}')", title, show=False)
+            Binding(PANE_KEYS[i], f"show_pane('{pid}')", title, show=False)
             for i, (pid, title, _) in enumerate(PANES)
         ],
     ]
@@ -454,6 +459,13 @@ class PlaygroundApp(App[None]):
 
         self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
 
+    def action_bench(self) -> None:
+        self.action_show_pane("bench")
+        self.main.query_one(BenchPane).run()
+
+    def show_compare(self) -> None:
+        self.action_show_pane("compare")
+
     def action_check_real(self) -> None:
         if self.session.steps == 0:
             self.notify("nothing to check yet: run some lines first", severity="warning")
@@ -495,6 +507,10 @@ class PlaygroundApp(App[None]):
             yield SystemCommand(f"Demo: {demo.name}", demo.title, lambda n=demo.name: self.open_demo(n))
         yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
         yield SystemCommand(
+            "Run the benchmark", "measure this machine's real IPC, about 15 s (B)", self.action_bench
+        )
+        yield SystemCommand("Compare the mechanisms", "what each is, and what it measured", self.show_compare)
+        yield SystemCommand(
             "Check on the real kernel",
             "run the session's lines with real processes and compare (K)",
             self.action_check_real,
@@ -502,5 +518,7 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
         for i, (pid, title, _) in enumerate(PANES):
             yield SystemCommand(
-                f"Show {title}", f"the {title.lower()} pane ({i + 1})", lambda p=pid: self.action_show_pane(p)
+                f"Show {title}",
+                f"the {title.lower()} pane ({PANE_KEYS[i]})",
+                lambda p=pid: self.action_show_pane(p),
             )

@@ -32,9 +32,15 @@ def cache_file() -> Path:
 
 
 def run(
-    mechanisms: list[str], sizes: list[int], placement: str, quick: bool, progress: Any = None
+    mechanisms: list[str],
+    sizes: list[int],
+    placement: str,
+    quick: bool,
+    progress: Any = None,
+    on_result: Any = None,
 ) -> dict[str, Any]:
-    """Every measurement in order; `progress(done, total, label)` is told as each starts."""
+    """Every measurement in order; `progress(done, total, label)` is told as each starts, and
+    `on_result(result)` as each ends."""
     doc: dict[str, Any] = {
         "environment": environment(),
         "parameters": {"mechanisms": mechanisms, "sizes": sizes, "cpus": placement, "quick": quick},
@@ -46,6 +52,8 @@ def run(
             if progress:
                 progress(i * len(sizes) + j, total, f"{mech} {size} B")
             doc["results"].append(measure(mech, size, placement, quick))
+            if on_result:
+                on_result(doc["results"][-1])
     if progress:
         progress(total, total, "done")
     doc["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")

@@ -265,3 +265,29 @@ async def test_check_on_the_real_kernel_runs_the_session_and_shows_the_diff():
         await pilot.pause()
         assert not pane.result.agree
         assert any("buffer sizes" in (d.reason or "") for d in pane.result.differences)
+
+
+async def test_the_bench_pane_measures_in_the_background_and_compare_follows(bench_results):
+    import sys
+
+    from ipctui.app.panes.bench import BenchPane
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(BenchPane)
+        assert "Last run: 2026-11-25 12:00:00" in str(app.query_one("#bench-status", Static).render())
+        pane.command = [sys.executable, "-m", "ipctui", "bench", "--quick", "--mechanisms", "pipe"]
+        pane.command += ["--format", "jsonl"]
+        await pilot.press("B")
+        assert app.query_one(TabbedContent).active == "bench"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not pane.running
+        assert "Measured just now" in str(app.query_one("#bench-status", Static).render())
+        doc = json.loads(bench_results.read_text())  # the run replaced the last results...
+        assert [r["mechanism"] for r in doc["results"]] == ["pipe", "pipe"]
+        await pilot.press("0")
+        assert app.query_one(TabbedContent).active == "compare"
+        compare = app.query_one("#compare-table", Static)  # ...and the table shows them
+        assert compare.render() is not None

@@ -116,3 +116,16 @@ def test_demo_mid_way(snap_compare) -> None:
         await pilot.pause()
 
     assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("pane", ["bench", "compare"])
+def test_bench_and_compare_panes(snap_compare, bench_results, pane: str) -> None:
+    """You should see a fixed benchmark run as bar charts (bench) or the mechanisms' table
+    (compare), with fixed capacities so the picture does not depend on the machine."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.action_show_pane(pane)
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=(140, 44), run_before=run_before)

@@ -30,6 +30,9 @@ the console runs lines you type. The trace shows each call with its result, like
 | `c` | make any call (pick it, then fill in its form) |
 | `f` `k` `w` `r` `x` | fork, kill, write, read, close, prefilled from the selected process |
 | `1` … `7` | show a pane: pipes, queues, memory, semaphores, sockets, signals, reference |
+| `8` `9` `0` | the real kernel, bench and compare panes |
+| `K` | check the session on the real kernel: the same lines run by real processes, side by side |
+| `B` | measure this machine's real IPC (the Bench pane; Compare puts the mechanisms side by side) |
 | `ctrl+o` / `ctrl+s` | open a script / save the session as a script that `ipctui run` replays |
 | `ctrl+p` | the command palette: every action, pane and theme |
 | `?` | this help · `escape` closes it |
