@@ -138,6 +138,7 @@ class PlaygroundApp(App[None]):
         self.speed = 2
         self.load_problem: str | None = None
         self.ready = False  # the main screen is mounted and drawn once
+        self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
         self.main = MainScreen(self.session)
 
@@ -210,9 +211,11 @@ class PlaygroundApp(App[None]):
                 f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
             )
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
-        self.sub_title = " · ".join(parts)
+        # A plain attribute, not App.sub_title: setting that reactive repaints the whole screen,
+        # and this changes on every step.
+        self.status = " · ".join(parts)
         if self.ready:  # one line, always: redraw it without laying the screen out again
-            self.main.query_one("#titlebar", Static).update(f"[b]ipctui[/b] — {self.sub_title}", layout=False)
+            self.main.query_one("#titlebar", Static).update(f"[b]ipctui[/b] — {self.status}", layout=False)
 
     def _active_pane(self) -> object | None:
         """The pane in front (None while the screen is being built or torn down)."""

@@ -93,10 +93,10 @@ async def test_play_steps_on_a_timer_and_pauses():
         for _ in range(5):
             await pilot.press("plus")
         await pilot.press("p")
-        assert app.playing is not None and "playing" in app.sub_title
+        assert app.playing is not None and "playing" in app.status
         await pilot.pause(1.0)
         await pilot.press("p")
-        assert app.playing is None and "paused" in app.sub_title
+        assert app.playing is None and "paused" in app.status
         assert app.session.steps >= 1
 
 

@@ -30,29 +30,44 @@ class ProcessTable(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
+        self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
+        self._shape: tuple[object, ...] = ()
 
     def show(self, kernel: Kernel) -> None:
-        selected = self.selected_pid
+        """Columns sized to what is shown now, not to the widest ever; when the rows and the
+        widths are what they were, only the cells that changed are redrawn (a step usually
+        changes one or two), which keeps the table out of the screen's layout."""
         rows = []
         for p in kernel.procs.values():
             parent = kernel.procs.get(p.parent) if p.parent is not None else None
             fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in p.fds.items())
             rows.append((str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds))
-        self.clear(columns=True)  # columns sized to what is shown now, not to the widest ever
         pad = 2 * self.cell_padding
         widths = [
             max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
         ]
         room = max(12, self.size.width - sum(w + pad for w in widths) - pad - 1) if self.size.width else None
+        # the descriptors get the rest of the width, and end in an ellipsis past it
+        rows = [
+            (*r[:-1], r[-1] if room is None or len(r[-1]) <= room else r[-1][: room - 1] + "…") for r in rows
+        ]
+        shape = (tuple(r[0] for r in rows), tuple(widths), room)
+        if shape == self._shape:
+            for row in rows:
+                old = self._shown.get(row[0], ())
+                for label, cell, was in zip(self.COLUMNS, row, old, strict=False):
+                    if cell != was:
+                        self.update_cell(row[0], label, cell)
+            self._shown = {r[0]: r for r in rows}
+            return
+        selected = self.selected_pid
+        self.clear(columns=True)
         for label in self.COLUMNS[:-1]:
             self.add_column(label, key=label)
-        # the descriptors get the rest of the width, and end in an ellipsis past it
         self.add_column("descriptors", key="descriptors", width=room)
         for row in rows:
-            fds = row[-1]
-            if room is not None and len(fds) > room:
-                fds = fds[: room - 1] + "…"
-            self.add_row(*row[:-1], fds, key=row[0])
+            self.add_row(*row, key=row[0])
+        self._shown, self._shape = {r[0]: r for r in rows}, shape
         if selected is not None and str(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(str(selected)))
 

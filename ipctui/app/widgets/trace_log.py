@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from rich.text import Text
 from textual.widgets import RichLog
 
@@ -29,6 +31,7 @@ class TraceLog(RichLog):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_lines=KEEP, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
         self.shown = 0
+        self._quiet = False
 
     def show(self, trace: list[TraceLine]) -> None:
         """Append what is new; after an undo (the trace got shorter) redraw its latest lines."""
@@ -37,9 +40,26 @@ class TraceLog(RichLog):
             self.shown = 0
         if self.shown == 0 and len(trace) > REWRITE:
             self.shown = len(trace) - REWRITE
-        for line in trace[self.shown :]:
-            self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")))
+        # A line more makes the log taller, which Textual answers with a layout of the whole
+        # screen (tens of milliseconds with a full session). Once the log is taller than its
+        # window it only needs its scrollbar updated and itself repainted: nothing else moves.
+        self._quiet = self.virtual_size.height > self.scrollable_content_region.height > 0
+        try:
+            for line in trace[self.shown :]:
+                self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")))
+        finally:
+            if self._quiet:
+                self._scroll_update(self.virtual_size)
+                self.refresh()
+            self._quiet = False
         self.shown = len(trace)
+
+    def refresh(
+        self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._quiet:
+            layout = False  # see show(): the screen's layout does not change
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def reset(self) -> None:
         self.clear()
