@@ -52,6 +52,8 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
             from .real.run import run_real
 
             kernel = run_real(script.statements, write, fmt, block_timeout)
+            if kernel.used_sockets:
+                notes.append(f"{name}: real run: {kernel.note}")
             if kernel.skipped:
                 notes.append(
                     f"{name}: {kernel.skipped} line(s) could not run on this machine and were not "

@@ -101,6 +101,7 @@ class RealKernel:
         self._seq = 0
         self._obs: list[tuple[Proc, str, Any]] = []
         self._cannot: dict[str, str] = {}
+        self.used_sockets = False  # whether to say where the sockets ran
         self.skipped = 0
 
     # ------------------------------------------------------------ lifetime
@@ -274,7 +275,9 @@ class RealKernel:
             kw["name"] = p.segments.get(a[0], "")
         elif name in ("munmap", "poke", "peek", "lock", "trylock", "unlock"):
             a[0] = a[0] if a[0].startswith("/") else "/" + a[0]
-        elif name in ("bind", "connect", "sendto"):
+        if name in ("socket", "socketpair"):
+            self.used_sockets = True
+        if name in ("bind", "connect", "sendto"):
             i = 2 if name == "sendto" else 1
             a[i] = self._address(a[i])
         if name in ("write", "send", "sendto"):
