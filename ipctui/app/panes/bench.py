@@ -19,6 +19,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...bench.compare import facts, facts_table
 from ...bench.report import cache_file
+from .background import RunsInBackground
 
 INTRO = Text.assemble(
     ("Measure this machine's real IPC", "bold"),
@@ -81,7 +82,7 @@ def _bars(title: str, values: dict[str, float], unit: str, colour: str) -> Table
     return t
 
 
-class BenchPane(VerticalScroll):
+class BenchPane(RunsInBackground, VerticalScroll):
     """The last results as charts; `run()` measures again in a worker, with progress."""
 
     DEFAULT_CSS = """
@@ -126,6 +127,7 @@ class BenchPane(VerticalScroll):
             stderr=subprocess.PIPE,
             text=True,
         )
+        self._proc = proc
         assert proc.stdout is not None and proc.stderr is not None
         results: list[dict[str, Any]] = []
         doc = None

@@ -17,6 +17,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...real.diff import Diff, Side, compare, plain_script, render, simulate
 from ...script import parse
+from .background import RunsInBackground
 
 INTRO = Text.assemble(
     ("Check on the real kernel", "bold"),
@@ -30,7 +31,7 @@ INTRO = Text.assemble(
 )
 
 
-class RealPane(VerticalScroll):
+class RealPane(RunsInBackground, VerticalScroll):
     """Shows the last check; `check(text)` starts a new one in a worker thread."""
 
     DEFAULT_CSS = """
@@ -77,6 +78,7 @@ class RealPane(VerticalScroll):
                 text=True,
                 encoding="utf-8",
             )
+            self._proc = proc
             assert proc.stdout is not None and proc.stderr is not None
             for line in proc.stdout:
                 real.lines.append(line.rstrip("\n"))
