@@ -72,6 +72,7 @@ class Proc:
     dead: bool = False
     stopped: bool = False
     blocked: tuple[str, Any, int] | None = None  # call, tag, the order it began to wait
+    call_args: tuple[list[Any], dict[str, Any]] = ([], {})  # the blocked call's arguments
     exit_code: int | None = None  # what it was told to exit with
     scales: dict[int, int] = field(default_factory=dict)  # pipe fd -> script bytes per real byte
     segments: dict[int, str] = field(default_factory=dict)  # shm fd -> segment name
@@ -441,7 +442,7 @@ class RealKernel:
         else:
             self._seq += 1
             p.blocked = (name, tag, self._seq)
-            p._call = (args, kw)  # type: ignore[attr-defined]
+            p.call_args = (args, kw)
             head.append(Event("call", p.pid, p.name, name, "blocked", tag=tag))
         if child is not None and (reply is None or reply[2][0] != "ok"):
             child.close()
@@ -501,7 +502,7 @@ class RealKernel:
                 return []
             call, tag, _ = q.blocked
             q.blocked = None
-            args, kw = q._call  # type: ignore[attr-defined]
+            args, kw = q.call_args
             return [self._finished(q, "resumed", call, args, kw, tag, value, None)]
         return self._death(q, value)
 
