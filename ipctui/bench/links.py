@@ -87,15 +87,15 @@ class FdEnd(End):
             buf[: len(first)] = first
             return fill(buf, len(first))  # type: ignore[return-value]
 
-        self.send = send  # type: ignore[method-assign]
+        self.send = self._send = send  # type: ignore[method-assign]
         self.send_parts = send_parts  # type: ignore[method-assign]
-        self.recv = recv  # type: ignore[method-assign]
+        self.recv = self._recv = recv  # type: ignore[method-assign]
 
-    def send(self, data: bytes) -> None:  # replaced per instance in __init__
-        raise NotImplementedError
+    def send(self, data: bytes) -> None:  # the instance's own closure shadows this
+        self._send(data)
 
-    def recv(self, n: int) -> bytes:  # replaced per instance in __init__
-        raise NotImplementedError
+    def recv(self, n: int) -> bytes:  # the instance's own closure shadows this
+        return self._recv(n)
 
     def _rest(self, view: memoryview) -> None:
         while view:
@@ -158,15 +158,15 @@ class SockEnd(End):
             buf[: len(first)] = first
             return self._fill(buf, len(first))  # type: ignore[return-value]
 
-        self.send = send_dgram if dgram else sock.sendall  # type: ignore[method-assign]
-        self.recv = recv_dgram if dgram else recv_stream  # type: ignore[method-assign]
+        self.send = self._send = send_dgram if dgram else sock.sendall  # type: ignore[method-assign]
+        self.recv = self._recv = recv_dgram if dgram else recv_stream  # type: ignore[method-assign]
         self.send_parts = send_parts  # type: ignore[method-assign]
 
-    def send(self, data: bytes) -> None:  # replaced per instance in __init__
-        raise NotImplementedError
+    def send(self, data: bytes) -> None:  # the instance's own closure shadows this
+        self._send(data)
 
-    def recv(self, n: int) -> bytes:  # replaced per instance in __init__
-        raise NotImplementedError
+    def recv(self, n: int) -> bytes:  # the instance's own closure shadows this
+        return self._recv(n)
 
     def _fill(self, buf: bytearray, got: int) -> bytearray:
         if got == 0:
