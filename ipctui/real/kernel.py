@@ -128,6 +128,10 @@ class RealKernel:
 
     # ------------------------------------------------------------ the API
 
+    def cannot_run(self, ref: int | str) -> bool:
+        """Whether the process named is one this machine could not start."""
+        return isinstance(ref, str) and ref in self._cannot
+
     def process(self, ref: int | str) -> Proc | None:
         p = self.procs.get(ref) if isinstance(ref, int) else self._names.get(ref)
         return p if p is not None and not p.dead else None

@@ -3,13 +3,11 @@ reported as such instead of being faked."""
 
 from __future__ import annotations
 
-import json
 import signal
 from collections.abc import Callable
 
-from ..script.format import json_line, text_line
 from ..script.parser import Assertion, Narration, Statement
-from ..script.runner import ExpectationFailed, Runner
+from ..script.runner import ExpectationFailed, Runner, TraceOut
 from .kernel import BLOCK_TIMEOUT, CannotRun, RealKernel
 
 
@@ -38,43 +36,24 @@ def _interrupted(signum: int, frame: object) -> None:
 def _run(
     statements: list[Statement], write: Callable[[str], None], fmt: str, block_timeout: float
 ) -> RealKernel:
-    seq = 0
     with RealKernel(block_timeout=block_timeout) as kernel:
         runner = Runner(kernel)  # type: ignore[arg-type]
-
-        def out(events: list, st: Statement) -> None:
-            nonlocal seq
-            for ev in events:
-                seq += 1
-                origin = st if ev.kind in ("call", "spawn") else ev.tag
-                write(json_line(ev, seq, st.lineno, origin) if fmt == "json" else text_line(ev, origin))
-
+        out = TraceOut(write, fmt)
         for st in statements:
             if isinstance(st, Narration):
                 continue
-            if isinstance(st, Assertion) and isinstance(st.proc, str) and st.proc in kernel._cannot:
-                kernel.skipped += 1
+            if isinstance(st, Assertion) and kernel.cannot_run(st.proc):
+                kernel.skipped += 1  # it checks a line of a process that could not run
                 continue
             try:
                 step = runner.step(st)
             except ExpectationFailed as e:
-                out(e.events, st)
+                out.events(e.events, st)
                 raise
             except CannotRun as e:
                 kernel.skipped += 1
-                seq += 1
                 text = getattr(st, "text", "")
-                if fmt == "json":
-                    rec = {
-                        "seq": seq,
-                        "line": st.lineno,
-                        "kind": "cannot-run",
-                        "reason": e.reason,
-                        "text": text,
-                    }
-                    write(json.dumps(rec, ensure_ascii=False))
-                else:
-                    write(f"# cannot run here: {text} -- {e.reason}")
+                out.comment(st, "cannot-run", f"cannot run here: {text} -- {e.reason}", reason=e.reason)
                 continue
-            out(step.events, st)
+            out.events(step.events, st)
     return kernel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,6 +101,29 @@ class Runner:
         return value
 
 
+class TraceOut:
+    """Writes trace lines as they happen, in text or JSON Lines (which numbers them)."""
+
+    def __init__(self, write: Callable[[str], None], fmt: str = "text") -> None:
+        self.write, self.fmt, self.seq = write, fmt, 0
+
+    def events(self, events: list[Event], st: Statement) -> None:
+        for ev in events:
+            self.seq += 1
+            origin = st if ev.kind in ("call", "spawn") else ev.tag
+            line = json_line(ev, self.seq, st.lineno, origin) if self.fmt == "json" else text_line(ev, origin)
+            self.write(line)
+
+    def comment(self, st: Statement, kind: str, text: str, **fields: Any) -> None:
+        """A line that is not an event (a real run's `# cannot run here`): a comment in text."""
+        self.seq += 1
+        if self.fmt == "json":
+            record = {"seq": self.seq, "line": st.lineno, "kind": kind, **fields, "text": text}
+            self.write(json.dumps(record, ensure_ascii=False))
+        else:
+            self.write(f"# {text}")
+
+
 def run_script(
     statements: list[Statement],
     write: Callable[[str], None],
@@ -108,22 +132,14 @@ def run_script(
     """Run statements, writing each trace line as it happens; raises on the first failure
     (ScriptError or ExpectationFailed) after writing the failing line, if it ran."""
     runner = Runner()
-    seq = 0
-
-    def out(events: list[Event], st: Statement) -> None:
-        nonlocal seq
-        for ev in events:
-            seq += 1
-            origin = st if ev.kind in ("call", "spawn") else ev.tag
-            write(json_line(ev, seq, st.lineno, origin) if fmt == "json" else text_line(ev, origin))
-
+    out = TraceOut(write, fmt)
     for st in statements:
         try:
             step = runner.step(st)
         except ExpectationFailed as e:
-            out(e.events, st)
+            out.events(e.events, st)
             raise
-        out(step.events, st)
+        out.events(step.events, st)
 
 
-__all__ = ["ExpectationFailed", "Runner", "Step", "run_script"]
+__all__ = ["ExpectationFailed", "Runner", "Step", "TraceOut", "run_script"]
