@@ -133,5 +133,22 @@ class Interrupted(Exception):
         self.signal = signal
 
 
+def check_runnable(
+    ref: int | str, name: str | None, zombie: bool, stopped: bool, blocked: str | None
+) -> None:
+    """The usage error for a line naming a process that cannot make a call now (SPEC section 2:
+    a line for a process that is blocked, stopped or dead is a script error), one wording for
+    the simulated kernel and the real one."""
+    if name is None:
+        what = f"pid {ref}" if isinstance(ref, int) else f"process named {ref}"
+        raise UsageError(f"there is no {what}")
+    if zombie:
+        raise UsageError(f"{name} is a zombie (dead, not yet waited for): it makes no calls")
+    if stopped:
+        raise UsageError(f"{name} is stopped: send it SIGCONT first")
+    if blocked is not None:
+        raise UsageError(f"{name} is blocked in {blocked}(): it can make no call until it resumes")
+
+
 class UsageError(Exception):
     """The request itself is invalid (not an errno): the script runner reports it as a script error."""

@@ -27,7 +27,7 @@ from .constants import (
     STOP_SIGNALS,
     default_action,
 )
-from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError
+from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
 from .events import Event
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
@@ -146,16 +146,9 @@ class Kernel:
         """The process that a line names, if it may make a call now (else a usage error)."""
         p = self.process(ref)
         if p is None:
-            what = f"pid {ref}" if isinstance(ref, int) else f"process named {ref}"
-            raise UsageError(f"there is no {what}")
-        if not p.alive:
-            raise UsageError(f"{p.name} is a zombie (dead, not yet waited for): it makes no calls")
-        if p.stopped:
-            raise UsageError(f"{p.name} is stopped: send it SIGCONT first")
-        if p.waiter is not None:
-            raise UsageError(
-                f"{p.name} is blocked in {p.waiter.call}(): it can make no call until it resumes"
-            )
+            check_runnable(ref, None, False, False, None)
+        assert p is not None
+        check_runnable(ref, p.name, not p.alive, p.stopped, p.waiter.call if p.waiter else None)
         return p
 
     def check_new_name(self, name: str) -> None:

@@ -35,7 +35,7 @@ from ..engine.constants import (
     SIGPIPE,
     STOP_SIGNALS,
 )
-from ..engine.errors import Errno, UsageError
+from ..engine.errors import Errno, UsageError, check_runnable
 from ..engine.events import Event
 from ..engine.syscalls import SYSCALLS
 from . import worker
@@ -206,14 +206,9 @@ class RealKernel:
     def _runnable(self, ref: int | str) -> Proc:
         p = self.process(ref)
         if p is None:
-            what = f"pid {ref}" if isinstance(ref, int) else f"process named {ref}"
-            raise UsageError(f"there is no {what}")
-        if p.zombie:
-            raise UsageError(f"{p.name} is a zombie (dead, not yet waited for): it makes no calls")
-        if p.stopped:
-            raise UsageError(f"{p.name} is stopped: send it SIGCONT first")
-        if p.blocked is not None:
-            raise UsageError(f"{p.name} is blocked in {p.blocked[0]}(): it can make no call until it resumes")
+            check_runnable(ref, None, False, False, None)
+        assert p is not None
+        check_runnable(ref, p.name, p.zombie, p.stopped, p.blocked[0] if p.blocked else None)
         return p
 
     def _forget(self, p: Proc) -> None:
