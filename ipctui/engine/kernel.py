@@ -145,6 +145,8 @@ class Kernel:
     def runnable(self, ref: int | str) -> Process:
         """The process that a line names, if it may make a call now (else a usage error)."""
         p = self.process(ref)
+        if p is not None and p.alive and not p.stopped and p.waiter is None:
+            return p  # the usual case, on every line: no more work than this
         if p is None:
             check_runnable(ref, None, False, False, None)
         assert p is not None

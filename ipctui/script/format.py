@@ -10,12 +10,15 @@ from ..engine.events import Event
 from .parser import Call, Spawn
 from .values import fmt, to_json
 
+_TEXT = {e.name: e.text for e in Errno}
+
 
 def errno_text(name: str) -> str:
     """glibc's text for an errno name; one the simulation never returns (a real run can) is
     looked up on this machine."""
-    if name in Errno.__members__:
-        return Errno[name].text
+    text = _TEXT.get(name)
+    if text is not None:
+        return text
     import errno
     import os
 

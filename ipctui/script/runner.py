@@ -108,11 +108,16 @@ class TraceOut:
         self.write, self.fmt, self.seq = write, fmt, 0
 
     def events(self, events: list[Event], st: Statement) -> None:
-        for ev in events:
-            self.seq += 1
-            origin = st if ev.kind in ("call", "spawn") else ev.tag
-            line = json_line(ev, self.seq, st.lineno, origin) if self.fmt == "json" else text_line(ev, origin)
-            self.write(line)
+        write, seq = self.write, self.seq
+        if self.fmt == "json":
+            for ev in events:
+                seq += 1
+                write(json_line(ev, seq, st.lineno, st if ev.kind in ("call", "spawn") else ev.tag))
+        else:
+            for ev in events:
+                write(text_line(ev, st if ev.kind in ("call", "spawn") else ev.tag))
+            seq += len(events)
+        self.seq = seq
 
     def comment(self, st: Statement, kind: str, text: str, **fields: Any) -> None:
         """A line that is not an event (a real run's `# cannot run here`): a comment in text."""
