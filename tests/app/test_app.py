@@ -291,3 +291,36 @@ async def test_the_bench_pane_measures_in_the_background_and_compare_follows(ben
         assert app.query_one(TabbedContent).active == "compare"
         compare = app.query_one("#compare-table", Static)  # ...and the table shows them
         assert compare.render() is not None
+
+
+async def test_a_background_run_that_cannot_start_is_reported_not_a_crash(bench_results):
+    from ipctui.app.panes.bench import BenchPane
+
+    app = PlaygroundApp(script=str(EXAMPLES / "pipe_epipe.ipc"))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        pane = app.query_one(BenchPane)
+        pane.command = ["/nonexistent/python", "-m", "ipctui"]
+        await pilot.press("B")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "did not finish" in str(app.query_one("#bench-status", Static).render())
+        assert not pane.running and app.is_running
+
+
+async def test_a_real_check_that_fails_is_reported_not_a_crash(monkeypatch):
+    from ipctui.app.panes import real
+
+    def refuse(statements: object) -> object:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(real, "simulate", refuse)
+    app = PlaygroundApp(script=str(EXAMPLES / "pipe_epipe.ipc"))
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.pause()
+        app.action_step()
+        await pilot.press("K")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.query_one("#real-status", Static).render())
+        assert status.startswith("The check could not run: OSError") and app.is_running

@@ -121,6 +121,12 @@ class BenchPane(RunsInBackground, VerticalScroll):
 
     @work(thread=True, exclusive=True, group="bench")
     def _measure(self) -> None:
+        try:
+            self._stream()
+        except Exception as e:  # the benchmark could not start: say so, stay up
+            self.app.call_from_thread(self._done, None, f"{type(e).__name__}: {e}")
+
+    def _stream(self) -> None:
         proc = subprocess.Popen(
             self.command,
             stdout=subprocess.PIPE,

@@ -66,6 +66,18 @@ class RealPane(RunsInBackground, VerticalScroll):
 
     @work(thread=True, exclusive=True, group="real")
     def _run(self, statements: list, plain: str, name: str) -> None:
+        try:
+            self._check(statements, plain, name)
+        except Exception as e:  # the machine refused (no fork, no /dev/shm...): say so, stay up
+            self.app.call_from_thread(self._failed, f"{type(e).__name__}: {e}")
+
+    def _failed(self, why: str) -> None:
+        self.remove_class("running")
+        self.query_one("#real-status", Static).update(
+            Text(f"The check could not run: {why}", style="bold red")
+        )
+
+    def _check(self, statements: list, plain: str, name: str) -> None:
         sim = simulate(statements)
         real = Side()
         with tempfile.NamedTemporaryFile("w", suffix=".ipc", delete=False, encoding="utf-8") as f:
