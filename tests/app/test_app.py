@@ -323,4 +323,4 @@ async def test_a_real_check_that_fails_is_reported_not_a_crash(monkeypatch):
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.query_one("#real-status", Static).render())
-        assert status.startswith("The check could not run: OSError") and app.is_running
+        assert status.startswith("The check could not run: BlockingIOError") and app.is_running
