@@ -45,13 +45,14 @@ class TraceLog(RichLog):
         # window it only needs its scrollbar updated and itself repainted: nothing else moves.
         self._quiet = self.virtual_size.height > self.scrollable_content_region.height > 0
         try:
-            for line in trace[self.shown :]:
-                self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")))
+            for line in trace[self.shown :]:  # scrolled once, below, not once per line later
+                self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")), scroll_end=False)
         finally:
             if self._quiet:
                 self._scroll_update(self.virtual_size)
-                self.refresh()
             self._quiet = False
+        self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
         self.shown = len(trace)
 
     def refresh(
