@@ -100,7 +100,6 @@ for _name, _res, _args in [
     ("recvfrom", c_ssize_t, (c_int, c_void_p, c_size_t, c_int, c_void_p, ctypes.POINTER(c_uint))),
     ("shutdown", c_int, (c_int, c_int)),
     ("getsockopt", c_int, (c_int, c_int, c_int, c_void_p, ctypes.POINTER(c_uint))),
-    ("setns", c_int, (c_int, c_int)),
     ("unshare", c_int, (c_int,)),
     ("prctl", c_int, (c_int, c_long, c_long, c_long, c_long)),
 ]:
@@ -110,9 +109,8 @@ MAP_FAILED = ctypes.c_void_p(-1).value
 PROT_NONE, PROT_READ, PROT_WRITE = 0, 1, 2
 MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE = 1, 2, 0x10, 0x20, 0x4000
 PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PROCESS_SHARED = 2, 1
-MUTEX_SIZE = 40  # sizeof(pthread_mutex_t) on x86-64 and aarch64 glibc
 CLONE_NEWNET = 0x40000000
-PR_SET_NAME, PR_SET_CHILD_SUBREAPER = 15, 36
+PR_SET_CHILD_SUBREAPER = 36
 SOL_SOCKET, SO_TYPE, SO_DOMAIN = 1, 3, 39
 
 
