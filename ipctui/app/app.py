@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
@@ -20,7 +20,7 @@ from ..session import Outcome, Session
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
-from .panes.base import MechanismPane
+from .panes.base import MechanismPane, ObjectsView
 from .panes.bench import BenchPane, ComparePane
 from .panes.memory import MemoryPane
 from .panes.pipes import PipesPane
@@ -32,6 +32,7 @@ from .panes.signals import SignalsPane
 from .panes.sockets import SocketsPane
 from .themes import DEFAULT_THEME, discover, load_settings, save_setting
 from .widgets.console import Console
+from .widgets.pane_bar import PaneBar
 from .widgets.process_table import ProcessTable
 from .widgets.trace_log import TraceLog
 
@@ -50,6 +51,8 @@ PANES: list[tuple[str, str, type]] = [
 PANE_KEYS = "1234567890"  # a digit brings each pane forward, in order
 # which pane a call's mechanism belongs to, as each pane declares it
 MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechanisms", ())}
+# the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
+IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
@@ -66,9 +69,11 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="titlebar")
-        with TabbedContent(id="panes"):
-            for pid, title, cls in PANES:
-                with TabPane(title, id=pid):
+        yield PaneBar([(pid, title) for pid, title, _ in PANES], id="tabs")
+        with ContentSwitcher(initial="objects", id="panes"):
+            yield ObjectsView({pid: cls() for pid, _, cls in PANES if IS_MECHANISM[pid]}, id="objects")
+            for pid, _, cls in PANES:
+                if not IS_MECHANISM[pid]:
                     yield cls(id=f"pane-{pid}")
         with Horizontal(id="bottom"):
             with Vertical(id="left"):
@@ -198,9 +203,8 @@ class PlaygroundApp(App[None]):
             narration.update(f"▸ {s.narration}" if s.narration else "")
             narration.set_class(bool(s.narration), "shown")
             self._shown_narration = s.narration
-        pane = self._active_pane()
-        if isinstance(pane, MechanismPane):
-            pane.show(s.kernel)
+        if IS_MECHANISM.get(self.front_pane, False):
+            self.main.query_one(ObjectsView).show(s.kernel)
         self._update_title()
 
     def _update_title(self) -> None:
@@ -217,21 +221,32 @@ class PlaygroundApp(App[None]):
         if self.ready:  # one line, always: redraw it without laying the screen out again
             self.main.query_one("#titlebar", Static).update(f"[b]ipctui[/b] — {self.status}", layout=False)
 
-    def _active_pane(self) -> object | None:
-        """The pane in front (None while the screen is being built or torn down)."""
+    @property
+    def front_pane(self) -> str:
+        """The id of the pane in front."""
         try:
-            active = self.main.query_one(TabbedContent).active or PANES[0][0]
-            return self.main.query_one(f"#pane-{active}")
-        except NoMatches:
-            return None
+            return self.main.query_one(PaneBar).active
+        except NoMatches:  # the screen is being built or torn down
+            return PANES[0][0]
 
-    @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        if not self.ready:  # the tabs announce themselves while the screen is still being built
+    def action_show_pane(self, pane: str, draw: bool = True) -> None:
+        """Bring a pane forward. Between two mechanism panes this only swaps the lines of one
+        widget; only the other panes are widgets of their own, shown by the content switcher."""
+        try:
+            self.main.query_one(PaneBar).show(pane)
+        except NoMatches:  # the screen is being torn down
             return
-        pane = self._active_pane()
-        if isinstance(pane, MechanismPane):
-            pane.show(self.session.kernel)
+        switcher = self.main.query_one(ContentSwitcher)
+        target = "objects" if IS_MECHANISM[pane] else f"pane-{pane}"
+        changed = switcher.current != target
+        if changed:
+            switcher.current = target
+        if IS_MECHANISM[pane] and self.ready:
+            view = self.main.query_one(ObjectsView)
+            changed |= view.front != pane
+            view.bring(pane)
+            if draw and changed:  # while another kind of pane was in front, it was not kept up
+                view.show(self.session.kernel)
 
     def _pane_for(self, st: object) -> str | None:
         """The pane a statement is about: by its call's mechanism, or by the descriptor it uses."""
@@ -247,7 +262,7 @@ class PlaygroundApp(App[None]):
     def _bring_forward(self, st: object) -> None:
         pane = self._pane_for(st)
         if pane is not None:
-            self.main.query_one(TabbedContent).active = pane
+            self.action_show_pane(pane, draw=False)  # refresh_views() draws it next
 
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
         problem = self.main.query_one("#console-problem", Static)
@@ -431,9 +446,6 @@ class PlaygroundApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
-
-    def action_show_pane(self, pane: str) -> None:
-        self.main.query_one(TabbedContent).active = pane
 
     def action_jump(self) -> None:
         limit = self.session.steps + max(0, len(self.session.script) - self.session.cursor)

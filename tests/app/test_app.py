@@ -6,13 +6,15 @@ import json
 from pathlib import Path
 
 from conftest import EVERYTHING
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Input, Static
 
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import CallForm
 from ipctui.app.dialogs.help import HelpScreen
 from ipctui.app.dialogs.pickers import CallPicker, Prompt
+from ipctui.app.panes.base import ObjectsView
 from ipctui.app.panes.real import RealPane
+from ipctui.app.widgets.pane_bar import PaneBar
 from ipctui.app.widgets.process_table import ProcessTable
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -63,7 +65,7 @@ async def test_stepping_a_script_shows_narration_and_brings_the_pane_forward():
         narration = app.query_one("#narration", Static)
         assert narration.has_class("shown") and "highest priority first" in str(narration.render())
         await pilot.press("space", "space")
-        assert app.query_one(TabbedContent).active == "queues"  # the next line is an mq call
+        assert app.front_pane == "queues"  # the next line is an mq call
         for _ in range(20):
             await pilot.press("space")
         assert app.session.at_end
@@ -186,10 +188,41 @@ async def test_help_palette_and_panes():
             strict=True,
         ):
             await pilot.press(key)
-            assert app.query_one(TabbedContent).active == pane
+            assert app.front_pane == pane
         await pilot.press("ctrl+p")
         assert app.screen.__class__.__name__ == "CommandPalette"
         await pilot.press("escape")
+
+
+async def test_the_pane_bar_by_arrows_and_by_click():
+    app = PlaygroundApp(script=EVERYTHING)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.query_one(PaneBar).focus()
+        await pilot.press("right", "right")
+        assert app.front_pane == "memory"
+        await pilot.press("left", "left", "left")
+        assert app.front_pane == "compare"  # round the end
+        await pilot.click(PaneBar, offset=(12, 0))  # " Pipes   Queues ": on "Queues"
+        assert app.front_pane == "queues"
+
+
+async def test_a_pane_brought_back_shows_what_changed_while_it_was_away():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for line in ["spawn A", "A: pipe(capacity=8, page_size=4)"]:
+            await type_line(pilot, line)
+        view = app.query_one(ObjectsView)
+        assert "0 B written" in view.text
+        await pilot.press("escape", "7")  # the Reference pane: the objects view is hidden
+        app.session.submit('A: write(4, "hello")')
+        app.refresh_views()
+        await pilot.press("1")
+        assert app.front_pane == "pipes" and "5 B written" in view.text
+        await type_line(pilot, 'A: sem_open("/s", O_CREAT, value=3)')
+        await pilot.press("escape", "4")
+        assert "/s" in view.text and "pipe 1" not in view.text
+        await pilot.press("1")
+        assert "pipe 1" in view.text
 
 
 async def test_theme_is_remembered(private_config):
@@ -244,11 +277,11 @@ async def test_check_on_the_real_kernel_runs_the_session_and_shows_the_diff():
     async with app.run_test(size=(140, 44)) as pilot:
         await pilot.pause()
         await pilot.press("K")  # nothing run yet: said so, nothing started
-        assert app.query_one(TabbedContent).active != "real"
+        assert app.front_pane != "real"
         while not app.session.at_end:
             app.action_step()
         await pilot.press("K")
-        assert app.query_one(TabbedContent).active == "real"
+        assert app.front_pane == "real"
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.query_one("#real-status", Static).render())
@@ -280,7 +313,7 @@ async def test_the_bench_pane_measures_in_the_background_and_compare_follows(ben
         pane.command = [sys.executable, "-m", "ipctui", "bench", "--quick", "--mechanisms", "pipe"]
         pane.command += ["--format", "jsonl"]
         await pilot.press("B")
-        assert app.query_one(TabbedContent).active == "bench"
+        assert app.front_pane == "bench"
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not pane.running
@@ -288,7 +321,7 @@ async def test_the_bench_pane_measures_in_the_background_and_compare_follows(ben
         doc = json.loads(bench_results.read_text())  # the run replaced the last results...
         assert [r["mechanism"] for r in doc["results"]] == ["pipe", "pipe"]
         await pilot.press("0")
-        assert app.query_one(TabbedContent).active == "compare"
+        assert app.front_pane == "compare"
         compare = app.query_one("#compare-table", Static)  # ...and the table shows them
         assert compare.render() is not None
 

@@ -1,73 +1,161 @@
-"""A pane per mechanism: one widget per object, redrawn only when that object changed."""
+"""The mechanism panes: what each shows (a MechanismPane), and the one widget that draws them.
+
+The six mechanism panes share one line-API widget, ObjectsView. Each object is drawn to lines
+once per change of what the pane shows of it and the lines are kept; bringing another mechanism
+forward swaps the lines in place. So a step that shows another pane changes which lines are on
+screen without laying the screen out again (with a widget per object, or a widget per pane, it
+would: a pane switch cost two to three times a step).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from typing import ClassVar
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...engine import Kernel
 
 # (key, signature, build): the key names the object, the signature is a cheap summary of what the
-# view shows of it, and build() draws it. A widget is redrawn only when its signature changes.
+# view shows of it, and build() draws it. An object is drawn again only when its signature changes.
 Item = tuple[str, Hashable, Callable[[], RenderableType]]
 
 
-class MechanismPane(VerticalScroll):
-    """Shows one mechanism's objects. Subclasses list them as items."""
-
-    DEFAULT_CSS = """
-    MechanismPane { padding: 0 1; }
-    MechanismPane > Static { width: 1fr; }
-    """
+class MechanismPane:
+    """What one mechanism's pane shows: its objects, as items. Subclasses list them."""
 
     title: ClassVar[str] = ""
     mechanisms: ClassVar[frozenset[str]] = frozenset()  # Syscall.mechanism values it shows
     hint: ClassVar[str] = ""  # what to type when there is nothing to show
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._item_keys: list[str] = []
-        self._item_sigs: dict[str, Hashable] = {}
-
-    def compose(self):  # type: ignore[override]
-        yield Static(self.empty(), classes="empty")
 
     def empty(self) -> RenderableType:
         t = Text(f"No {self.title.lower()} yet.\n", style="bold")
         t.append(self.hint, style="dim")
         return t
 
-    def show(self, kernel: Kernel) -> None:
-        # the panes span the screen; a pane just brought forward has not been laid out yet, so
-        # its own width would read 0 and every object would be redrawn twice
-        width = max(20, (self.size.width or self.app.size.width - 2) - 4)
-        items = self.items(kernel, width) or [("empty", None, self.empty)]
-        keys = [key for key, _, _ in items]
-        if keys != self._item_keys:  # objects came or went: rebuild the list of widgets
-            self.remove_children()
-            self.mount_all(Static(build(), name=key) for key, _, build in items)
-            self._item_keys = keys
-            self._item_sigs = {key: sig for key, sig, _ in items}
-            return
-        widgets = {w.name: w for w in self.query_children(Static)}
-        for key, sig, build in items:
-            if self._item_sigs.get(key) != sig:
-                widget = widgets[key]
-                renderable = build()
-                # a relayout measures every object in every pane: skip it when the height is unchanged
-                height = len(
-                    self.app.console.render_lines(
-                        renderable, self.app.console.options.update_width(width + 2)
-                    )
-                )
-                widget.update(renderable, layout=height != widget.size.height)
-                self._item_sigs[key] = sig
-
     def items(self, kernel: Kernel, width: int) -> list[Item]:
-        """The objects to show, in order; each pane lists its own (none here)."""
+        """The objects to show, in order (none here)."""
         return []
+
+
+class ObjectsView(ScrollView, can_focus=True):
+    """The pane in front, drawn from kept lines: each object's lines are remade only when its
+    signature (or the width) changes, and only the rows that changed are repainted."""
+
+    DEFAULT_CSS = """
+    ObjectsView { padding: 0 1; overflow-x: hidden; }
+    """
+
+    def __init__(self, panes: dict[str, MechanismPane], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.panes = panes
+        self.front = next(iter(panes))
+        self._lines: list[Strip] = []
+        self._drawn: dict[tuple[str, str], tuple[Hashable, list[Strip]]] = {}
+        self._kernel: Kernel | None = None
+
+    def on_resize(self) -> None:
+        if self._kernel is not None:  # the objects are drawn to the width: draw them again
+            self.show(self._kernel)
+
+    def bring(self, front: str) -> None:
+        """Make `front` the pane shown (drawn at the next show())."""
+        if front != self.front:
+            self.front = front
+            self.scroll_to(0, 0, animate=False, immediate=True)
+
+    def show(self, kernel: Kernel) -> None:
+        """Show what the pane in front has now."""
+        self._kernel = kernel
+        # before the first layout the widget's own width reads 0: the panes span the screen
+        width = max(20, self.scrollable_content_region.width or self.app.size.width - 4)
+        pane = self.panes[self.front]
+        items = pane.items(kernel, width) or [("empty", None, pane.empty)]
+        console = self.app.console
+        options = console.options.update_width(width)
+        lines: list[Strip] = []
+        keep: set[tuple[str, str]] = set()
+        for key, sig, build in items:
+            name = (self.front, key)
+            keep.add(name)
+            drawn = self._drawn.get(name)
+            if drawn is None or drawn[0] != (sig, width):
+                strips = [Strip(line, width) for line in console.render_lines(build(), options)]
+                drawn = self._drawn[name] = ((sig, width), strips)
+            lines += drawn[1]
+        for name in [n for n in self._drawn if n[0] == self.front and n not in keep]:
+            del self._drawn[name]  # objects that are gone
+        self._swap(lines, width)
+
+    def _swap(self, lines: list[Strip], width: int) -> None:
+        old, self._lines = self._lines, lines
+        if len(lines) != len(old):
+            # the pane's size is the screen's to decide, not its content's: a taller or shorter
+            # list changes the scrollbar, not the layout
+            size = Size(width, len(lines))
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+            return
+        changed = [i for i, (a, b) in enumerate(zip(old, lines, strict=True)) if a is not b]
+        if changed:
+            self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        i = scroll_y + y
+        if i >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        return self._lines[i].crop_extend(scroll_x, scroll_x + width, None).apply_style(self.rich_style)
+
+    @property
+    def text(self) -> str:
+        """What the pane shows, as plain text (for tests and the screen reader in us all)."""
+        return "\n".join(line.text for line in self._lines)
+
+
+# A cell: plain text, or text with a style (a Rich style string, e.g. "bold green").
+Cell = str | tuple[str, str]
+
+
+Row = tuple[str, tuple[Cell, ...], str]  # key, cells, the row's style
+
+
+def table_items(prefix: str, headers: tuple[str, ...], rows: list[Row], width: int, flex: int) -> list[Item]:
+    """A table whose rows are items of their own, so a step that changes one row redraws that
+    row only. Columns are as wide as their widest cell (the `flex` one at most the rest, folding);
+    the widths are part of every row's signature, so a wider cell redraws them all."""
+    widths = [max([len(h)] + [len(_plain(r[1][i])) for r in rows]) for i, h in enumerate(headers)]
+    others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
+    widths[flex] = max(8, min(widths[flex], width - others))
+    shape = tuple(widths)
+
+    def line(cells: tuple[Cell, ...], style: str) -> RenderableType:
+        grid = Table.grid(padding=(0, 2))
+        for i, w in enumerate(widths):
+            grid.add_column(width=w, no_wrap=i != flex, overflow="fold" if i == flex else "ellipsis")
+        grid.add_row(*(_text(c) for c in cells), style=style)
+        return grid
+
+    def head() -> RenderableType:
+        return Group(line(headers, "bold"), Rule(style="dim", characters="─"))
+
+    items: list[Item] = [(f"{prefix}-head", shape, head)]
+    for key, cells, style in rows:
+        items.append((f"{prefix}-{key}", (shape, cells, style), lambda c=cells, s=style: line(c, s)))
+    return items
+
+
+def _plain(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def _text(cell: Cell) -> Text:
+    return Text(cell) if isinstance(cell, str) else Text(cell[0], style=cell[1])

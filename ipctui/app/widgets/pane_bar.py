@@ -1,0 +1,77 @@
+"""The row of pane titles, with the pane in front underlined.
+
+One widget drawn as two lines of text, instead of Textual's Tabs (a widget per tab, an underline
+widget, a scrolling container): bringing a pane forward is then one repaint of two lines, which
+matters because a step brings forward the pane its next line touches. Keys 1-9 and 0 choose a
+pane from anywhere; with the bar focused, left and right move; a click on a title chooses it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+
+
+class PaneBar(Widget, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "pane-bar--title",
+        "pane-bar--active",
+        "pane-bar--line",
+        "pane-bar--line-active",
+    }
+    DEFAULT_CSS = """
+    PaneBar { height: 2; padding: 0 1; link-style: none; link-style-hover: none; }
+    PaneBar > .pane-bar--title { color: $foreground 60%; }
+    PaneBar > .pane-bar--active { color: $foreground; text-style: bold; }
+    PaneBar:focus > .pane-bar--active { background: $block-cursor-blurred-background; }
+    PaneBar > .pane-bar--line { color: $foreground 15%; }
+    PaneBar > .pane-bar--line-active { color: $accent; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "previous pane", show=False),
+        Binding("right", "move(1)", "next pane", show=False),
+    ]
+
+    def __init__(self, panes: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.panes = panes
+        self.active = panes[0][0]
+
+    def show(self, pane: str) -> None:
+        """Underline `pane` (repainting the bar, never laying out the screen)."""
+        if pane != self.active:
+            self.active = pane
+            self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        ids = [pid for pid, _ in self.panes]
+        self.app.action_show_pane(ids[(ids.index(self.active) + delta) % len(ids)])  # type: ignore[attr-defined]
+
+    def render(self) -> RenderableType:
+        title = self.get_component_rich_style("pane-bar--title")
+        active = self.get_component_rich_style("pane-bar--active")
+        line = self.get_component_rich_style("pane-bar--line")
+        line_active = self.get_component_rich_style("pane-bar--line-active")
+        top, bottom = Text(no_wrap=True, end=""), Text(no_wrap=True, end="")
+        start = end = 0
+        for pid, name in self.panes:
+            label = f" {name} "
+            click = Style(meta={"@click": f"app.show_pane('{pid}')"})
+            on = pid == self.active
+            if on:
+                start, end = len(top), len(top) + len(label)
+            top.append(label, (active if on else title) + click)
+            top.append(" ")
+            bottom.append("━" * len(label), line_active if on else line)
+            bottom.append("━", line)
+        width = self.content_region.width or len(top)
+        bottom.append("━" * max(0, width - len(bottom)), line)
+        # too narrow for every title: slide the row so the pane in front shows whole
+        shift = max(0, min(end - width, start)) if end > width else 0
+        top, bottom = top[shift : shift + width], bottom[shift : shift + width]
+        return Text("\n", end="").join([top, bottom])
