@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 UDP_MAX = 65507
-SMALL = 4096  # up to this size a message is cheaper to copy than to gather or keep a buffer for
+SMALL = 4096  # up to this size a message is cheaper to receive as new bytes than into a kept buffer
 
 
 class Unavailable(Exception):
@@ -37,10 +37,6 @@ class End(ABC):
     @abstractmethod
     def recv(self, n: int) -> bytes:
         """Receive one whole message of n bytes."""
-
-    def send_parts(self, head: bytes, body: bytes) -> None:
-        """Send head and body as one message (gathered by the kernel where it can be)."""
-        self.send(head + body)
 
     def close(self) -> None:  # noqa: B027  (most ends have nothing to release)
         """Release the end's descriptors, if it has any."""
@@ -60,18 +56,13 @@ class FdEnd(End):
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd, self.wfd = rfd, wfd
         self._buf = bytearray()
-        read, write, readv, writev = os.read, os.write, os.readv, os.writev
+        read, write, readv = os.read, os.write, os.readv
         rest, fill = self._rest, self._fill
 
         def send(data: bytes) -> None:
             sent = write(wfd, data)
             if sent != len(data):  # a big message into a full pipe: the rest in more writes
                 rest(memoryview(data)[sent:])
-
-        def send_parts(head: bytes, body: bytes) -> None:
-            sent = writev(wfd, [head, body])
-            if sent != len(head) + len(body):
-                rest(memoryview(head + body)[sent:])
 
         def recv(n: int) -> bytes:
             if n > SMALL:
@@ -88,7 +79,6 @@ class FdEnd(End):
             return fill(buf, len(first))  # type: ignore[return-value]
 
         self.send = self._send = send  # type: ignore[method-assign]
-        self.send_parts = send_parts  # type: ignore[method-assign]
         self.recv = self._recv = recv  # type: ignore[method-assign]
 
     def send(self, data: bytes) -> None:  # the instance's own closure shadows this
@@ -125,7 +115,7 @@ class SockEnd(End):
     def __init__(self, sock: socket.socket, dgram: bool = False) -> None:
         self.sock, self.dgram = sock, dgram
         self._buf = bytearray()
-        sock_send, sock_recv, recv_into, sendmsg = sock.send, sock.recv, sock.recv_into, sock.sendmsg
+        sock_send, sock_recv, recv_into = sock.send, sock.recv, sock.recv_into
         waitall = socket.MSG_WAITALL
 
         def send_dgram(data: bytes) -> None:
@@ -136,13 +126,6 @@ class SockEnd(End):
             if len(data) != n:
                 raise ValueError(f"a datagram of {len(data)} bytes, {n} expected")
             return data
-
-        def send_parts(head: bytes, body: bytes) -> None:
-            sent = sendmsg([head, body])
-            if sent != len(head) + len(body):
-                if dgram:
-                    raise ValueError(f"a datagram went out cut to {sent} bytes")
-                sock.sendall(memoryview(head + body)[sent:])
 
         def recv_stream(n: int) -> bytes:
             if n > SMALL:  # the whole message in one call (MSG_WAITALL), into the end's buffer
@@ -158,9 +141,13 @@ class SockEnd(End):
             buf[: len(first)] = first
             return self._fill(buf, len(first))  # type: ignore[return-value]
 
-        self.send = self._send = send_dgram if dgram else sock.sendall  # type: ignore[method-assign]
+        def send_stream(data: bytes) -> None:
+            sent = sock_send(data)  # usually all of it, in one call
+            if sent != len(data):
+                sock.sendall(memoryview(data)[sent:])
+
+        self.send = self._send = send_dgram if dgram else send_stream  # type: ignore[method-assign]
         self.recv = self._recv = recv_dgram if dgram else recv_stream  # type: ignore[method-assign]
-        self.send_parts = send_parts  # type: ignore[method-assign]
 
     def send(self, data: bytes) -> None:  # the instance's own closure shadows this
         self._send(data)

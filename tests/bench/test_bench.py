@@ -226,3 +226,39 @@ def test_bench_compare_puts_a_run_beside_an_earlier_one(tmp_path):
     refused = ipctui("bench", "--quick", "--compare", str(bad), env=env)
     assert refused.returncode == 2 and "not an ipctui bench document" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+class _Meddling:
+    """A child end that damages the stream of big messages: flips a byte in one, or swaps two."""
+
+    def __init__(self, end, how: str, at: int) -> None:
+        self.end, self.how, self.at, self.n, self.held = end, how, at, 0, None
+
+    def recv(self, n: int) -> bytes:
+        self.n += 1
+        if self.held is not None:
+            data, self.held = self.held, None
+            return data
+        data = bytes(self.end.recv(n))
+        if self.n == self.at and self.how == "flip":
+            return data[:100] + bytes([data[100] ^ 1]) + data[101:]
+        if self.n == self.at and self.how == "swap":
+            self.held = data
+            return bytes(self.end.recv(n))
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self.end, name)
+
+
+@pytest.mark.parametrize("how", ["flip", "swap"])
+def test_a_damaged_or_reordered_big_message_in_the_stream_is_reported(how, monkeypatch, tmp_path):
+    from ipctui.bench.links import PipeLink
+
+    monkeypatch.setenv("IPCTUI_BENCH_TMPDIR", str(tmp_path))
+    plan = plan_for(65536, quick=True)
+    at = plan.warmup + plan.rounds + 10  # the tenth message of the one-way stream
+    child_end = PipeLink.child_end
+    monkeypatch.setattr(PipeLink, "child_end", lambda self: _Meddling(child_end(self), how, at))
+    r = measure("pipe", 65536, "same", quick=True)
+    assert any("arrived changed" in note for note in r["notes"]), r["notes"]

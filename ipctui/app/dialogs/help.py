@@ -31,6 +31,7 @@ the console runs lines you type. The trace shows each call with its result, like
 | `f` `k` `w` `r` `x` | fork, kill, write, read, close, prefilled from the selected process |
 | `1` … `7` | show a pane: pipes, queues, memory, semaphores, sockets, signals, reference |
 | `8` `9` `0` | the real kernel, bench and compare panes |
+| `tab` | the next part of the screen; on the pane titles `←` `→` change pane |
 | `K` | check the session on the real kernel: the same lines run by real processes, side by side |
 | `B` | measure this machine's real IPC (the Bench pane; Compare puts the mechanisms side by side) |
 | `ctrl+o` / `ctrl+s` | open a script / save the session as a script that `ipctui run` replays |
