@@ -1,12 +1,15 @@
 """A playground session: the lines run so far, a script to step through, undo and redo.
 
 Every user action is a line, so the session is just its list of entries; undo replays all but
-the last one on a fresh kernel, which makes it exact (blocked calls are generators and cannot
-be copied, so replay, not snapshots, is how state is rebuilt). Pure Python: the app drives it.
+the last one, which makes it exact. Replay starts from the latest checkpoint at or before the
+step wanted: a deep copy of the kernel taken every CHECKPOINT_EVERY steps, at a moment when no
+process is blocked (a blocked call is a generator, which cannot be copied). Pure Python: the
+app drives it.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +25,20 @@ from .script import (
     parse_line,
     text_line,
 )
+
+CHECKPOINT_EVERY = 256  # steps between checkpoints: an undo replays fewer lines than this
+CHECKPOINTS_KEPT = 16  # the latest ones; an undo further back replays from the oldest kept
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The session's state after its first `steps` entries."""
+
+    steps: int
+    state: tuple[Kernel, Runner]  # kept pristine: restoring copies it again
+    trace_len: int
+    narration: str | None
+    cursor: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +88,7 @@ class Session:
         self.script: list[Statement] = []
         self.script_name: str | None = None
         self.cursor = 0  # the next statement of the script to run
+        self.checkpoints: list[Checkpoint] = []
         self._reset()
 
     # -------------------------------------------------------------- state
@@ -97,6 +115,7 @@ class Session:
         self.cursor = 0
         self.entries = []
         self.redo_stack = []
+        self.checkpoints = []
         self._reset()
 
     def load_file(self, path: str | Path) -> None:
@@ -146,7 +165,7 @@ class Session:
             outcome = self._run(st)
         except ScriptError as e:
             return Outcome(False, e.message)
-        self.entries.append(Entry(line.strip()))
+        self._enter(Entry(line.strip()))
         self.redo_stack.clear()
         return outcome
 
@@ -161,7 +180,6 @@ class Session:
         except ScriptError as e:
             return Outcome(False, f"line {e.lineno}: {e.message}")
         self.cursor += 1
-        self.entries.append(Entry(_source(st), index))
         self.redo_stack.clear()
         while not self.at_end and isinstance(self.script[self.cursor], Assertion):
             check = self.script[self.cursor]
@@ -173,6 +191,7 @@ class Session:
                     outcome = Outcome(
                         False, f"line {e.lineno}: expected {e.expected}, got {e.got}", outcome.events
                     )
+        self._enter(Entry(_source(st), index))  # after its assertions: a checkpoint includes them
         return outcome
 
     def next_statement(self) -> Statement | None:
@@ -182,11 +201,11 @@ class Session:
     # ---------------------------------------------------------- time travel
 
     def replay(self, entries: list[Entry]) -> None:
-        """Rebuild the state from scratch by running `entries` again."""
-        self._reset()
-        self.entries = []
-        self.cursor = 0
-        for entry in entries:
+        """Rebuild the state of the first len(entries) entries (a prefix of the session's own)
+        by running them again, from the latest checkpoint that lies within them."""
+        self.checkpoints = [c for c in self.checkpoints if c.steps <= len(entries)]
+        start = self._restore(entries)
+        for entry in entries[start:]:
             if entry.origin is not None:
                 self.cursor = entry.origin
                 self.step()
@@ -194,10 +213,39 @@ class Session:
                 st = parse_line(entry.text, len(self.entries) + 1)
                 if st is not None:
                     self._run(st)
-                self.entries.append(entry)
+                self._enter(entry)
         if entries and entries[-1].origin is None:
             self.cursor = max((e.origin + 1 for e in entries if e.origin is not None), default=0)
             self._skip_assertions()
+
+    def _restore(self, entries: list[Entry]) -> int:
+        """Go back to the latest usable checkpoint (or to the start); the entries done."""
+        for cp in reversed(self.checkpoints):
+            if all(a is b for a, b in zip(entries[: cp.steps], self.entries, strict=False)):
+                self.kernel, self.runner = copy.deepcopy(cp.state)
+                self.trace = self.trace[: cp.trace_len]
+                self.narration, self.cursor = cp.narration, cp.cursor
+                self.entries = list(entries[: cp.steps])
+                return cp.steps
+        self._reset()
+        self.entries = []
+        self.cursor = 0
+        return 0
+
+    def _enter(self, entry: Entry) -> None:
+        """Record an entry run; now and then keep a checkpoint of the state it leaves."""
+        self.entries.append(entry)
+        last = self.checkpoints[-1].steps if self.checkpoints else 0
+        if self.steps - last < CHECKPOINT_EVERY:
+            return
+        if any(p.waiter is not None for p in self.kernel.procs.values()):
+            return  # a blocked call cannot be copied: try again at the next step
+        try:
+            state = copy.deepcopy((self.kernel, self.runner))
+        except TypeError:  # something else that cannot be copied: replay covers it
+            return
+        self.checkpoints.append(Checkpoint(self.steps, state, len(self.trace), self.narration, self.cursor))
+        del self.checkpoints[:-CHECKPOINTS_KEPT]
 
     def _skip_assertions(self) -> None:
         while not self.at_end and isinstance(self.script[self.cursor], Assertion):

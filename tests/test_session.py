@@ -128,3 +128,58 @@ def test_load_errors_are_script_errors():
         assert "unknown call bogus()" in str(e)
     else:
         raise AssertionError("expected a script error")
+
+
+def _scripts() -> list[Path]:
+    demos = Path(__file__).parent.parent / "ipctui" / "demos"
+    return sorted(EXAMPLES.glob("*.ipc")) + sorted(demos.glob("*.ipc"))
+
+
+def test_undo_from_a_checkpoint_is_the_same_as_a_replay_from_the_start(monkeypatch):
+    """Checkpoints every few steps: for every script, going back to any step and running on to
+    the end gives the very trace of one straight run, and so does undoing step by step."""
+    import ipctui.session as session
+
+    monkeypatch.setattr(session, "CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(session, "CHECKPOINTS_KEPT", 1000)
+    used = 0
+    for path in _scripts():
+        straight = Session()
+        straight.load_file(path)
+        while not straight.at_end:
+            straight.step()
+        s = Session()
+        s.load_file(path)
+        while not s.at_end:
+            s.step()
+        assert texts(s) == texts(straight)
+        total = s.steps
+        for n in range(total, -1, -max(1, total // 7)):
+            s.jump(n)
+            used += bool(s.checkpoints) and s.checkpoints[-1].steps > 0
+            if n == 0:
+                assert texts(s) == []
+            while not s.at_end:
+                s.step()
+            assert texts(s) == texts(straight), (path.name, n)
+            assert s.steps == total
+        while s.undo():  # all the way back, one step at a time
+            pass
+        assert texts(s) == [] and s.steps == 0
+    assert used > 20  # the checkpoints were really used, not replays from scratch
+
+
+def test_checkpoints_are_not_taken_while_a_call_blocks_and_undo_still_works(monkeypatch):
+    import ipctui.session as session
+
+    monkeypatch.setattr(session, "CHECKPOINT_EVERY", 2)
+    s = Session()
+    for line in ["spawn A", "A: pipe()", "A: read(3, 1)", 'A: fork("B")', "spawn B", 'B: kill(A, 0)']:
+        s.submit(line)
+    assert s.kernel.process("A").waiter is not None  # A blocks in read from the third line on
+    assert [c.steps for c in s.checkpoints] == [2]
+    s.undo()
+    assert texts(s)[-1] == "spawn B" and s.kernel.process("A").waiter is not None
+    s.submit("spawn C")
+    s.jump(2)
+    assert texts(s) == ["spawn A", "A: pipe() = [3, 4]"]

@@ -16,6 +16,7 @@ from ipctui.app.panes.base import ObjectsView
 from ipctui.app.panes.real import RealPane
 from ipctui.app.widgets.pane_bar import PaneBar
 from ipctui.app.widgets.process_table import ProcessTable
+from ipctui.app.widgets.trace_log import TraceLog
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -81,12 +82,41 @@ async def test_undo_redo_and_jump_keys():
         await pilot.press("space", "space")
         await pilot.press("u", "ctrl+z")
         assert [t.text for t in app.session.trace] == before
+        assert shown_trace(app) == words(before)  # the widget dropped the undone lines only
         await pilot.press("U")
         assert app.session.steps == 11
+        assert shown_trace(app) == words(t.text for t in app.session.trace)
         await pilot.press("g")
         assert isinstance(app.screen, Prompt)
         await pilot.press("ctrl+u" if False else "backspace", "backspace", "3", "enter")
         assert app.session.steps == 3
+        assert shown_trace(app) == words(t.text for t in app.session.trace)
+
+
+def shown_trace(app) -> list[str]:
+    """The words the trace widget holds (its lines wrap, so words, not lines)."""
+    return words(strip.text for strip in app.query_one(TraceLog).lines)
+
+
+def words(lines) -> list[str]:
+    return " ".join(lines).split()
+
+
+async def test_undo_in_a_long_session_keeps_the_trace_widget_in_step():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for line in ["spawn A", "A: pipe()"] + ['A: write(4, "x")', "A: read(3, 1)"] * 300:
+            app.session.submit(line)
+        app.refresh_views()
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("u")
+        shown = shown_trace(app)
+        assert app.session.steps == 597 and shown == words(t.text for t in app.session.trace)[-len(shown) :]
+        assert len(shown) >= 195 * 3  # the latest lines are still there to scroll back to
+        app.session.jump(1)  # far back, behind what the widget holds: it starts again
+        app.refresh_views()
+        assert shown_trace(app) == ["spawn", "A"]
 
 
 async def test_play_steps_on_a_timer_and_pauses():

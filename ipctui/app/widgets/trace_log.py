@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import RichLog
 
 from ...session import TraceLine
@@ -22,7 +23,7 @@ KIND_STYLE = {
     "narration": "italic dim",
 }
 KEEP = 2000  # lines kept in the widget as they come; the session keeps them all
-REWRITE = 200  # lines redrawn after an undo or a jump (writing each costs ~0.15 ms)
+REWRITE = 200  # lines redrawn when the widget must start again (writing each costs ~0.15 ms)
 
 
 class TraceLog(RichLog):
@@ -32,14 +33,19 @@ class TraceLog(RichLog):
         super().__init__(max_lines=KEEP, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
         self.shown = 0
         self._quiet = False
+        # what the widget holds: trace lines from index _base on, and after each one the number
+        # of wrapped lines written so far (counting those RichLog has trimmed off the front)
+        self._base = 0
+        self._written: list[TraceLine] = []
+        self._ends: list[int] = []
 
     def show(self, trace: list[TraceLine]) -> None:
-        """Append what is new; after an undo (the trace got shorter) redraw its latest lines."""
-        if len(trace) < self.shown:
-            self.clear()
-            self.shown = 0
+        """Append what is new. After an undo the trace is a prefix of what is shown: drop the
+        lines past it (or, if they are no longer all held, redraw the latest lines)."""
+        if len(trace) < self.shown and not self._drop_after(trace):
+            self.reset()
         if self.shown == 0 and len(trace) > REWRITE:
-            self.shown = len(trace) - REWRITE
+            self.shown = self._base = len(trace) - REWRITE
         # A line more makes the log taller, which Textual answers with a layout of the whole
         # screen (tens of milliseconds with a full session). Once the log is taller than its
         # window it only needs its scrollbar updated and itself repainted: nothing else moves.
@@ -47,6 +53,8 @@ class TraceLog(RichLog):
         try:
             for line in trace[self.shown :]:  # scrolled once, below, not once per line later
                 self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")), scroll_end=False)
+                self._written.append(line)
+                self._ends.append(self._start_line + len(self.lines))
         finally:
             if self._quiet:
                 self._scroll_update(self.virtual_size)
@@ -54,6 +62,25 @@ class TraceLog(RichLog):
         self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
         self.shown = len(trace)
+
+    def _drop_after(self, trace: list[TraceLine]) -> bool:
+        """Keep only the lines of trace[:len(trace)], if the widget holds them; False if not."""
+        n = len(trace) - self._base  # trace lines of the widget's to keep
+        if self._deferred_renders or n < 1 or n > len(self._written) or trace[-1] != self._written[n - 1]:
+            return False
+        keep = self._ends[n - 1] - self._start_line
+        if keep < 1:
+            return False
+        del self.lines[keep:], self._written[n:], self._ends[n:]
+        self._line_cache.clear()
+        self._quiet = self.scrollable_content_region.height > 0
+        try:
+            self.virtual_size = Size(self._widest_line_width, len(self.lines))
+            self._scroll_update(self.virtual_size)
+        finally:
+            self._quiet = False
+        self.shown = len(trace)
+        return True
 
     def refresh(
         self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
@@ -64,4 +91,5 @@ class TraceLog(RichLog):
 
     def reset(self) -> None:
         self.clear()
-        self.shown = 0
+        self.shown = self._base = 0
+        self._written, self._ends = [], []
