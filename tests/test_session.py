@@ -174,7 +174,7 @@ def test_checkpoints_are_not_taken_while_a_call_blocks_and_undo_still_works(monk
 
     monkeypatch.setattr(session, "CHECKPOINT_EVERY", 2)
     s = Session()
-    for line in ["spawn A", "A: pipe()", "A: read(3, 1)", 'A: fork("B")', "spawn B", 'B: kill(A, 0)']:
+    for line in ["spawn A", "A: pipe()", "A: read(3, 1)", 'A: fork("B")', "spawn B", "B: kill(A, 0)"]:
         s.submit(line)
     assert s.kernel.process("A").waiter is not None  # A blocks in read from the third line on
     assert [c.steps for c in s.checkpoints] == [2]
