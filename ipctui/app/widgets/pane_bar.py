@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.console import RenderableType
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -41,6 +41,7 @@ class PaneBar(Widget, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.panes = panes
         self.active = panes[0][0]
+        self._drawn: dict[tuple[object, ...], list[Strip]] = {}  # by pane, width, theme, focus
 
     def show(self, pane: str) -> None:
         """Underline `pane` (repainting the bar, never laying out the screen)."""
@@ -52,7 +53,21 @@ class PaneBar(Widget, can_focus=True):
         ids = [pid for pid, _ in self.panes]
         self.app.action_show_pane(ids[(ids.index(self.active) + delta) % len(ids)])  # type: ignore[attr-defined]
 
-    def render(self) -> RenderableType:
+    def render_line(self, y: int) -> Strip:
+        # Drawn as lines (Textual's line API), kept for each pane, width, theme and focus: handing
+        # Textual the text to draw on each repaint cost ~3 ms a frame.
+        width = self.content_region.width
+        key = (self.active, width, self.app.theme, self.has_focus)
+        lines = self._drawn.get(key)
+        if lines is None:
+            if len(self._drawn) > 64:  # widths and themes come and go
+                self._drawn.clear()
+            console = self.app.console
+            rendered = console.render_lines(self._draw(width), console.options.update_width(width), pad=True)
+            lines = self._drawn[key] = [Strip(line, width).apply_style(self.rich_style) for line in rendered]
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
+    def _draw(self, width: int) -> Text:
         title = self.get_component_rich_style("pane-bar--title")
         active = self.get_component_rich_style("pane-bar--active")
         line = self.get_component_rich_style("pane-bar--line")
@@ -69,7 +84,6 @@ class PaneBar(Widget, can_focus=True):
             top.append(" ")
             bottom.append("━" * len(label), line_active if on else line)
             bottom.append("━", line)
-        width = self.content_region.width or len(top)
         bottom.append("━" * max(0, width - len(bottom)), line)
         # too narrow for every title: slide the row so the pane in front shows whole
         shift = max(0, min(end - width, start)) if end > width else 0
