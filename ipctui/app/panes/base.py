@@ -14,9 +14,10 @@ from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -59,6 +60,7 @@ class ObjectsView(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._drawn: dict[tuple[str, str], tuple[Hashable, list[Strip]]] = {}
         self._kernel: Kernel | None = None
+        self._style_now = Style()
 
     def on_resize(self) -> None:
         if self._kernel is not None:  # the objects are drawn to the width: draw them again
@@ -107,13 +109,17 @@ class ObjectsView(ScrollView, can_focus=True):
         if changed:
             self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._style_now = self.rich_style  # once per repaint: Textual works it out on each call
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
         i = scroll_y + y
         if i >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        return self._lines[i].crop_extend(scroll_x, scroll_x + width, None).apply_style(self.rich_style)
+            return Strip.blank(width, self._style_now)
+        return self._lines[i].crop_extend(scroll_x, scroll_x + width, None).apply_style(self._style_now)
 
     @property
     def text(self) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
+from textual.strip import Strip
 from textual.widgets import RichLog
 
 from ...session import TraceLine
@@ -33,6 +35,7 @@ class TraceLog(RichLog):
         super().__init__(max_lines=KEEP, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
         self.shown = 0
         self._quiet = False
+        self._style_now = Style()
         # what the widget holds: trace lines from index _base on, and after each one the number
         # of wrapped lines written so far (counting those RichLog has trimmed off the front)
         self._base = 0
@@ -81,6 +84,17 @@ class TraceLog(RichLog):
             self._quiet = False
         self.shown = len(trace)
         return True
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the widget's style once per repaint, not once per line (Textual works it out afresh
+        # each time it is asked: a third of the trace's drawing time)
+        self._style_now = self.rich_style
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = self._render_line(scroll_y + y, scroll_x, self.scrollable_content_region.width)
+        return line.apply_style(self._style_now)
 
     def refresh(
         self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
