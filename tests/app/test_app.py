@@ -387,3 +387,22 @@ async def test_a_real_check_that_fails_is_reported_not_a_crash(monkeypatch):
         await pilot.pause()
         status = str(app.query_one("#real-status", Static).render())
         assert status.startswith("The check could not run: BlockingIOError") and app.is_running
+
+
+async def test_the_objects_view_scrolls_back_when_its_objects_go():
+    app = PlaygroundApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.session.submit("spawn A")
+        for _ in range(12):
+            app.session.submit("A: pipe()")
+        app.refresh_views()
+        await pilot.pause()
+        view = app.query_one(ObjectsView)
+        view.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert view.scroll_y > 0
+        for _ in range(11):
+            app.session.undo()
+        app.refresh_views()
+        await pilot.pause()
+        assert view.scroll_y <= view.max_scroll_y and "pipe 1" in view.text
