@@ -48,13 +48,14 @@ def ring(pipe: Pipe, max_width: int = 76) -> RenderableType:
     rows: list[RenderableType] = []
     for start in range(0, n, per_row):
         idx = list(range(start, min(n, start + per_row)))
-        top = Text("┌" + "┬".join("─" * width for _ in idx) + "┐", style="dim")
-        mid = Text("│", style="dim")
+        # no_wrap: each row is drawn to fit, and Rich's wrapping is most of the drawing time
+        top = Text("┌" + "┬".join("─" * width for _ in idx) + "┐", style="dim", no_wrap=True)
+        mid = Text("│", style="dim", no_wrap=True)
         for i in idx:
             mid.append_text(_slot_cells(pipe, i, width))
             mid.append("│", style="dim")
-        bottom = Text("└" + "┴".join("─" * width for _ in idx) + "┘", style="dim")
-        marks = Text(" ")
+        bottom = Text("└" + "┴".join("─" * width for _ in idx) + "┘", style="dim", no_wrap=True)
+        marks = Text(" ", no_wrap=True)
         for i in idx:
             label = ("R" if i == tail else "") + ("W" if i == head else "")
             marks.append(label.center(width)[:width], style="bold yellow" if label else "")
