@@ -78,7 +78,8 @@ class MainScreen(Screen):
         with Horizontal(id="bottom"):
             with Vertical(id="left"):
                 yield ProcessTable(id="procs")
-            yield TraceLog(id="trace")
+            with Vertical(id="trace-box"):  # the border is the box's: the log scrolls, the box does not
+                yield TraceLog(id="trace")
         yield Static(id="narration")
         yield Console(self.session, id="console")
         yield Static(id="console-problem")
@@ -86,7 +87,7 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "processes"
-        self.query_one("#trace").border_title = "trace"
+        self.query_one("#trace-box").border_title = "trace"
         self.set_class(self.app.size.width < NARROW, "narrow")
         self.app.main_ready()  # type: ignore[attr-defined]
 
