@@ -30,3 +30,17 @@ def test_the_flexible_column_folds_within_the_width():
     assert max(len(line) for line in lines) <= 40
     assert lines[0].split() == ["name", "notes", "n"]
     assert len(lines) > 3  # the notes folded onto more lines
+
+
+def test_too_narrow_a_table_folds_its_cells_instead_of_cutting_them():
+    from rich.console import Console
+
+    headers = ("#", "local", "remote")
+    rows = [("1", ("1", "127.0.0.1:32768", "127.0.0.1:8080"), "")]
+    console = Console(width=24, record=True)
+    for _, _, build in table_items("t", headers, rows, 24, flex=1):
+        console.print(build())
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 24
+    assert "32768" in text.replace("\n", "").replace(" ", "")  # folded, not cut off
+    assert "…" not in text

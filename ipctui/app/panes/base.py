@@ -136,17 +136,27 @@ Row = tuple[str, tuple[Cell, ...], str]  # key, cells, the row's style
 
 def table_items(prefix: str, headers: tuple[str, ...], rows: list[Row], width: int, flex: int) -> list[Item]:
     """A table whose rows are items of their own, so a step that changes one row redraws that
-    row only. Columns are as wide as their widest cell (the `flex` one at most the rest, folding);
-    the widths are part of every row's signature, so a wider cell redraws them all."""
+    row only. Columns are as wide as their widest cell, the `flex` one at most what is left; the
+    widths are part of every row's signature, so a wider cell redraws them all. When even that
+    is too wide, the gaps narrow, the widest columns give way, and every cell folds onto more
+    lines rather than losing its end (an address cut short teaches nothing)."""
+    n = len(headers)
     widths = [max([len(h)] + [len(_plain(r[1][i])) for r in rows]) for i, h in enumerate(headers)]
-    others = sum(w for i, w in enumerate(widths) if i != flex) + 2 * (len(headers) - 1)
-    widths[flex] = max(8, min(widths[flex], width - others))
-    shape = tuple(widths)
+    gap = 2
+    if sum(widths) + gap * (n - 1) > width:
+        gap = 1
+    others = sum(w for i, w in enumerate(widths) if i != flex) + gap * (n - 1)
+    widths[flex] = max(6, min(widths[flex], width - others))
+    tight = sum(widths) + gap * (n - 1) > width
+    while sum(widths) + gap * (n - 1) > width and max(widths) > 4:
+        widths[widths.index(max(widths))] -= 1
+    shape = (tuple(widths), gap)
 
     def line(cells: tuple[Cell, ...], style: str) -> RenderableType:
-        grid = Table.grid(padding=(0, 2))
+        grid = Table.grid(padding=(0, gap))
         for i, w in enumerate(widths):
-            grid.add_column(width=w, no_wrap=i != flex, overflow="fold" if i == flex else "ellipsis")
+            wraps = tight or i == flex
+            grid.add_column(width=w, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
         grid.add_row(*(_text(c) for c in cells), style=style)
         return grid
 
