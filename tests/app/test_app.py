@@ -406,3 +406,19 @@ async def test_the_objects_view_scrolls_back_when_its_objects_go():
         app.refresh_views()
         await pilot.pause()
         assert view.scroll_y <= view.max_scroll_y and "pipe 1" in view.text
+
+
+async def test_objects_drawn_fit_the_pane_when_a_long_list_brings_its_scrollbar():
+    app = PlaygroundApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.session.submit("spawn A")
+        app.refresh_views()
+        await pilot.pause()  # the short pipes pane: no scrollbar
+        for i in range(6):
+            app.session.submit(f'A: mq_open("/q{i}", O_CREAT|O_RDWR)')
+        app.action_show_pane("queues")  # far taller than the pane
+        await pilot.pause()
+        view = app.query_one(ObjectsView)
+        assert view.show_vertical_scrollbar
+        room = view.scrollable_content_region.width
+        assert max(len(line) for line in view.text.splitlines()) <= room  # no right edge lost

@@ -49,8 +49,10 @@ class ObjectsView(ScrollView, can_focus=True):
     """The pane in front, drawn from kept lines: each object's lines are remade only when its
     signature (or the width) changes, and only the rows that changed are repainted."""
 
+    # the scrollbar's gutter is always kept: the objects are drawn to the width left for them,
+    # which must not shrink when a long list brings the scrollbar (their right edge would go)
     DEFAULT_CSS = """
-    ObjectsView { padding: 0 1; overflow-x: hidden; }
+    ObjectsView { padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
     def __init__(self, panes: dict[str, MechanismPane], **kwargs: object) -> None:
