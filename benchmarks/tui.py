@@ -2,7 +2,8 @@
 
 - a step (the line run, the views updated and the screen drawn) with 50 processes and 200
   objects open, median of 50 steps;
-- undo in a 10,000-line session (a replay of 9,999 lines plus the redraw);
+- undo in a 10,000-line session (from the latest checkpoint: a copy restored, the lines since
+  replayed, the screen updated);
 - `ipctui --help` start-up.
 """
 
