@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.panel import Panel
+from rich.console import RenderableType
 from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.shm import PAGE, Segment, pages
+from ..widgets.boxed import Boxed
 from ..widgets.holders import names, waiting
 from .base import Item, MechanismPane
 
@@ -71,7 +71,7 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
     if seg.size:
         rows.append(hexdump(seg, width))
     title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
-    return Panel(Group(*rows), title=title, title_align="left", border_style="green")
+    return Boxed(rows, title, "green")
 
 
 class MemoryPane(MechanismPane):

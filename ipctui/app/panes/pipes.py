@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.panel import Panel
+from rich.console import RenderableType
 from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.fifo import FifoNode
 from ...engine.pipe import Pipe
+from ..widgets.boxed import Boxed
 from ..widgets.holders import index, names, waiting
 from ..widgets.pipe_ring import ring, summary
 from .base import Item, MechanismPane
@@ -31,7 +31,7 @@ def pipe_panel(pipe: Pipe, ends: list, width: int) -> RenderableType:
     if waits:
         rows.append(waits)
     title = f"FIFO {pipe.fifo}" if pipe.fifo else f"pipe {pipe.id}"
-    return Panel(Group(*rows), title=title, title_align="left", border_style="cyan")
+    return Boxed(rows, title, "cyan")
 
 
 def fifo_list(nodes: list[FifoNode]) -> RenderableType:

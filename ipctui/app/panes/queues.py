@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.panel import Panel
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.sysv_msg import MSGMNB
 from ...script.values import quote
+from ..widgets.boxed import Boxed
 from ..widgets.holders import index, names, waiting
 from .base import Item, MechanismPane
 
@@ -50,7 +50,7 @@ def posix_panel(q, opened: list) -> RenderableType:
             )
         )
     title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
-    return Panel(Group(*rows), title=title, title_align="left", border_style="magenta")
+    return Boxed(rows, title, "magenta")
 
 
 def sysv_panel(q) -> RenderableType:
@@ -68,7 +68,7 @@ def sysv_panel(q) -> RenderableType:
                 style="yellow",
             )
         )
-    return Panel(Group(*rows), title=f"System V msqid {q.id}", title_align="left", border_style="magenta")
+    return Boxed(rows, f"System V msqid {q.id}", "magenta")
 
 
 class QueuesPane(MechanismPane):
