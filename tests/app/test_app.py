@@ -422,3 +422,26 @@ async def test_objects_drawn_fit_the_pane_when_a_long_list_brings_its_scrollbar(
         assert view.show_vertical_scrollbar
         room = view.scrollable_content_region.width
         assert max(len(line) for line in view.text.splitlines()) <= room  # no right edge lost
+
+
+async def test_the_process_table_follows_each_change_of_a_process():
+    app = PlaygroundApp()
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = app.query_one(ProcessTable)
+
+        def row(pid: int) -> list[str]:
+            return [str(cell) for cell in table.get_row(str(pid))]
+
+        for line in ["spawn A", "A: pipe()", 'A: fork("B")']:
+            await type_line(pilot, line)
+        assert row(2)[1:] == ["B", "1000", "ready", "A", "3:pipe1:r 4:pipe1:w"]
+        await type_line(pilot, "B: read(3, 1)")
+        assert row(2)[3] == "blocked in read(3, 1)"
+        await type_line(pilot, 'A: write(4, "x")')
+        assert row(2)[3] == "ready"
+        await type_line(pilot, "A: close(3)")
+        assert row(1)[5] == "4:pipe1:w"
+        await type_line(pilot, "A: exit(0)")
+        assert "1" not in table.rows and row(2)[4] == "—"  # nobody waits for A: gone; B orphaned
+        await pilot.press("escape", "u")  # undo: a replay makes new processes, the table follows
+        assert row(1)[3] == "ready" and row(1)[5] == "4:pipe1:w" and row(2)[4] == "A"

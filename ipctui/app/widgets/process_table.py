@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -32,16 +34,15 @@ class ProcessTable(DataTable):
         self.zebra_stripes = True
         self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
         self._shape: tuple[object, ...] = ()
+        self._rows: dict[int, tuple[Any, ...]] = {}  # pid -> what its row was made from, the row
 
     def show(self, kernel: Kernel) -> None:
         """Columns sized to what is shown now, not to the widest ever; when the rows and the
         widths are what they were, only the cells that changed are redrawn (a step usually
         changes one or two), which keeps the table out of the screen's layout."""
-        rows = []
-        for p in kernel.procs.values():
-            parent = kernel.procs.get(p.parent) if p.parent is not None else None
-            fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in p.fds.items())
-            rows.append((str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds))
+        rows = [self._row(kernel, p) for p in kernel.procs.values()]
+        if len(self._rows) > 2 * len(rows) + 16:  # processes reaped, or a replay made new ones
+            self._rows = {pid: kept for pid, kept in self._rows.items() if pid in kernel.procs}
         pad = 2 * self.cell_padding
         widths = [
             max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
@@ -70,6 +71,28 @@ class ProcessTable(DataTable):
         self._shown, self._shape = {r[0]: r for r in rows}, shape
         if selected is not None and str(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(str(selected)))
+
+    def _row(self, kernel: Kernel, p: Process) -> tuple[object, ...]:
+        """A process's cells, made again only when what they show may have changed: its state,
+        what it waits in, its parent, its open files (the same objects: what an open file refers
+        to never changes). A step changes one or two processes of fifty."""
+        files = p.fds.items()
+        kept = self._rows.get(p.pid)
+        if (
+            kept is not None
+            and kept[0] is p
+            and kept[1] == p.state
+            and kept[2] is p.waiter
+            and kept[3] == p.parent
+            and len(kept[4]) == len(files)
+            and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(kept[4], files, strict=True))
+        ):
+            return kept[5]
+        parent = kernel.procs.get(p.parent) if p.parent is not None else None
+        fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in files)
+        row = (str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds)
+        self._rows[p.pid] = (p, p.state, p.waiter, p.parent, files, row)
+        return row
 
     @property
     def selected_pid(self) -> int | None:
