@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -17,8 +18,10 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
+from .collector import Collector
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
+from .dialogs.palette import Palette
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
 from .panes.base import MechanismPane, ObjectsView
 from .panes.bench import BenchPane, ComparePane
@@ -144,6 +147,7 @@ class PlaygroundApp(App[None]):
         self.speed = 2
         self.load_problem: str | None = None
         self.ready = False  # the main screen is mounted and drawn once
+        self.collector = Collector()
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
         self.main = MainScreen(self.session)
@@ -156,6 +160,10 @@ class PlaygroundApp(App[None]):
     def on_mount(self) -> None:
         self._install_themes()
 
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def main_ready(self) -> None:
         """The main screen is up: load the script, draw everything once."""
         if self.script_text is not None:
@@ -165,6 +173,10 @@ class PlaygroundApp(App[None]):
         self.ready = True
         self.refresh_views()
         self.main.query_one(ProcessTable).focus()
+        self.collector.tune()
+
+    def on_unmount(self) -> None:
+        self.collector.restore()
 
     def _install_themes(self) -> None:
         themes, problems = discover()

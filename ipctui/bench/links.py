@@ -329,6 +329,14 @@ class MpQueueLink(Link):
     def child_end(self) -> End:
         return QueueEnd(self.up, self.down)
 
+    def cleanup(self) -> None:
+        """A run cut short (ctrl+c, a stuck peer) can leave a message with a queue's feeder
+        thread, blocked writing into a pipe no one reads any more; by default the process waits
+        for that thread as it exits, that is forever. Nothing sent is needed after the run."""
+        for q in (self.down, self.up):
+            q.cancel_join_thread()
+            q.close()
+
 
 class MessageEnd(End):
     """A message queue pair: each message is one queue message."""

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import EVERYTHING
+from textual.command import CommandPalette
 from textual.widgets import Input, Static
 
 from ipctui.app import PlaygroundApp
@@ -220,7 +221,7 @@ async def test_help_palette_and_panes():
             await pilot.press(key)
             assert app.front_pane == pane
         await pilot.press("ctrl+p")
-        assert app.screen.__class__.__name__ == "CommandPalette"
+        assert CommandPalette.is_open(app)
         await pilot.press("escape")
 
 
@@ -445,3 +446,79 @@ async def test_the_process_table_follows_each_change_of_a_process():
         assert "1" not in table.rows and row(2)[4] == "—"  # nobody waits for A: gone; B orphaned
         await pilot.press("escape", "u")  # undo: a replay makes new processes, the table follows
         assert row(1)[3] == "ready" and row(1)[5] == "4:pipe1:w" and row(2)[4] == "A"
+
+
+async def test_the_collector_is_tuned_while_the_app_runs_and_restored_after():
+    import gc
+
+    before = gc.get_threshold()
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > before[0]
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+async def test_the_trace_wraps_long_lines_to_its_width_and_again_on_resize():
+    app = PlaygroundApp()
+    long = "x" * 150
+    async with app.run_test(size=(160, 40)) as pilot:
+        for line in ["spawn A", "A: pipe()", f'A: write(4, "{long}")'] + ["A: getpid()"] * 30:
+            app.session.submit(line)
+        app.refresh_views()
+        await pilot.pause()
+        trace = app.query_one(TraceLog)
+        width = trace.scrollable_content_region.width
+        assert all(strip.cell_length <= width for strip in trace.lines)
+        assert len(trace.lines) > 4  # the long write took more than one line
+        assert unbroken(strip.text for strip in trace.lines) == unbroken(t.text for t in app.session.trace)
+        assert trace.scroll_offset.y == trace.max_scroll_y > 0  # the latest line is in view
+        before = list(trace.lines)
+        await pilot.resize_terminal(145, 30)
+        await pilot.pause()
+        narrower = trace.scrollable_content_region.width
+        assert narrower < width and any(s.cell_length > narrower for s in before)
+        assert all(strip.cell_length <= narrower for strip in trace.lines)
+        assert unbroken(strip.text for strip in trace.lines) == unbroken(t.text for t in app.session.trace)
+        await pilot.press("u")  # after a resize the widget still follows the session
+        assert unbroken(strip.text for strip in trace.lines) == unbroken(t.text for t in app.session.trace)
+
+
+def unbroken(lines) -> str:
+    """The characters without the blanks (a long word wraps in the middle)."""
+    return "".join("".join(lines).split())
+
+
+async def test_the_trace_keeps_its_latest_lines_in_a_very_long_session():
+    from ipctui.app.widgets.trace_log import KEEP
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.session.submit("spawn A")
+        for i in range(KEEP + 500):
+            app.session.submit("A: getpid()")
+            if i % 97 == 0:
+                app.refresh_views()
+        app.refresh_views()
+        await pilot.pause()
+        trace = app.query_one(TraceLog)
+        assert KEEP // 2 <= len(trace.lines) <= KEEP
+        assert trace.shown == len(app.session.trace)
+        shown = shown_trace(app)
+        assert shown == words(t.text for t in app.session.trace)[-len(shown) :]
+
+
+async def test_quick_enters_in_the_palette_run_its_command_once_and_keep_the_app():
+    from textual import events
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for line in ["spawn A", "A: getpid()", "A: getpid()"]:
+            app.session.submit(line)
+        await pilot.press("ctrl+p", *"undo")
+        await pilot.pause(0.3)  # the palette finds its commands
+        for _ in range(3):  # faster than the palette closes
+            app.post_message(events.Key("enter", "\r"))
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is app.main
+        assert app.session.steps == 2

@@ -262,3 +262,18 @@ def test_a_damaged_or_reordered_big_message_in_the_stream_is_reported(how, monke
     monkeypatch.setattr(PipeLink, "child_end", lambda self: _Meddling(child_end(self), how, at))
     r = measure("pipe", 65536, "same", quick=True)
     assert any("arrived changed" in note for note in r["notes"]), r["notes"]
+
+
+def test_an_mp_queue_run_cut_short_does_not_keep_the_process_from_exiting(tmp_path):
+    # a message left with the queue's feeder thread, in a pipe no one reads any more: as after
+    # ctrl+c in the middle of a stream. Without the clean-up the process waits at exit forever.
+    code = (
+        "from ipctui.bench.links import MpQueueLink\n"
+        f"link = MpQueueLink(1 << 20, {str(tmp_path)!r})\n"
+        "link.parent_end().send(b'x' * (1 << 20))\n"
+        "link.cleanup()\n"
+    )
+    try:
+        subprocess.run([sys.executable, "-c", code], timeout=60, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process did not exit")

@@ -1,14 +1,21 @@
-"""The trace: the SPEC's text lines, coloured by kind."""
+"""The trace: the SPEC's text lines, coloured by kind.
+
+A line-API widget of its own rather than Textual's RichLog: a step adds a line or two, and the
+log must take them without measuring, re-rendering or laying out anything else. Each trace line
+is wrapped to the width once, when it comes; the lines on screen are styled once and kept, so
+scrolling by a line (which every step does) repaints from kept lines.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Self
+from bisect import bisect_left
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import RichLog
 
 from ...session import TraceLine
 
@@ -24,86 +31,135 @@ KIND_STYLE = {
     "exit": "bold magenta",
     "narration": "italic dim",
 }
-KEEP = 2000  # lines kept in the widget as they come; the session keeps them all
-REWRITE = 200  # lines redrawn when the widget must start again (writing each costs ~0.15 ms)
+_STYLES = {kind: Style.parse(style) for kind, style in KIND_STYLE.items()}
+KEEP = 2000  # wrapped lines held at most; the session keeps the whole trace
+REWRITE = 200  # trace lines drawn when the widget starts again (a resize, a jump far back)
+STYLED_KEPT = 512  # styled screen lines kept for repaints (a screenful is all that is needed)
 
 
-class TraceLog(RichLog):
-    DEFAULT_CSS = "TraceLog { height: 1fr; overflow-x: hidden; }"
+class TraceLog(ScrollView, can_focus=True):
+    # the scrollbar's gutter is always kept: the lines are wrapped to the width left beside it
+    DEFAULT_CSS = "TraceLog { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }"
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_lines=KEEP, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
-        self.shown = 0
-        self._quiet = False
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._base = 0  # the trace index of the first line held
+        self._held: list[TraceLine] = []  # the trace lines held, from _base on
+        self._ends: list[int] = []  # after each held trace line, the wrapped lines up to it
+        self._lines: list[Strip] = []  # the wrapped lines
+        self._width = 0  # what they are wrapped to
+        self._styled: dict[int, Strip] = {}  # wrapped line -> as painted (width and style)
         self._style_now = Style()
-        # what the widget holds: trace lines from index _base on, and after each one the number
-        # of wrapped lines written so far (counting those RichLog has trimmed off the front)
-        self._base = 0
-        self._written: list[TraceLine] = []
-        self._ends: list[int] = []
+
+    @property
+    def shown(self) -> int:
+        """How many trace lines the widget is in step with."""
+        return self._base + len(self._held)
+
+    @property
+    def lines(self) -> list[Strip]:
+        """The wrapped lines held (the latest KEEP at most)."""
+        return self._lines
 
     def show(self, trace: list[TraceLine]) -> None:
-        """Append what is new. After an undo the trace is a prefix of what is shown: drop the
-        lines past it (or, if they are no longer all held, redraw the latest lines)."""
-        if len(trace) < self.shown and not self._drop_after(trace):
-            self.reset()
-        if self.shown == 0 and len(trace) > REWRITE:
-            self.shown = self._base = len(trace) - REWRITE
-        # A line more makes the log taller, which Textual answers with a layout of the whole
-        # screen (tens of milliseconds with a full session). Once the log is taller than its
-        # window it only needs its scrollbar updated and itself repainted: nothing else moves.
-        self._quiet = self.virtual_size.height > self.scrollable_content_region.height > 0
-        try:
-            for line in trace[self.shown :]:  # scrolled once, below, not once per line later
-                self.write(Text(line.text, style=KIND_STYLE.get(line.kind, "")), scroll_end=False)
-                self._written.append(line)
-                self._ends.append(self._start_line + len(self.lines))
-        finally:
-            if self._quiet:
-                self._scroll_update(self.virtual_size)
-            self._quiet = False
+        """Take what is new in `trace`. After an undo the trace is a prefix of what is shown:
+        the lines past it are dropped (or, if they are no longer all held, the widget starts
+        again from the latest lines)."""
+        width = self._wrap_width()
+        shown = self.shown
+        if width != self._width or not self._in_step(trace, min(shown, len(trace))):
+            self._restart(trace, width)
+        elif len(trace) < shown:
+            self._drop_after(len(trace))
+        else:
+            self._append(trace[shown:])
+        self._update()
+
+    def reset(self) -> None:
+        """Hold nothing (a new script): the next show() starts from its latest lines."""
+        self._base, self._held, self._ends, self._lines = 0, [], [], []
+        self._styled.clear()
+        self._update()
+
+    def _wrap_width(self) -> int:
+        # before the first layout the widget's width reads 0: wrap to the screen's, for now
+        return max(10, self.scrollable_content_region.width or self.app.size.width - 4)
+
+    def _in_step(self, trace: list[TraceLine], n: int) -> bool:
+        """Whether the first n lines of `trace` are those held (checked by the last of them)."""
+        i = n - 1 - self._base
+        if n == 0:
+            return self._base == 0
+        return 0 <= i < len(self._held) and self._held[i] == trace[n - 1]
+
+    def _restart(self, trace: list[TraceLine], width: int) -> None:
+        self._width = width
+        self._base = max(0, len(trace) - REWRITE)
+        self._held, self._ends, self._lines = [], [], []
+        self._styled.clear()
+        self._append(trace[self._base :])
+
+    def _append(self, new: list[TraceLine]) -> None:
+        for line in new:
+            self._lines += self._wrap(line)
+            self._held.append(line)
+            self._ends.append(len(self._lines))
+        if len(self._lines) > KEEP:  # let the oldest quarter go, whole trace lines at a time
+            k = bisect_left(self._ends, len(self._lines) - KEEP * 3 // 4) + 1
+            cut = self._ends[k - 1]
+            del self._lines[:cut], self._held[:k], self._ends[:k]
+            self._ends = [e - cut for e in self._ends]
+            self._base += k
+            self._styled.clear()
+
+    def _drop_after(self, n: int) -> None:
+        """Keep the first n trace lines (n is past _base: checked by _in_step)."""
+        keep = self._ends[n - self._base - 1] if n > self._base else 0
+        del self._lines[keep:], self._held[n - self._base :], self._ends[n - self._base :]
+        for i in [i for i in self._styled if i >= keep]:
+            del self._styled[i]
+
+    def _wrap(self, line: TraceLine) -> list[Strip]:
+        style = _STYLES.get(line.kind, _STYLES["call"])
+        text = line.text
+        if len(text) <= self._width and text.isascii() and text.isprintable():
+            return [Strip([Segment(text, style)], len(text))]  # most lines: one cell a character
+        options = self.app.console.options.update_width(self._width)
+        rendered = self.app.console.render_lines(Text(text, style=style), options, pad=False)
+        return [Strip(segments) for segments in rendered]
+
+    def _update(self) -> None:
+        """Scroll to the latest line. The widget's size is the screen's to decide: more lines
+        change its scrollbar, never the layout (a layout of the whole screen costs tens of ms)."""
+        size = Size(self._width, len(self._lines))
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
         self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
-        self.shown = len(trace)
 
-    def _drop_after(self, trace: list[TraceLine]) -> bool:
-        """Keep only the lines of trace[:len(trace)], if the widget holds them; False if not."""
-        n = len(trace) - self._base  # trace lines of the widget's to keep
-        if self._deferred_renders or n < 1 or n > len(self._written) or trace[-1] != self._written[n - 1]:
-            return False
-        keep = self._ends[n - 1] - self._start_line
-        if keep < 1:
-            return False
-        del self.lines[keep:], self._written[n:], self._ends[n:]
-        self._line_cache.clear()
-        self._quiet = self.scrollable_content_region.height > 0
-        try:
-            self.virtual_size = Size(self._widest_line_width, len(self.lines))
-            self._scroll_update(self.virtual_size)
-        finally:
-            self._quiet = False
-        self.shown = len(trace)
-        return True
+    def on_resize(self) -> None:
+        width = self._wrap_width()
+        if self._held and width != self._width:  # wrap the latest lines again, to the new width
+            base, held = self._base, self._held
+            self._restart(held, width)
+            self._base += base
+            self._update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # the widget's style once per repaint, not once per line (Textual works it out afresh
-        # each time it is asked: a third of the trace's drawing time)
-        self._style_now = self.rich_style
+        style = self.rich_style  # once per repaint: Textual works it out afresh on each call
+        if style != self._style_now or len(self._styled) > STYLED_KEPT:
+            self._styled.clear()
+            self._style_now = style
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        line = self._render_line(scroll_y + y, scroll_x, self.scrollable_content_region.width)
-        return line.apply_style(self._style_now)
-
-    def refresh(
-        self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        if self._quiet:
-            layout = False  # see show(): the screen's layout does not change
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-    def reset(self) -> None:
-        self.clear()
-        self.shown = self._base = 0
-        self._written, self._ends = [], []
+        i = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if i >= len(self._lines):
+            return Strip.blank(width, self._style_now)
+        strip = self._styled.get(i)
+        if strip is None or strip.cell_length != width:
+            strip = self._lines[i].crop_extend(0, width, None).apply_style(self._style_now)
+            self._styled[i] = strip
+        return strip
