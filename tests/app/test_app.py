@@ -522,3 +522,20 @@ async def test_quick_enters_in_the_palette_run_its_command_once_and_keep_the_app
         await pilot.pause(0.3)
         assert app.is_running and app.screen is app.main
         assert app.session.steps == 2
+
+
+async def test_at_80x24_everything_fits_with_processes_and_a_long_narration():
+    # four processes and a narration of three lines at 80 columns: before, the bottom of the
+    # screen (the console) was pushed off and the screen scrolled
+    narration = "## " + " ".join(["a narration long enough to take three lines at eighty columns"] * 3)
+    script = "\n".join(["spawn A", 'A: fork("B")', 'A: fork("C")', 'A: fork("D")', narration, "A: getpid()"])
+    app = PlaygroundApp(script_text=script + "\n", script_name="fit.ipc")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(6):
+            await pilot.press("space")
+        await pilot.pause()
+        assert app.main.query_one("#narration", Static).size.height == 3
+        assert app.main.max_scroll_y == 0
+        for widget in ("#titlebar", "#panes", "#left", "#trace-box", "#narration", "#console", "Footer"):
+            region = app.main.query_one(widget).region
+            assert region.height > 0 and region.bottom <= 24, widget
