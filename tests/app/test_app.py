@@ -539,3 +539,22 @@ async def test_at_80x24_everything_fits_with_processes_and_a_long_narration():
         for widget in ("#titlebar", "#panes", "#left", "#trace-box", "#narration", "#console", "Footer"):
             region = app.main.query_one(widget).region
             assert region.height > 0 and region.bottom <= 24, widget
+
+
+async def test_the_trace_keeps_its_latest_line_in_view_when_it_gets_shorter():
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.open_demo("pipe")
+        await pilot.pause()
+        trace = app.query_one(TraceLog)
+        for _ in range(15):  # the narration comes in and takes rows from the trace
+            app.action_step()
+        height = trace.size.height
+        await pilot.pause()
+        assert trace.size.height < height
+        assert trace.scroll_offset.y == trace.max_scroll_y > 0
+        trace.scroll_to(y=0, animate=False, immediate=True)  # scrolled back: a resize leaves it there
+        await pilot.resize_terminal(120, 34)
+        await pilot.pause()
+        assert trace.scroll_offset.y == 0

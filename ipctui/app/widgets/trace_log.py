@@ -50,6 +50,7 @@ class TraceLog(ScrollView, can_focus=True):
         self._width = 0  # what they are wrapped to
         self._styled: dict[int, Strip] = {}  # wrapped line -> as painted (width and style)
         self._style_now = Style()
+        self._end_y = 0  # where the latest line was in view, at the latest show()
 
     @property
     def shown(self) -> int:
@@ -136,6 +137,7 @@ class TraceLog(ScrollView, can_focus=True):
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
         self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self._end_y = self.max_scroll_y
         self.refresh()
 
     def on_resize(self) -> None:
@@ -144,6 +146,8 @@ class TraceLog(ScrollView, can_focus=True):
             base, held = self._base, self._held
             self._restart(held, width)
             self._base += base
+            self._update()
+        elif self.scroll_offset.y >= self._end_y:  # it was following the latest line: go on
             self._update()
 
     def render_lines(self, crop: Region) -> list[Strip]:
