@@ -558,3 +558,48 @@ async def test_the_trace_keeps_its_latest_line_in_view_when_it_gets_shorter():
         await pilot.resize_terminal(120, 34)
         await pilot.pause()
         assert trace.scroll_offset.y == 0
+
+
+async def test_the_trace_widget_follows_random_submits_undos_redos_jumps_and_resizes(monkeypatch):
+    import random
+
+    from ipctui.app.widgets import trace_log
+
+    # the widget holds fewer lines here, so that letting old ones go happens often
+    monkeypatch.setattr(trace_log, "KEEP", 300)
+    monkeypatch.setattr(trace_log, "REWRITE", 50)
+    rng = random.Random(7)
+    app = PlaygroundApp()
+    async with app.run_test(size=(150, 40)) as pilot:
+        s = app.session
+        s.submit("spawn A")
+        s.submit("A: pipe()")
+        trace = app.query_one(TraceLog)
+        trimmed = 0
+        for _ in range(150):
+            op = rng.random()
+            if op < 0.6:
+                for _ in range(rng.randint(1, 60)):
+                    data = "y" * rng.randint(1, 300)  # long writes wrap onto more lines
+                    s.submit(rng.choice([f'A: write(4, "{data}")', "A: read(3, 5)"]))
+            elif op < 0.75:
+                s.undo()
+            elif op < 0.85:
+                s.redo()
+            elif op < 0.93:
+                s.jump(rng.randint(max(0, s.steps - 300), s.steps))  # back within what is held
+            elif op < 0.95:
+                s.jump(rng.randint(0, s.steps))  # back anywhere
+            else:
+                await pilot.resize_terminal(rng.choice([140, 150, 160]), 40)
+                await pilot.pause()
+            app.refresh_views()
+            assert trace.shown == len(s.trace)
+            held = unbroken(strip.text for strip in trace.lines)
+            whole = unbroken(t.text for t in s.trace)
+            assert whole.endswith(held)
+            assert held.endswith(unbroken([s.trace[-1].text]) if s.trace else "")
+            width = trace.scrollable_content_region.width
+            assert all(strip.cell_length <= width for strip in trace.lines)
+            trimmed += len(held) < len(whole)  # the widget holds the latest lines only
+        assert trimmed > 10

@@ -88,9 +88,9 @@ class TraceLog(ScrollView, can_focus=True):
 
     def _in_step(self, trace: list[TraceLine], n: int) -> bool:
         """Whether the first n lines of `trace` are those held (checked by the last of them)."""
-        i = n - 1 - self._base
         if n == 0:
             return self._base == 0
+        i = n - 1 - self._base
         return 0 <= i < len(self._held) and self._held[i] == trace[n - 1]
 
     def _restart(self, trace: list[TraceLine], width: int) -> None:
