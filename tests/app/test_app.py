@@ -603,3 +603,20 @@ async def test_the_trace_widget_follows_random_submits_undos_redos_jumps_and_res
             assert all(strip.cell_length <= width for strip in trace.lines)
             trimmed += len(held) < len(whole)  # the widget holds the latest lines only
         assert trimmed > 10
+
+
+async def test_a_palette_search_that_ends_after_the_palette_closed_is_not_a_crash():
+    from ipctui.app.dialogs.palette import Palette
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"show")
+        palette = app.screen
+        assert isinstance(palette, Palette)
+        await pilot.press("escape")
+        await pilot.pause()
+        # what a search still running when the palette closed goes on to do
+        palette._list_visible = not palette._list_visible
+        palette._show_busy = not palette._show_busy
+        await pilot.pause()
+        assert app.is_running and app.screen is app.main

@@ -43,10 +43,12 @@ async def test_three_thousand_random_keys(tmp_path, monkeypatch, seed):
         for _ in range(30):  # every object open before the monkey starts
             await pilot.press("space")
         before = [t.text for t in app.session.trace]
+        changed = False
         for i in range(3000):
             send_key(app, rng.choice(KEYS))
             if i % 25 == 0:  # let the queued keys be handled, as after a burst of typing
                 await pilot.pause()
+                changed |= [t.text for t in app.session.trace] != before
             if i % 500 == 0:
                 await pilot.resize_terminal(rng.choice([20, 80, 120, 160]), rng.choice([10, 24, 40]))
         await pilot.pause()
@@ -54,7 +56,7 @@ async def test_three_thousand_random_keys(tmp_path, monkeypatch, seed):
         # the monkey reached the dialogs and changed the session, it did not just bounce off (which
         # dialogs depends on how fast the app takes the keys: three kinds at least, in every run seen)
         assert len(set(opened)) >= 3, opened
-        assert [t.text for t in app.session.trace] != before
+        assert changed  # (it may have undone its way back to where it started, by the end)
 
 
 def send_key(app: PlaygroundApp, key: str) -> None:
