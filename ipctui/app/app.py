@@ -327,8 +327,11 @@ class PlaygroundApp(App[None]):
     def _tick(self) -> None:
         if self.session.at_end:
             self._stop()
-        else:
+            return
+        try:
             self.action_step()
+        except NoMatches:  # the app is closing and its widgets are going: playing is over
+            self._stop()
 
     def _stop(self) -> None:
         if self.playing:

@@ -620,3 +620,14 @@ async def test_a_palette_search_that_ends_after_the_palette_closed_is_not_a_cras
         palette._show_busy = not palette._show_busy
         await pilot.pause()
         assert app.is_running and app.screen is app.main
+
+
+async def test_a_play_tick_while_the_app_closes_is_not_a_crash():
+    # the play timer can fire while the app is closing and the screen's widgets are going
+    app = PlaygroundApp(script=EXAMPLES / "signals.ipc")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        assert app.playing is not None
+        await app.main.query_one("#console-problem").remove()
+        app._tick()
+        assert app.playing is None and app.is_running
