@@ -14,14 +14,12 @@ from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
-from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...engine import Kernel
+from ..widgets.kept_lines import KeptLines
 
 # (key, signature, build): the key names the object, the signature is a cheap summary of what the
 # view shows of it, and build() draws it. An object is drawn again only when its signature changes.
@@ -45,7 +43,7 @@ class MechanismPane:
         return []
 
 
-class ObjectsView(ScrollView, can_focus=True):
+class ObjectsView(KeptLines, can_focus=True):
     """The pane in front, drawn from kept lines: each object's lines are remade only when its
     signature (or the width) changes, and only the rows that changed are repainted."""
 
@@ -59,10 +57,8 @@ class ObjectsView(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.panes = panes
         self.front = next(iter(panes))
-        self._lines: list[Strip] = []
         self._drawn: dict[tuple[str, str], tuple[Hashable, list[Strip]]] = {}
         self._kernel: Kernel | None = None
-        self._style_now = Style()
 
     def on_resize(self) -> None:
         if self._kernel is not None:  # the objects are drawn to the width: draw them again
@@ -99,29 +95,12 @@ class ObjectsView(ScrollView, can_focus=True):
 
     def _swap(self, lines: list[Strip], width: int) -> None:
         old, self._lines = self._lines, lines
-        if len(lines) != len(old):
-            # the pane's size is the screen's to decide, not its content's: a taller or shorter
-            # list changes the scrollbar, not the layout
-            size = Size(width, len(lines))
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
+        if self._set_height(width):  # a taller or shorter list: repaint it all
             self.refresh()
             return
         changed = [i for i, (a, b) in enumerate(zip(old, lines, strict=True)) if a is not b]
         if changed:
             self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._style_now = self.rich_style  # once per repaint: Textual works it out on each call
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        i = scroll_y + y
-        if i >= len(self._lines):
-            return Strip.blank(width, self._style_now)
-        return self._lines[i].crop_extend(scroll_x, scroll_x + width, None).apply_style(self._style_now)
 
     @property
     def text(self) -> str:
