@@ -29,7 +29,14 @@ def _read_script(path: str) -> tuple[str, str]:
         sys.exit(EXIT_SCRIPT_ERROR)
 
 
-def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 0.3) -> int:
+def run_command(
+    path: str,
+    fmt: str,
+    real: bool = False,
+    block_timeout: float = 0.3,
+    unsandboxed: bool = False,
+    time_limit: float = 60.0,
+) -> int:
     """`ipctui run`: the trace on stdout, problems on stderr, the SPEC's exit status."""
     from .engine import Kernel  # noqa: F401  (registers every call before parsing)
     from .script import ExpectationFailed, ScriptError, parse, run_script
@@ -49,9 +56,11 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
     try:
         script = parse(text, name)
         if real:
-            from .real.run import run_real
+            from .real.run import UNSANDBOXED, run_real
 
-            kernel = run_real(script.statements, write, fmt, block_timeout)
+            if unsandboxed:
+                notes.append(f"{name}: real run: {UNSANDBOXED}")
+            kernel = run_real(script.statements, write, fmt, block_timeout, not unsandboxed, time_limit)
             if kernel.used_sockets:
                 notes.append(f"{name}: real run: {kernel.note}")
             if kernel.skipped:
@@ -67,6 +76,9 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
     except OSError as e:  # the machine refused the runner itself (fork, /dev/shm, ...)
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:0: error: the real run could not go on: {e.strerror or e}"
+    except _real_ends() as e:  # no namespaces, a worker's malformed message, the time limit
+        status = EXIT_SCRIPT_ERROR
+        message = f"{name}:0: error: {e}"
     except ScriptError as e:
         status = EXIT_SCRIPT_ERROR
         message = f"{name}:{e.lineno}: error: {e.message}"
@@ -90,6 +102,34 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
         click.echo(note, err=True)
     return status
 
+
+class _RealEnd(Exception):
+    """Stands for the real run's own ends (see `_real_ends`), so the simulation alone never
+    imports the real runner."""
+
+
+def _real_ends() -> tuple[type[Exception], ...]:
+    try:
+        from .real.kernel import RunBroken
+        from .real.sandbox import SandboxRefused
+    except ImportError:  # pragma: no cover - not Linux
+        return (_RealEnd,)
+    return (_RealEnd, RunBroken, SandboxRefused)
+
+
+UNSANDBOXED_OPT = click.option(
+    "--unsandboxed",
+    is_flag=True,
+    help="With a real run: make no namespaces for it (trusted scripts only: it can reach this machine).",
+)
+TIME_LIMIT_OPT = click.option(
+    "--time-limit",
+    type=click.FloatRange(0.1, 86400),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="With a real run: the most the whole run may take.",
+)
 
 BLOCK_TIMEOUT = click.option(
     "--block-timeout",
@@ -166,15 +206,20 @@ def main(ctx: click.Context, theme: str | None) -> None:
 )
 @click.option("--real", is_flag=True, help="Run it on this machine's kernel, with real processes.")
 @BLOCK_TIMEOUT
-def run_cmd(script: str, fmt: str, real: bool, block_timeout: float) -> None:
+@UNSANDBOXED_OPT
+@TIME_LIMIT_OPT
+def run_cmd(
+    script: str, fmt: str, real: bool, block_timeout: float, unsandboxed: bool, time_limit: float
+) -> None:
     """Run SCRIPT (`-` for standard input) on the simulated kernel and print its trace.
 
     With --real, every process of the script is a real process and every call is made for real;
     lines this machine cannot run (uid= without root, ...) are shown as "# cannot run here".
+    The run is a sandbox (namespaces of its own) unless --unsandboxed.
 
     Exit status: 0 when every expectation held, 1 when one did not, 2 for a script error.
     """
-    sys.exit(run_command(script, fmt, real, block_timeout))
+    sys.exit(run_command(script, fmt, real, block_timeout, unsandboxed, time_limit))
 
 
 @main.command("diff")
@@ -188,7 +233,9 @@ def run_cmd(script: str, fmt: str, real: bool, block_timeout: float) -> None:
     help="text: side by side; json: both traces and the differences.",
 )
 @BLOCK_TIMEOUT
-def diff_cmd(script: str, fmt: str, block_timeout: float) -> None:
+@UNSANDBOXED_OPT
+@TIME_LIMIT_OPT
+def diff_cmd(script: str, fmt: str, block_timeout: float, unsandboxed: bool, time_limit: float) -> None:
     """Run SCRIPT on the simulated kernel and on the real one, and show where they differ.
 
     Expectations in the script are not checked: the two runs are compared line by line, and a
@@ -204,9 +251,16 @@ def diff_cmd(script: str, fmt: str, block_timeout: float) -> None:
     name, text = _read_script(script)
     try:
         statements = parse(text, name).statements
-        result = diff(statements, block_timeout)
+        if unsandboxed:
+            from .real.run import UNSANDBOXED
+
+            click.echo(f"{name}: real run: {UNSANDBOXED}", err=True)
+        result = diff(statements, block_timeout, not unsandboxed, time_limit)
     except ScriptError as e:
         click.echo(f"{name}:{e.lineno}: error: {e.message}", err=True)
+        sys.exit(EXIT_SCRIPT_ERROR)
+    except _real_ends() as e:
+        click.echo(f"{name}:0: error: {e}", err=True)
         sys.exit(EXIT_SCRIPT_ERROR)
     except KeyboardInterrupt:
         click.echo(f"{name}: interrupted; every process and object the run made has been removed", err=True)

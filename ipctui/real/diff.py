@@ -86,12 +86,18 @@ def _unchecked(statements: list[Statement]) -> list[Statement]:
     return out
 
 
-def _run(statements: list[Statement], real: bool, block_timeout: float) -> tuple[Side, str]:
+def _run(
+    statements: list[Statement],
+    real: bool,
+    block_timeout: float,
+    sandboxed: bool = True,
+    time_limit: float = 60.0,
+) -> tuple[Side, str]:
     side = Side()
     note = ""
     try:
         if real:
-            kernel = run_real(statements, side.lines.append, "text", block_timeout)
+            kernel = run_real(statements, side.lines.append, "text", block_timeout, sandboxed, time_limit)
             side.skipped, note = kernel.skipped, kernel.note
         else:
             run_script(statements, side.lines.append, "text")
@@ -129,10 +135,15 @@ def simulate(statements: list[Statement]) -> Side:
     return _run(_unchecked(statements), False, BLOCK_TIMEOUT)[0]
 
 
-def diff(statements: list[Statement], block_timeout: float = BLOCK_TIMEOUT) -> Diff:
+def diff(
+    statements: list[Statement],
+    block_timeout: float = BLOCK_TIMEOUT,
+    sandboxed: bool = True,
+    time_limit: float = 60.0,
+) -> Diff:
     plain = _unchecked(statements)
     sim, _ = _run(plain, False, block_timeout)
-    real, note = _run(plain, True, block_timeout)
+    real, note = _run(plain, True, block_timeout, sandboxed, time_limit)
     return compare(sim, real, note)
 
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 import errno as errno_mod
 import inspect
 import os
-import pickle
 import select
 import signal
 import socket
 import time
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +36,7 @@ from ..engine.constants import (
 from ..engine.errors import Errno, UsageError, check_runnable
 from ..engine.events import Event
 from ..engine.syscalls import SYSCALLS
-from . import worker
+from . import sandbox, wire, worker
 from .places import Guard, Places, inet, make_places
 
 BLOCK_TIMEOUT = 0.3
@@ -46,7 +44,12 @@ SETTLE_LIMIT = 3.0  # a line whose effects have not settled by then is reported 
 MAX_SEEN = 1000  # a line that makes more happen than this (a signal storm) is cut short
 NOWHERE_PID = 0x3FFFFFFF  # above any pid_max: kill gives ESRCH, waitpid ECHILD
 PAGE = worker.PAGE
+MAX_PROCESSES = 64  # per run: a fork or spawn past it is a line that cannot run here
 _NEW_FD_CALLS = {"open", "socket", "accept", "mq_open", "shm_open"}
+
+
+class RunBroken(Exception):
+    """The run cannot go on (a worker sent what no worker sends): it ends with this message."""
 
 
 class CannotRun(Exception):
@@ -64,7 +67,8 @@ class Proc:
     pid: int  # as the simulation numbers it
     name: str
     uid: int
-    real: int = 0
+    real: int = 0  # as the run's processes know it (inside the sandbox's PID namespace)
+    host: int = 0  # as this machine's /proc knows it
     sock: socket.socket | None = None
     parent: int | None = None
     spawned: bool = True
@@ -77,18 +81,21 @@ class Proc:
     scales: dict[int, int] = field(default_factory=dict)  # pipe fd -> script bytes per real byte
     segments: dict[int, str] = field(default_factory=dict)  # shm fd -> segment name
     handlers: dict[int, str] = field(default_factory=dict)
-    buf: bytearray = field(default_factory=bytearray)
+    wire: wire.Assembler = field(default_factory=wire.Assembler)
 
 
 class RealKernel:
     """Runs lines on this machine's kernel; use as a context manager (cleanup is its exit)."""
 
-    def __init__(self, block_timeout: float = BLOCK_TIMEOUT, places: Places | None = None) -> None:
+    def __init__(
+        self, block_timeout: float = BLOCK_TIMEOUT, places: Places | None = None, sandboxed: bool = True
+    ) -> None:
         self.block_timeout = block_timeout
-        self.places = places or make_places()
+        self.sandboxed = sandboxed
+        self.places = places or make_places(sandboxed)
         self.root = os.geteuid() == 0
         self.sys_resource = _capable(24)  # CAP_SYS_RESOURCE: what uid 0 may do past the limits
-        self.guard = Guard(self.places, want_netns=self.root)
+        self.guard = Guard(self.places, want_netns=self.root, sandboxed=sandboxed)
         if not self.places.netns:
             self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
         self.procs: dict[int, Proc] = {}
@@ -122,6 +129,8 @@ class RealKernel:
 
     @property
     def note(self) -> str:
+        if self.sandboxed:
+            return "sockets ran in the run's own network namespace (loopback only)"
         if self.places.netns:
             return "sockets ran in a private network namespace (loopback only)"
         return f"sockets ran on this machine's loopback, fixed ports moved up by {self.places.port_shift}"
@@ -141,21 +150,28 @@ class RealKernel:
             raise UsageError(f"a process named {name} already exists")
         if uid < 0:
             raise UsageError(f"uid must be 0 or more, not {uid}")
+        self._cannot.pop(name, None)
+        if self._live() >= MAX_PROCESSES:
+            self._cannot[name] = LIMIT_PROCESSES
+            raise CannotRun(LIMIT_PROCESSES)
         p = Proc(self.next_pid, name, uid)
         self.next_pid += 1
-        self._cannot.pop(name, None)
         if not self.root and uid != 1000:
             self._cannot[name] = f"spawn {name} uid={uid} needs root (setuid)"
             raise CannotRun(self._cannot[name])
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = self.guard.spawn(theirs, uid if self.root and uid != 0 else None)
+        pid, host = self.guard.spawn(theirs, uid if self.root and uid != 0 else None)
         theirs.close()
         ours.settimeout(30)  # until it has become what it will be (uid, signals, descriptors)
-        if not ours.recv(1 << 16).startswith(b"E"):
+        try:
+            ready, _fds = wire.receive(ours, max_fds=0)
+        except (OSError, wire.WireError):
+            ready = None
+        if ready != ["ready"]:
             ours.close()
             raise CannotRun(f"the process for {name} did not start")
         ours.setblocking(False)
-        p.real, p.sock = pid, ours
+        p.real, p.host, p.sock = pid, host, ours
         self._register(p)
         return [Event("spawn", p.pid, p.name, uid=uid, tag=tag)]
 
@@ -172,19 +188,21 @@ class RealKernel:
         if isinstance(ref, str) and ref in self._cannot:
             raise CannotRun(self._cannot[ref])
         p = self._runnable(ref)
+        if name == "fork" and self._live() >= MAX_PROCESSES:
+            raise CannotRun(LIMIT_PROCESSES)
         kwargs = dict(kwargs or {})
         args = _with_defaults(name, args)
         self._obs = []
         stopped = {q.pid for q in self.procs.values() if q.stopped}
         rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
         assert p.sock is not None
-        message = pickle.dumps((name, rargs, rkw))
-        if fds:  # fork: the child's channel goes with the line
-            p.sock.sendmsg([message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array("i", fds).tobytes())])
+        try:  # fork: the child's channel goes with the line
+            wire.send(p.sock, [name, rargs, rkw], fds)
+        except OSError:
+            pass  # it has gone: its death is what the line shows
+        finally:
             for fd in fds:
                 os.close(fd)
-        else:
-            p.sock.send(message)
         if name == "exit":
             p.exit_code = args[0] & 0xFF
         self._await(p)
@@ -194,7 +212,16 @@ class RealKernel:
             if child is not None:
                 child.close()
             raise CannotRun(reply[1])
-        return self._events(p, name, list(args), kwargs, tag, child, stopped)
+        try:
+            return self._events(p, name, list(args), kwargs, tag, child, stopped)
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+        ) as e:  # an answer no worker gives
+            raise RunBroken(f"process {p.name} answered {name}() with what no worker sends ({e})") from None
 
     # ------------------------------------------------------------ state
 
@@ -202,6 +229,10 @@ class RealKernel:
         self.procs[p.pid] = p
         self._names[p.name] = p
         self._by_real[p.real] = p.pid
+
+    def _live(self) -> int:
+        """The run's processes, zombies included (they hold a slot until reaped)."""
+        return sum(1 for q in self.procs.values() if not q.dead)
 
     def _runnable(self, ref: int | str) -> Proc:
         p = self.process(ref)
@@ -266,8 +297,8 @@ class RealKernel:
                 self.guard.record("mq", a[0].decode("utf-8", "surrogateescape"))
         elif name == "msgget":
             a[0] = places.key(a[0])
-            if a[0]:
-                self.guard.record("key", a[0])
+            if not self.sandboxed:
+                kw["report_created"] = 1  # the clean-up removes only what the run created
         elif name in ("msgsnd", "msgrcv", "msgctl"):
             real = {v: k for k, v in self._ids.items()}
             a[0] = real.get(a[0], -1)
@@ -337,7 +368,7 @@ class RealKernel:
         for p in list(self.procs.values()):
             if p.sock is None:
                 continue
-            state, code = _stat(p.real)
+            state, code = _stat(p.host)
             if state == "S":
                 if p.stopped:
                     self._obs.append((p, "continued", None))
@@ -367,13 +398,15 @@ class RealKernel:
                 data = b""
             if not data:
                 self._died(p)
-            elif len(data) == 1:
-                self._obs.append((p, "signal", data[0]))
-            else:
-                p.buf += data[1:]
-                if data[:1] == b"E":
-                    self._obs.append((p, "reply", pickle.loads(bytes(p.buf))))
-                    p.buf.clear()
+                continue
+            try:
+                got = p.wire.feed(data)
+                if got is not None and got[0] == "message":
+                    got = ("reply", _reply(got[1]))
+            except wire.WireError as e:
+                raise RunBroken(f"process {p.name} sent the runner a malformed message ({e})") from None
+            if got is not None:
+                self._obs.append((p, *got))
         return bool(ready)
 
     def _died(self, p: Proc) -> None:
@@ -383,7 +416,7 @@ class RealKernel:
         status: int | None = None  # read while it is a zombie (its parent may reap it soon)
         deadline = time.monotonic() + 1.0
         while time.monotonic() < deadline:
-            state, code = _stat(p.real)
+            state, code = _stat(p.host)
             if state == "Z":
                 status = code
                 break
@@ -484,7 +517,7 @@ class RealKernel:
             return []
         if q.sock is None and not was_stopped:
             return []
-        if q.sock is not None and SIGCONT in _blocked(q.real):
+        if q.sock is not None and SIGCONT in _blocked(q.host):
             return []
         return [Event("signal", q.pid, q.name, signal="SIGCONT")]
 
@@ -570,7 +603,10 @@ class RealKernel:
                 p.segments[value] = n if n.startswith("/") else "/" + n
         if name == "fork":
             assert child is not None
-            c = Proc(self.next_pid, args[0], p.uid, real=value, sock=child, parent=p.pid, spawned=False)
+            host = sandbox.host_pid(value, [p.host, self.guard.init]) if self.sandboxed else value
+            c = Proc(
+                self.next_pid, args[0], p.uid, real=value, host=host, sock=child, parent=p.pid, spawned=False
+            )
             self.next_pid += 1
             c.scales, c.segments, c.handlers = dict(p.scales), dict(p.segments), dict(p.handlers)
             self._register(c)
@@ -587,8 +623,10 @@ class RealKernel:
         if name == "getpid":
             return self._by_real.get(value, value)
         if name == "msgget":
-            if value not in self._ids:
-                self.guard.record("msqid", value)  # IPC_PRIVATE queues have no key to find them by
+            if isinstance(value, list):
+                value, created = value
+                if created:
+                    self.guard.record("msqid", value)
             return self._ids.setdefault(value, len(self._ids))
         if name == "sigpending":
             return [SIGNAL_NAMES.get(s, str(s)) for s in value]
@@ -623,6 +661,21 @@ class RealKernel:
         return self._ports[key]
 
 
+def _reply(msg: Any) -> tuple[str, Any, bool]:
+    """A worker's reply, checked: ("ok", value, slept), ("err", errno, slept) or ("cannot",
+    reason, slept); anything else is not a reply."""
+    if not isinstance(msg, list) or len(msg) != 3 or not isinstance(msg[2], bool):
+        raise wire.WireError("not a reply")
+    status, value, slept = msg
+    if status == "err" and not (isinstance(value, int) and 0 < value < 4096):
+        raise wire.WireError("an error that is not an errno")
+    if status == "cannot" and not isinstance(value, str):
+        raise wire.WireError("a reason that is not text")
+    if status not in ("ok", "err", "cannot"):
+        raise wire.WireError(f"an unknown status {status!r}")
+    return status, value, slept
+
+
 def _killed(obs: list[tuple[Proc, str, Any]]) -> bool:
     status = next((v for _q, kind, v in obs if kind == "death"), None)
     return status is not None and os.WIFSIGNALED(status)
@@ -650,6 +703,7 @@ def _in_order(obs: list[tuple[Proc, str, Any]], q: Proc) -> list[tuple[Proc, str
     return out
 
 
+LIMIT_PROCESSES = f"the run's limit of {MAX_PROCESSES} processes"
 NO_SYS_RESOURCE = "this machine's root lacks CAP_SYS_RESOURCE, which uid 0 needs"
 
 
@@ -707,4 +761,4 @@ def _blocked(pid: int) -> set[int]:
     return set()
 
 
-__all__ = ["BLOCK_TIMEOUT", "CannotRun", "RealKernel"]
+__all__ = ["BLOCK_TIMEOUT", "CannotRun", "RealKernel", "RunBroken"]

@@ -102,6 +102,7 @@ for _name, _res, _args in [
     ("getsockopt", c_int, (c_int, c_int, c_int, c_void_p, ctypes.POINTER(c_uint))),
     ("unshare", c_int, (c_int,)),
     ("prctl", c_int, (c_int, c_long, c_long, c_long, c_long)),
+    ("mount", c_int, (c_char_p, c_char_p, c_char_p, ctypes.c_ulong, c_char_p)),
 ]:
     _proto(_name, _res, *_args)
 

@@ -1,10 +1,13 @@
 """Where a real run puts things, and how it takes them all away again.
 
-Every name a script uses is moved somewhere private to the run: POSIX names get a prefix, paths
+Sandboxed (the default), the run has namespaces of its own (ipctui.real.sandbox) and every name,
+key, path and port is used exactly as the script writes it. Only an unsandboxed run (trusted
+scripts, `--unsandboxed`) moves names somewhere private to the run: POSIX names get a prefix, paths
 go into a private directory, System V keys are shifted, and sockets live in a network namespace
-of their own (or, without root, on shifted ports). A guard process, forked at the start and
-detached from the terminal, holds the other end of a pipe: when the runner finishes, or dies in
-any way at all, the pipe closes and the guard kills every worker and removes every object.
+of their own (or, without root, on shifted ports); its clean-up removes only what the run created.
+A guard process, forked at the start and detached from the terminal, holds the other end of a
+pipe: when the runner finishes, or dies in any way at all, the pipe closes and the run ends (see
+`Guard`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import pickle
 import re
 import secrets
 import shutil
@@ -21,12 +23,12 @@ import socket
 import struct
 import tempfile
 import time
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
 
 from . import libc as L
+from . import sandbox, wire
 from .libc import libc
 
 SHM_DIR = Path("/dev/shm")
@@ -42,6 +44,7 @@ class Places:
     tmpdir: Path = field(default_factory=Path)
     netns: bool = False
     port_shift: int = 0
+    mapped: bool = True  # False in the sandbox: names are the script's own
 
     @property
     def prefix(self) -> str:
@@ -55,6 +58,8 @@ class Places:
     def ipc_name(self, name: str) -> bytes:
         """A POSIX IPC name, prefixed after its leading `/` (so glibc's and the kernel's checks
         on the name, a missing `/` or a further one, see what the script wrote)."""
+        if not self.mapped:
+            return name.encode("utf-8", "surrogateescape")
         if name.startswith("/"):
             return ("/" + self.prefix + name[1:]).encode("utf-8", "surrogateescape")
         if not name:
@@ -65,16 +70,20 @@ class Places:
         """A FIFO or socket path, as one file in the private directory."""
         if not path:
             return b""  # no name at all: the kernel says ENOENT
+        if not self.mapped:
+            return path.encode("utf-8", "surrogateescape")
         return str(self.tmpdir / quote(path, safe="")).encode("utf-8", "surrogateescape")
 
     def unpath(self, raw: bytes) -> str:
         text = raw.decode("utf-8", "surrogateescape")
+        if not self.mapped:
+            return text
         base = str(self.tmpdir) + "/"
         return unquote(text[len(base) :]) if text.startswith(base) else text
 
     def key(self, key: int) -> int:
-        if key == 0:  # IPC_PRIVATE stays private
-            return 0
+        if key == 0 or not self.mapped:  # IPC_PRIVATE stays private
+            return key
         return ((int(self.token, 16) & 0x3FFF) << 17 ^ key) & 0x7FFFFFFF or 1
 
     def port(self, port: int) -> int:
@@ -97,35 +106,58 @@ def inet(addr: str) -> tuple[str, int] | None:
 class Guard:
     """The process that starts the workers and cleans up after the run, however the run ends.
 
-    It is the parent of every spawned worker and the subreaper of every fork, so no process of
-    the run outlives it, not even as a zombie; and it holds the run's network namespace.
+    Sandboxed (ipctui.real.sandbox), it makes the run's namespaces and forks the run's init, the
+    first process of its PID namespace, which starts every worker; when the runner goes, init
+    goes, and with it every process and object of the run. Unsandboxed, it is itself the parent of
+    every spawned worker and the subreaper of every fork, so no process of the run outlives it,
+    and it removes what the run created.
     """
 
-    def __init__(self, places: Places, want_netns: bool) -> None:
+    def __init__(self, places: Places, want_netns: bool, sandboxed: bool = False) -> None:
         self.places = places
+        self.sandboxed = sandboxed
+        self.init = 0  # the host pid of the run's init, when sandboxed
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        root = os.geteuid() == 0
         pid = os.fork()
         if pid == 0:
             ours.close()
-            _guard_main(places, theirs, want_netns)
+            _guard_main(places, theirs, want_netns, sandboxed, root)
         theirs.close()
         self.pid = pid
         self.sock: socket.socket | None = ours
-        places.netns = ours.recv(16) == b"1"
+        msg = ours.recv(256)
+        if msg == b"map":  # only the runner, root outside, may map a range of uids
+            try:
+                sandbox.write_maps(pid)
+                ours.send(b"mapped")
+            except OSError:
+                ours.send(b"no")
+            msg = ours.recv(256)
+        parts = msg.split()
+        if parts[:1] == [b"refused"] and len(parts) == 3:
+            self.finish()
+            raise sandbox.SandboxRefused(parts[1].decode(), int(parts[2]))
+        if parts[:1] != [b"ok"] or len(parts) != 3:
+            self.finish()
+            raise OSError("the run's guard process did not start")
+        places.netns = parts[1] == b"1"
+        self.init = int(parts[2])
 
     def record(self, kind: str, value: str | int) -> None:
-        """Tell the guard of an object that has no file to find it by."""
-        assert self.sock is not None
-        self.sock.send(pickle.dumps(("record", f"{kind} {value}")))
+        """Tell the guard of an object the run created, to be removed at the end (unsandboxed:
+        sandboxed, the namespaces take everything with them)."""
+        if self.sock is not None and not self.sandboxed:
+            wire.send(self.sock, ["record", f"{kind} {value}"])
 
-    def spawn(self, chan: socket.socket, uid: int | None) -> int:
-        """A new worker, serving `chan`; returns its pid."""
+    def spawn(self, chan: socket.socket, uid: int | None) -> tuple[int, int]:
+        """A new worker, serving `chan`: (its pid inside the run, its pid on the machine)."""
         assert self.sock is not None
-        message = pickle.dumps(("spawn", uid))
-        self.sock.sendmsg(
-            [message], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array("i", [chan.fileno()]).tobytes())]
-        )
-        return int(self.sock.recv(64))
+        wire.send(self.sock, ["spawn", uid], [chan.fileno()])
+        pid = int(self.sock.recv(64) or b"0")
+        if not self.sandboxed:
+            return pid, pid
+        return pid, sandbox.host_pid(pid, [self.init])
 
     def finish(self) -> None:
         """Let the guard sweep, and wait until it has."""
@@ -137,8 +169,8 @@ class Guard:
             os.waitpid(self.pid, 0)
 
 
-def _guard_main(places: Places, sock: socket.socket, want_netns: bool) -> None:
-    from . import worker
+def _guard_main(places: Places, sock: socket.socket, want_netns: bool, sandboxed: bool, root: bool) -> None:
+    from . import worker  # noqa: F401  (inside the sandbox, Python's own files may be out of reach)
 
     try:
         os.setsid()
@@ -146,25 +178,53 @@ def _guard_main(places: Places, sock: socket.socket, want_netns: bool) -> None:
             signal.signal(sig, signal.SIG_IGN)
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, 1 << 16)
+        if sandboxed:
+            try:
+                sandbox.enter(sock, root)
+            except sandbox.Failed as e:
+                sock.send(f"refused {e.step} {e.err}".encode())
+                return
+            init = os.fork()
+            if init == 0:  # pid 1 of the run's namespace
+                _serve(places, sock, sandboxed=True)
+            sock.send(f"ok 1 {init}".encode())
+            sock.close()
+            os.waitpid(init, 0)
+            return
         libc.prctl(L.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
         ok = want_netns and _private_network()
-        sock.send(b"1" if ok else b"0")
+        sock.send(b"ok 1 0" if ok else b"ok 0 0")
+        _serve(places, sock, sandboxed=False)
+    except ChildProcessError:
+        pass
+    finally:
+        os._exit(0)
+
+
+def _serve(places: Places, sock: socket.socket, sandboxed: bool) -> None:
+    """Start workers as the runner asks, until it goes; then end the run. Never returns."""
+    from . import worker  # loaded by the guard already, before the sandbox hid where it lives
+
+    try:
         records: list[str] = []
         while True:
-            data, fds = worker.recv_fds(sock, blocking=True)
-            if not data:
+            msg, fds = wire.receive(sock)
+            if msg is None:
                 break
-            msg = pickle.loads(data)
             if msg[0] == "record":
                 records.append(msg[1])
-            elif msg[0] == "spawn":
+            elif msg[0] == "spawn" and len(fds) == 1:
                 pid = os.fork()
                 if pid == 0:
                     sock.close()
                     worker.start(fds[0], places.prefix, places.comm, msg[1])
                 os.close(fds[0])
                 sock.send(str(pid).encode())
-        sweep(places, records)
+        if sandboxed:  # init: every process of the run, then (as init goes) the namespaces
+            with contextlib.suppress(OSError):
+                os.kill(-1, signal.SIGKILL)
+        else:
+            sweep(places, records)
         while True:  # every process of the run is a child of this one by now
             os.waitpid(-1, 0)
     except ChildProcessError:
@@ -231,7 +291,9 @@ def sweep(places: Places, records: list[str]) -> None:
         shutil.rmtree(places.tmpdir, ignore_errors=True)
 
 
-def make_places() -> Places:
+def make_places(sandboxed: bool = False) -> Places:
+    if sandboxed:
+        return Places(mapped=False)
     places = Places()
     places.tmpdir = Path(tempfile.mkdtemp(prefix=places.prefix, dir="/tmp"))
     places.tmpdir.chmod(0o1777)  # every uid of the script may make FIFOs here; the sticky bit

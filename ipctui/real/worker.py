@@ -2,10 +2,12 @@
 libc, and reports the result. The runner has already turned the script's names, pids and ids into
 the machine's; this module only calls.
 
-It talks to the runner over one SOCK_SEQPACKET socket held above every descriptor a script can
-reach. A caught signal writes its number there as a one-byte message from the C-level handler (the
-interpreter's wakeup fd), so the runner sees the signal when it happens and in order with the
-replies, even when the call it interrupts is restarted.
+It talks to the runner over one SOCK_SEQPACKET socket (ipctui.real.wire: data only, framed by
+length) held at a descriptor a script cannot name: every descriptor argument at or above the
+open-file limit, or the channel's own, is EBADF here before anything reaches the kernel. A caught
+signal writes its number there as a one-byte record from the C-level handler (the interpreter's
+wakeup fd), so the runner sees the signal when it happens and in order with the replies, even
+when the call it interrupts is restarted.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import array
 import ctypes
 import os
-import pickle
 import resource
 import select
 import signal
@@ -24,12 +25,22 @@ import traceback
 from typing import Any
 
 from . import libc as L
+from . import wire
 from .libc import CallFailed, check, libc
 
-CHANNEL_FD = 1000  # above anything a script reaches before RLIMIT_NOFILE (1024) stops it
+FD_LIMIT = 1024  # RLIMIT_NOFILE: the descriptors a script's process may have
+CHANNEL_FD = 1100  # above FD_LIMIT: no descriptor a script names can be it
+MEMORY_LIMIT = 256 << 20  # RLIMIT_AS of each process of the run
+FILE_LIMIT = 64 << 20  # RLIMIT_FSIZE
+_FD_FIRST = {
+    "close", "read", "write", "fcntl", "mq_send", "mq_receive", "mq_getattr", "mq_close",
+    "ftruncate", "mmap", "bind", "listen", "connect", "accept", "shutdown", "send", "recv",
+    "sendto", "recvfrom",
+}  # fmt: skip
+IPC_CREAT, IPC_EXCL = 0o1000, 0o2000
+F_GETFL, F_SETFL, F_SETPIPE_SZ, F_GETPIPE_SZ, O_NONBLOCK = 3, 4, 1031, 1032, 0o4000
 PAGE = os.sysconf("SC_PAGE_SIZE")
 GUARD = 16 * PAGE  # no-access pages around each mapping, so a stray access faults as on the SPEC
-CHUNK = 60000
 FORKED: Any = object()  # what fork returns in the child, which then answers nothing
 ALL_SIGNALS = set(range(1, 32)) - {signal.SIGKILL, signal.SIGSTOP}
 DEFAULT_PIPE = 65536
@@ -55,27 +66,36 @@ class Worker:
     def serve(self) -> None:
         poller = select.poll()
         poller.register(CHANNEL_FD, select.POLLIN)
+        asm = wire.Assembler()
+        fds: list[int] = []
         while True:
             poller.poll()
             try:
-                data, fds = recv_fds(self.chan)
+                data, more = recv_fds(self.chan)
             except BlockingIOError:
                 continue
             if not data:
                 os._exit(0)  # the runner is gone
-            name, args, kw = pickle.loads(data)
+            fds += more
+            got = asm.feed(data)
+            if got is None or got[0] != "message":
+                continue
+            name, args, kw = got[1]
+            received, fds = fds, []
             defer = kw.pop("_defer", None)
             # signals this call raises for its own process wait until its result is out
             old = signal.pthread_sigmask(signal.SIG_BLOCK, defer) if defer else None
             sleeps = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw
             try:
-                result = self.call(name, args, kw, fds)
+                result = self.call(name, args, kw, received)
                 reply: tuple[Any, ...] = ("ok", result)
             except CallFailed as e:
                 reply = ("err", e.errno)
             except CannotCall as e:
                 reply = ("cannot", e.reason)
-            except (ValueError, OverflowError, ctypes.ArgumentError) as e:
+            except MemoryError:
+                reply = ("cannot", f"the run's limit of {MEMORY_LIMIT >> 20} MiB memory per process")
+            except (ValueError, OverflowError, TypeError, ctypes.ArgumentError) as e:
                 reply = ("cannot", f"a value C cannot pass to {name}() ({e})")
             if reply[1] is not FORKED:  # and whether the call slept (it had to wait)
                 slept = resource.getrusage(resource.RUSAGE_SELF).ru_nvcsw > sleeps and not _traced()
@@ -84,30 +104,34 @@ class Worker:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def send(self, reply: Any) -> None:
-        data = pickle.dumps(reply)
-        parts = [data[i : i + CHUNK] for i in range(0, len(data), CHUNK)] or [b""]
-        for i, part in enumerate(parts):
-            msg = (b"E" if i == len(parts) - 1 else b"M") + part
-            while True:
-                try:
-                    self.chan.send(msg)
-                    break
-                except BlockingIOError:
-                    select.select([], [CHANNEL_FD], [])
+        wire.send(self.chan, reply)
 
     # ----------------------------------------------------------- calls
 
     def call(self, name: str, args: list[Any], kw: dict[str, Any], fds: list[int]) -> Any:
         if name == "fork":
+            if len(fds) != 1:
+                raise CannotCall("fork came without the child's channel")
             return self.c_fork(fds[0])
-        return getattr(self, "c_" + name)(*args, **kw)
+        for extra in fds:  # descriptors only come with fork
+            os.close(extra)
+        fd = args[0] if name in _FD_FIRST and args and isinstance(args[0], int) else -1
+        if fd >= FD_LIMIT or fd == CHANNEL_FD:
+            raise CallFailed(9)  # EBADF: not a descriptor the process opened, as simulated
+        method = getattr(self, "c_" + name, None)
+        if method is None:
+            raise CannotCall(f"{name}() is not a call of the SPEC")
+        return method(*args, **kw)
 
     # processes and signals
 
     def c_fork(self, chan_fd: int) -> Any:
         pid = os.fork()
         if pid == 0:  # the child keeps this object (its mappings and handles are copies) and
-            os.dup2(chan_fd, CHANNEL_FD)  # answers on its own channel, at the same number
+            soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # answers on its own channel,
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # at the same number (past
+            os.dup2(chan_fd, CHANNEL_FD)  # the limit: only raised for this dup2)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
             os.close(chan_fd)
             return FORKED
         os.close(chan_fd)
@@ -184,7 +208,7 @@ class Worker:
         return check(libc.write(fd, data, len(data))) // scale
 
     def c_read(self, fd: int, n: int, scale: int = 1) -> bytes:
-        _count(n)
+        _count(n, scale)
         buf = ctypes.create_string_buffer(max(n * scale, 1))
         got = check(libc.read(fd, buf, n * scale))
         return buf.raw[:got:scale]
@@ -196,7 +220,12 @@ class Worker:
         return check(libc.unlink(path))
 
     def c_fcntl(self, fd: int, cmd: int, arg: int = 0, scale: int = 1) -> int:
-        if cmd == 1031:  # F_SETPIPE_SZ
+        """Only the SPEC's commands reach the kernel (no F_SETOWN, F_SETSIG, O_ASYNC, ...)."""
+        if cmd not in (F_GETFL, F_SETFL, F_GETPIPE_SZ, F_SETPIPE_SZ):
+            raise CallFailed(22)  # EINVAL, as the simulation gives it
+        if cmd == F_SETFL:
+            arg = (check(libc.fcntl(fd, F_GETFL, 0)) & ~O_NONBLOCK) | (arg & O_NONBLOCK)
+        if cmd == F_SETPIPE_SZ:
             arg *= scale
         result = check(libc.fcntl(fd, cmd, arg))
         return result // scale if cmd in (1031, 1032) else result
@@ -233,8 +262,19 @@ class Worker:
 
     # System V message queues
 
-    def c_msgget(self, key: int, flags: int, mode: int = 0) -> int:
-        return check(libc.msgget(key, flags | mode))
+    def c_msgget(self, key: int, flags: int, mode: int = 0, report_created: int = 0) -> int | list[Any]:
+        """With `report_created`, [msqid, whether this call created it]: tried first with
+        IPC_EXCL, so a queue that already existed is never taken for the run's own."""
+        if not report_created:
+            return check(libc.msgget(key, flags | mode))
+        if key == 0 or (flags & IPC_CREAT and not flags & IPC_EXCL):
+            qid = libc.msgget(key, flags | mode | IPC_CREAT | IPC_EXCL)
+            if qid >= 0:
+                return [qid, True]
+            if ctypes.get_errno() != 17:  # EEXIST: it was there, so open it as asked
+                raise CallFailed(ctypes.get_errno())
+        qid = check(libc.msgget(key, flags | mode))
+        return [qid, bool(flags & IPC_EXCL)]
 
     def c_msgsnd(self, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> int:
         buf = struct.pack("=q", mtype) + data
@@ -471,9 +511,13 @@ def _expand(data: bytes, scale: int) -> bytes:
     return data if scale == 1 else b"".join(bytes([b]) * scale for b in data)
 
 
-def _count(n: int) -> None:
+def _count(n: int, scale: int = 1) -> None:
     if n < 0:
         raise CannotCall(f"a buffer of {n} bytes (C would pass a size_t, and a buffer that size)")
+    if n * scale > MEMORY_LIMIT // 2:
+        raise CannotCall(
+            f"a buffer of {n} bytes: the run's limit of {MEMORY_LIMIT >> 20} MiB memory per process"
+        )
 
 
 def _fstat(fd: int) -> os.stat_result | None:
@@ -514,10 +558,10 @@ def check_ptr_map(length: int, prot: int, at: int | None = None) -> int:
     return addr
 
 
-def recv_fds(sock: socket.socket, blocking: bool = False) -> tuple[bytes, list[int]]:
-    """One message and the descriptors that came with it."""
+def recv_fds(sock: socket.socket) -> tuple[bytes, list[int]]:
+    """One record and the descriptors that came with it."""
     fds = array.array("i")
-    data, anc, _flags, _addr = sock.recvmsg(1 << 16, socket.CMSG_SPACE(4 * fds.itemsize))
+    data, anc, _flags, _addr = sock.recvmsg(wire.CHUNK + 16, socket.CMSG_SPACE(4 * fds.itemsize))
     for level, kind, payload in anc:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
@@ -529,16 +573,24 @@ def start(chan_fd: int, prefix: str, comm: bytes, uid: int | None) -> None:
     code = 70
     try:
         os.setpgid(0, 0)  # out of the terminal's group (its ctrl+c is the runner's to handle)
-        with open("/proc/self/comm", "wb") as f:  # how the sweep finds every worker, forks too
-            f.write(comm)
-        os.dup2(chan_fd, CHANNEL_FD)
+        name = ctypes.create_string_buffer(comm[:15])  # how the sweep finds every worker, forks too
+        libc.prctl(15, ctypes.addressof(name), 0, 0, 0)  # PR_SET_NAME (/proc may be read-only)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard != resource.RLIM_INFINITY and hard <= CHANNEL_FD:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (CHANNEL_FD + 1, CHANNEL_FD + 1))  # root only
+        else:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        os.dup2(chan_fd, CHANNEL_FD)  # then the soft limit comes down under it
         nowhere = os.open("/", os.O_PATH)  # 0-2 are not modelled: using them gives EBADF
         for fd in (0, 1, 2):
             os.dup2(nowhere, fd)
         os.closerange(3, CHANNEL_FD)
         os.closerange(CHANNEL_FD + 1, 1 << 16)
         _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, hard), hard))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, hard))
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.umask(0)
         if uid is not None:
             os.setgroups([])

@@ -110,7 +110,7 @@ B: accept(3) = 5
     statements = parse("spawn A uid=1001\nA: getpid()\nspawn B\nB: getpid() = 2\n" + tcp).statements
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     lines: list[str] = []
-    kernel = run_real(statements, lines.append)
+    kernel = run_real(statements, lines.append, sandboxed=False)  # the unsandboxed mapping
     assert lines[0] == "# cannot run here: spawn A uid=1001 -- spawn A uid=1001 needs root (setuid)"
     assert lines[1] == "# cannot run here: A: getpid() -- spawn A uid=1001 needs root (setuid)"
     assert lines[2:] == ["spawn B", "B: getpid() = 2", *tcp.splitlines()]
@@ -242,7 +242,7 @@ def test_a_hundred_runs_leave_nothing_behind():
     statements = parse(CLEANUP_SCRIPT).statements
     for _ in range(100):
         places = make_places()
-        with RealKernel(block_timeout=0.01, places=places) as kernel:
+        with RealKernel(block_timeout=0.01, places=places, sandboxed=False) as kernel:
             runner = Runner(kernel)  # type: ignore[arg-type]
             for st in statements:
                 runner.step(st)
