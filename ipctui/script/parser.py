@@ -101,7 +101,7 @@ class Script:
 
 _TOKEN = re.compile(
     r"""\s*(?:
-      ("(?:[^"\\]|\\.)*")                                   # str
+      ("[^"\\]*(?:\\.[^"\\]*)*")                               # str (unrolled: no state per char)
      |(-?(?:0[xX][0-9a-fA-F]+|[0-9]+))(?![A-Za-z0-9_])          # num
      |([A-Za-z_][A-Za-z0-9_-]*)                                # id
      |(<unfinished\ \.\.\.>)                                   # unf
@@ -124,10 +124,16 @@ _ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|.)")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"'}
 
 
+MAX_LINE = 16 << 20  # characters in one line: a longer one is refused, not read
+MAX_DIGITS = 1000  # digits in an integer literal
+
+
 def parse(text: str, name: str = "<script>") -> Script:
     """Parse a whole script; the first bad line raises ScriptError with its number."""
     script = Script(name)
     for lineno, line in enumerate(text.splitlines(), 1):
+        if len(line) > MAX_LINE:
+            raise ScriptError(f"a line of {len(line)} characters (the limit is {MAX_LINE >> 20} MiB)", lineno)
         st = parse_line(line, lineno)
         if st is not None:
             script.statements.append(st)
@@ -199,7 +205,7 @@ def _parse_stripped(s: str, lineno: int) -> Any:
         raise ScriptError(f"cannot read {_short(s)!r}: expected `spawn NAME` or `NAME: call(...)`", lineno)
     proc: str | int = m.group("proc")
     if proc.isdigit():  # type: ignore[union-attr]
-        proc = int(proc)
+        proc = _int(proc)  # type: ignore[arg-type]
     rest = m.group("rest")
     return _parse_event_line(proc, rest, lineno) or _parse_call(proc, rest, lineno)
 
@@ -253,7 +259,7 @@ def _parse_event_line(proc: str | int, rest: str, lineno: int) -> Assertion | No
     if rest.startswith("+++"):
         m = _EXITED.match(rest)
         if m is not None:
-            code = int(m.group("code"))
+            code = _int(m.group("code"))
             return Assertion(lineno, proc, "exit", code=code, text=f"{who}: +++ exited with {code} +++")
         m = _KILLED.match(rest)
         if m is not None:
@@ -329,8 +335,12 @@ def _describe(kind: str, value: str) -> str:
 
 
 def _int(text: str) -> int:
+    """An integer literal: decimal, 0x hex or 0 octal; ValueError if malformed, ScriptError if
+    longer than MAX_DIGITS (Python itself refuses past 4300 digits, with a traceback)."""
     neg = text.startswith("-")
     body = text[1:] if neg else text
+    if len(body) > MAX_DIGITS:
+        raise ScriptError(f"an integer literal of {len(body)} digits (the limit is {MAX_DIGITS})", 0)
     if body[:2] in ("0x", "0X"):
         n = int(body[2:], 16)
     elif len(body) > 1 and body.startswith("0"):
