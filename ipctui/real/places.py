@@ -25,7 +25,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote_to_bytes
 
 from . import libc as L
 from . import sandbox, wire
@@ -72,14 +72,17 @@ class Places:
             return b""  # no name at all: the kernel says ENOENT
         if not self.mapped:
             return path.encode("utf-8", "surrogateescape")
-        return str(self.tmpdir / quote(path, safe="")).encode("utf-8", "surrogateescape")
+        raw = path.encode("utf-8", "surrogateescape")  # any bytes: quoted as bytes
+        return str(self.tmpdir).encode() + b"/" + quote(raw, safe="").encode()
 
     def unpath(self, raw: bytes) -> str:
         text = raw.decode("utf-8", "surrogateescape")
         if not self.mapped:
             return text
         base = str(self.tmpdir) + "/"
-        return unquote(text[len(base) :]) if text.startswith(base) else text
+        if not text.startswith(base):
+            return text
+        return unquote_to_bytes(text[len(base) :]).decode("utf-8", "surrogateescape")
 
     def key(self, key: int) -> int:
         if key == 0 or not self.mapped:  # IPC_PRIVATE stays private

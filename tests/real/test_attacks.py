@@ -139,8 +139,9 @@ def test_the_time_limit_ends_the_run(tmp_path: Path):
     "line",
     ['A: mkfifo("/tmp/\\xff\\xfe")', 'A: open("\\xff", O_RDONLY)', 'A: mq_open("/\\xff", O_CREAT|O_RDWR)'],
 )
-def test_any_bytes_in_a_path(tmp_path: Path, line: str):
-    out = run(tmp_path, f"spawn A\n{line}\nA: getpid()\n")
+@pytest.mark.parametrize("opts", [(), ("--unsandboxed",)])
+def test_any_bytes_in_a_path(tmp_path: Path, line: str, opts: tuple[str, ...]):
+    out = run(tmp_path, f"spawn A\n{line}\nA: getpid()\n", *opts)
     assert "Traceback" not in out.stderr
     assert out.returncode == 0, out.stderr
     assert "A: getpid() = 1" in out.stdout
