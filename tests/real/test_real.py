@@ -222,8 +222,12 @@ b: lock("/s")
 """
 
 
-def left_behind(places: Places) -> list[str]:
+def left_behind(places: Places, msqids: set[int] | None = None, ipc_ns: str = "") -> list[str]:
+    """What a run left on the machine: only what that run made is looked at (other runs, tests
+    or users may have queues and processes of their own)."""
     found = [f"process {pid}" for pid in workers(places.comm)]
+    if ipc_ns:  # a sandboxed run: its objects live in its IPC namespace, gone with its last process
+        found += [f"process {pid} in the run's namespace" for pid in _in_namespace(ipc_ns)]
     found += [str(p) for p in SHM_DIR.glob(f"*{places.prefix}*")]
     if places.tmpdir.exists():
         found.append(str(places.tmpdir))
@@ -233,8 +237,30 @@ def left_behind(places: Places) -> list[str]:
         found.append("queue /q")
     if libc.msgget(places.key(77), 0) >= 0:
         found.append("System V queue 77")
-    queues = Path("/proc/sysvipc/msg").read_text().splitlines()[1:]
-    found += [f"System V queue {q.split()[1]}" for q in queues if q.split()[0] == "0"]
+    queues = {int(q.split()[1]) for q in Path("/proc/sysvipc/msg").read_text().splitlines()[1:]}
+    found += [f"System V queue {q}" for q in sorted(queues & (msqids or set()))]
+    return found
+
+
+def _descends(pid: int, ancestor: int) -> bool:
+    while pid > 1:
+        try:
+            pid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return False
+        if pid == ancestor:
+            return True
+    return False
+
+
+def _in_namespace(ipc_ns: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "ns" / "ipc") == ipc_ns:
+                found.append(int(entry.name))
+        except OSError:
+            continue
     return found
 
 
@@ -246,7 +272,9 @@ def test_a_hundred_runs_leave_nothing_behind():
             runner = Runner(kernel)  # type: ignore[arg-type]
             for st in statements:
                 runner.step(st)
-        assert left_behind(places) == []
+        made = set(kernel._ids)  # the queues the run made (their ids on the machine)
+        assert len(made) == 2
+        assert left_behind(places, made) == []
 
 
 def test_runs_killed_half_way_leave_nothing_behind(tmp_path: Path):
@@ -260,6 +288,7 @@ def test_runs_killed_half_way_leave_nothing_behind(tmp_path: Path):
             text=True,
         )
         places = None
+        ipc_ns = ""
         deadline = time.monotonic() + 30
         while places is None and time.monotonic() < deadline:  # until its first worker is up
             for entry in Path("/proc").iterdir():
@@ -267,8 +296,9 @@ def test_runs_killed_half_way_leave_nothing_behind(tmp_path: Path):
                     comm = (entry / "comm").read_bytes().strip()
                 except OSError:
                     continue
-                if comm.startswith(b"ipw") and (entry / "stat").read_text().split()[3] != "1":
+                if comm.startswith(b"ipw") and _descends(int(entry.name), proc.pid):  # this run's
                     places = Places(token=comm[3:].decode())
+                    ipc_ns = os.readlink(entry / "ns" / "ipc")
                     break
             time.sleep(0.05)
         assert places is not None
@@ -279,6 +309,7 @@ def test_runs_killed_half_way_leave_nothing_behind(tmp_path: Path):
         if how != signal.SIGKILL:
             assert proc.returncode == 130
         deadline = time.monotonic() + 10
-        while left_behind(places) and time.monotonic() < deadline:  # the guard is sweeping
+        while left_behind(places, ipc_ns=ipc_ns) and time.monotonic() < deadline:  # sweeping
             time.sleep(0.05)
-        assert left_behind(places) == []
+        assert ipc_ns != os.readlink("/proc/self/ns/ipc")  # the run had its own
+        assert left_behind(places, ipc_ns=ipc_ns) == []
