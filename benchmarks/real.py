@@ -4,7 +4,9 @@
 - a 20-line script (pipes, a fork, a FIFO, a queue, shared memory, a socket pair; two lines
   that block) run for real, end to end through `ipctui run --real`, median of 10;
 - the same in-process, split into the cost of the lines and of the two blocked waits;
-- 100 runs in a row: time, and that nothing is left behind.
+- 100 runs in a row: time, and that nothing is left behind;
+- the sandbox's own cost: making the namespaces and the run's init, and taking them down,
+  beside an unsandboxed run's guard (median of 20 each).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ipctui.real.kernel import BLOCK_TIMEOUT
+from ipctui.real.kernel import BLOCK_TIMEOUT, RealKernel
 from ipctui.real.places import SHM_DIR
 from ipctui.real.run import run_real
 from ipctui.script import parse
@@ -65,16 +67,31 @@ def main() -> None:
         f"(min {min(times):.2f}, max {max(times):.2f}); one line blocks ({BLOCK_TIMEOUT} s wait)"
     )
     t = time.perf_counter()
-    for _ in range(100):
-        run_real(statements, lambda line: None)
+    tokens = [run_real(statements, lambda line: None).places.token for _ in range(100)]
     per = (time.perf_counter() - t) / 100
     wait = BLOCK_TIMEOUT * 1000
     print(f"100 runs in-process: {per * 1000:.0f} ms a run ({per * 1000 - wait:.0f} ms without the wait)")
-    ours = re.compile(r"(sem\.)?ipctui-[0-9a-f]{8}-.*|ipw[0-9a-f]{8}")
+    mine = "|".join(tokens)  # only these runs' names: other runs may be going on the machine
+    ours = re.compile(rf"(sem\.)?ipctui-({mine})-.*|ipw({mine})")
     comms = [c.read_text().strip() for c in Path("/proc").glob("[0-9]*/comm") if c.exists()]
     names = [p.name for p in [*SHM_DIR.iterdir(), *Path("/tmp").iterdir()]]
     left = [n for n in comms + names if ours.fullmatch(n)]
     print(f"left behind after them: {len(left)} processes, objects or folders")
+    for sandboxed in (True, False):
+        starts, ends = [], []
+        for _ in range(20):
+            t = time.perf_counter()
+            kernel = RealKernel(sandboxed=sandboxed)
+            kernel.spawn("A")
+            t2 = time.perf_counter()
+            kernel.close()
+            starts.append(t2 - t)
+            ends.append(time.perf_counter() - t2)
+        what = "sandboxed  " if sandboxed else "unsandboxed"
+        print(
+            f"{what}: start with one worker {statistics.median(starts) * 1000:.1f} ms, "
+            f"teardown {statistics.median(ends) * 1000:.1f} ms (median of 20)"
+        )
 
 
 if __name__ == "__main__":

@@ -2,12 +2,13 @@
 
 The guard process (ipctui.real.places.Guard), forked from the runner, makes them in this order:
 a user namespace (so nothing more needs root, and `uid=N` is uid N inside only; root inside is
-nobody outside), a mount namespace (the machine's tree read-only, with fresh private tmpfs on
-`/tmp` and `/dev/shm`), an IPC namespace (System V objects and POSIX queues of the run's own, with
-a fresh mqueue file system on `/dev/mqueue`), a network namespace with only loopback, up, and a
-PID namespace whose first process, the run's init, starts every worker. When init goes, the
-kernel kills every process of the run, and the namespaces and everything in them go with it: so
-names, keys, paths and ports are used exactly as the script writes them.
+nobody outside), a mount namespace (a root of the run's own, a fresh tmpfs with `/tmp`,
+`/dev/shm` and a fresh mqueue file system on `/dev/mqueue`; none of the machine's files in
+sight), an IPC namespace (System V objects and POSIX queues of the run's own), a network
+namespace with only loopback, up, and a PID namespace whose first process, the run's init,
+starts every worker. When init goes, the kernel kills every process of the run, and the
+namespaces and everything in them go with it: so names, keys, paths and ports are used exactly
+as the script writes them.
 
 Where a namespace cannot be made, the run is refused with `SandboxRefused`, which says what is
 missing and how to allow it. `IPCTUI_SANDBOX_FAIL=user|mount|ipc|net|pid|all` makes the named
@@ -29,10 +30,11 @@ from .libc import libc
 
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
-MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 1, 2, 4, 32, 4096, 16384, 1 << 18
+MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
 UID_BASE = 1 << 30  # uid 0 inside is this uid outside: no one's on the machine
 UID_COUNT = 1 << 16
-TMPFS_SIZE = "64m"  # the run's /tmp and /dev/shm: the file size limit is 64 MiB as well
+TMPFS_SIZE = "64m"  # the run's whole tree: the file size limit is 64 MiB as well
+ROOT_MOUNT = "/tmp"  # where the run's root is mounted before the run moves into it
 STEPS = ("user", "mount", "ipc", "net", "pid")
 FAIL_ENV = "IPCTUI_SANDBOX_FAIL"
 
@@ -130,40 +132,25 @@ def _mount(source: str, target: str, fstype: str | None, flags: int, data: str |
 
 
 def _mounts() -> None:
-    """The machine's tree private and read-only; fresh /tmp, /dev/shm and /dev/mqueue."""
+    """A root of the run's own: a fresh tmpfs (mode 1777, as /tmp, so any uid of the script may
+    make a FIFO or a socket file anywhere, and the sticky bit gives unlink the owner rule), with
+    /tmp and /dev/shm in it and a fresh mqueue file system on /dev/mqueue. Nothing of the
+    machine's tree is left in sight: the run's processes have loaded all they need already."""
     if _mount("none", "/", None, MS_REC | MS_PRIVATE, None) != 0:
         raise Failed("mount", ctypes.get_errno())
-    _read_only("/")
-    for target in ("/tmp", "/dev/shm"):
-        if not os.path.isdir(target):
-            continue
-        if _mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={TMPFS_SIZE}") != 0:
-            raise Failed("mount", ctypes.get_errno())
-    if (
-        os.path.isdir("/dev/mqueue")
-        and _mount("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV, None) != 0
-    ):
+    root = ROOT_MOUNT
+    if _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"mode=1777,size={TMPFS_SIZE}") != 0:
         raise Failed("mount", ctypes.get_errno())
-
-
-def _read_only(path: str) -> None:
-    """Every mount under `path` read-only (mount_setattr, Linux 5.12); else at least `path`."""
-    attr = struct.pack("QQQQ", 1, 0, 0, 0)  # MOUNT_ATTR_RDONLY set, nothing cleared
-    AT_RECURSIVE, SYS_mount_setattr = 0x8000, 442  # the same number on every architecture
-    buf = ctypes.create_string_buffer(attr)
-    args = (-100, ctypes.c_char_p(path.encode()), AT_RECURSIVE, buf, len(attr))  # AT_FDCWD
-    if (
-        libc.syscall(
-            *(
-                a if isinstance(a, ctypes.c_char_p | ctypes.Array) else ctypes.c_long(a)
-                for a in (SYS_mount_setattr, *args)
-            )
-        )
-        == 0
-    ):
-        return
-    if _mount("none", path, None, MS_BIND | MS_REMOUNT | MS_RDONLY, None) != 0:
+    for sub, mode in (("tmp", 0o1777), ("dev", 0o755), ("dev/shm", 0o1777), ("dev/mqueue", 0o1777)):
+        os.mkdir(f"{root}/{sub}")
+        os.chmod(f"{root}/{sub}", mode)
+    if _mount("mqueue", f"{root}/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV, None) != 0:
         raise Failed("mount", ctypes.get_errno())
+    try:
+        os.chroot(root)
+        os.chdir("/")
+    except OSError as e:
+        raise Failed("mount", e.errno or errno.EPERM) from None
 
 
 def _loopback() -> None:
