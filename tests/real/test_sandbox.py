@@ -186,3 +186,12 @@ def test_pickle_is_not_what_the_wire_reads():
         wire.decode(pickle.dumps(("ok", 1, False)))
     with pytest.raises(wire.WireError):
         wire.encode(object())
+
+
+def test_the_open_file_limit_is_the_kernels_emfile_on_the_line_that_hits_it():
+    """1024 descriptors a process: 0-2 and 3..1023, so the 511th pipe has no room."""
+    text = "spawn A\n" + "A: pipe()\n" * 512
+    lines: list[str] = []
+    run_real(parse(text).statements, lines.append)
+    assert lines[510] == "A: pipe() = [1021, 1022]"
+    assert lines[511] == lines[512] == "A: pipe() = -1 EMFILE (Too many open files)"

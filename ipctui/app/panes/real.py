@@ -103,7 +103,7 @@ class RealPane(RunsInBackground, VerticalScroll):
             if ": error: " in line:
                 real.error = "line " + line.split(":", 2)[1] + ": error: " + line.split(": error: ", 1)[1]
         real.skipped = sum(1 for line in real.lines if line.startswith("# cannot run here: "))
-        note = "sockets in a private network namespace" if os.geteuid() == 0 else "sockets on shifted ports"
+        note = "sockets in the run's own network namespace (the run is a sandbox of namespaces)"
         self.app.call_from_thread(self._show, compare(sim, real, note), name)
 
     def _advance(self) -> None:
