@@ -173,7 +173,7 @@ class Guard:
 
 
 def _guard_main(places: Places, sock: socket.socket, want_netns: bool, sandboxed: bool, root: bool) -> None:
-    from . import worker  # noqa: F401  (inside the sandbox, Python's own files may be out of reach)
+    from . import worker  # inside the sandbox, Python's own files are out of reach
 
     try:
         os.setsid()
@@ -181,6 +181,7 @@ def _guard_main(places: Places, sock: socket.socket, want_netns: bool, sandboxed
             signal.signal(sig, signal.SIG_IGN)
         os.closerange(3, sock.fileno())
         os.closerange(sock.fileno() + 1, 1 << 16)
+        worker.note_start()
         if sandboxed:
             try:
                 sandbox.enter(sock, root)
@@ -279,11 +280,7 @@ def sweep(places: Places, records: list[str]) -> None:
         kind, _, value = line.partition(" ")
         if kind == "mq":
             libc.mq_unlink(value.encode("utf-8", "surrogateescape"))
-        elif kind == "key":
-            qid = libc.msgget(int(value), 0)
-            if qid >= 0:
-                libc.msgctl(qid, 0, None)
-        elif kind == "msqid":
+        elif kind == "msqid":  # recorded only when the run's own msgget created it
             libc.msgctl(int(value), 0, None)
     if SHM_DIR.is_dir():
         for name in (places.prefix, "sem." + places.prefix):

@@ -30,7 +30,7 @@ from .libc import CallFailed, check, libc
 
 FD_LIMIT = 1024  # RLIMIT_NOFILE: the descriptors a script's process may have
 CHANNEL_FD = 1100  # above FD_LIMIT: no descriptor a script names can be it
-MEMORY_LIMIT = 256 << 20  # RLIMIT_AS of each process of the run
+MEMORY_LIMIT = 256 << 20  # RLIMIT_AS of each process of the run, on top of the image it inherits
 FILE_LIMIT = 64 << 20  # RLIMIT_FSIZE
 _FD_FIRST = {
     "close", "read", "write", "fcntl", "mq_send", "mq_receive", "mq_getattr", "mq_close",
@@ -506,8 +506,27 @@ def _traced() -> bool:
     try:
         with open("/proc/self/status", "rb") as f:
             return any(line.startswith(b"TracerPid:") and line.split()[1] != b"0" for line in f)
-    except OSError:  # the sandbox has no /proc
-        return False
+    except OSError:  # the sandbox has no /proc: as the guard was when it made it (strace -f)
+        return TRACED_AT_START
+
+
+TRACED_AT_START = False  # set by the guard before it enters the sandbox; forks inherit it
+INHERITED = 0  # bytes of address space a worker starts with (the runner's image, forked)
+
+
+def note_start() -> None:
+    """Read in the guard while /proc is in sight: whether it is traced, and how big the image
+    every worker inherits is (the memory limit is on top of it: a runner inside a big program
+    must not leave its workers no room at all)."""
+    global TRACED_AT_START, INHERITED
+    TRACED_AT_START = _traced()
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmSize:"):
+                    INHERITED = int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        INHERITED = 0
 
 
 def _expand(data: bytes, scale: int) -> bytes:
@@ -591,7 +610,8 @@ def start(chan_fd: int, prefix: str, comm: bytes, uid: int | None) -> None:
         os.closerange(CHANNEL_FD + 1, 1 << 16)
         _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (FD_LIMIT, hard))
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        room = MEMORY_LIMIT + INHERITED
+        resource.setrlimit(resource.RLIMIT_AS, (room, room))
         resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_LIMIT, FILE_LIMIT))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         os.umask(0)
