@@ -107,7 +107,7 @@ def test_names_keys_paths_and_ports_are_used_as_written():
     text = (
         f'spawn A\nA: mq_open("/q", O_CREAT|O_RDWR) = 3\nA: msgget({key}, IPC_CREAT|IPC_EXCL) = 0\n'
         'A: mkfifo("/tmp/f") = 0\nA: socket(AF_INET, SOCK_STREAM) = 4\nA: bind(4, "0.0.0.0:8080") = 0\n'
-        "A: listen(4, 1) = 0\n"
+        'A: listen(4, 1) = 0\nA: mkfifo("/ipctui-sandbox-f") = 0\nA: mkfifo("relative") = 0\n'
     )
     lines: list[str] = []
     kernel = run_real(parse(text).statements, lines.append)
@@ -115,6 +115,8 @@ def test_names_keys_paths_and_ports_are_used_as_written():
     assert kernel.places.key(key) == key and kernel.places.path("/tmp/f") == b"/tmp/f"
     assert kernel.places.ipc_name("/q") == b"/q"
     assert libc.msgget(key, 0) == -1  # the run's queue went with its namespace
+    assert not Path("/ipctui-sandbox-f").exists()  # the run's root is its own
+    assert not Path("relative").exists() and not Path("/relative").exists()
 
 
 @pytest.mark.parametrize(
