@@ -145,3 +145,39 @@ def test_any_bytes_in_a_path(tmp_path: Path, line: str, opts: tuple[str, ...]):
     assert "Traceback" not in out.stderr
     assert out.returncode == 0, out.stderr
     assert "A: getpid() = 1" in out.stdout
+
+
+def test_the_unsandboxed_clean_up_removes_only_what_the_run_created():
+    """Once a script has found the key shift (a loop of msgget lines), the old clean-up removed
+    the machine's queue it had merely opened, as root. Now only a queue its msgget created is
+    the run's."""
+    from ipctui.engine import Kernel  # noqa: F401  (registers the calls)
+    from ipctui.real.places import make_places
+    from ipctui.real.run import run_real
+    from ipctui.script import parse
+
+    places = make_places()
+    key = 4242
+    theirs = libc.msgget(places.key(key), 0o1000 | 0o2000 | 0o600)  # the machine's, by that key
+    assert theirs >= 0
+    try:
+        from ipctui.real import kernel as real_kernel
+
+        made: list[real_kernel.RealKernel] = []
+        original = real_kernel.RealKernel.__init__
+
+        def with_places(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            original(self, *args, **{**kwargs, "places": places})
+            made.append(self)
+
+        lines: list[str] = []
+        script = f"spawn A\nA: msgget({key}, IPC_CREAT)\nA: msgget(0, IPC_CREAT)\n"
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(real_kernel.RealKernel, "__init__", with_places)
+            run_real(parse(script).statements, lines.append, sandboxed=False)
+        assert lines[1] == f"A: msgget({key}, IPC_CREAT) = 0" and lines[2] == "A: msgget(0, IPC_CREAT) = 1"
+        assert libc.msgctl(theirs, 2, ctypes.create_string_buffer(256)) == 0  # still there
+        private = [real for real, sim in made[0]._ids.items() if sim == 1]
+        assert libc.msgctl(private[0], 2, ctypes.create_string_buffer(256)) == -1  # the run's: gone
+    finally:
+        libc.msgctl(theirs, 0, None)
