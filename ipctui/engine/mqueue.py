@@ -10,7 +10,7 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 
-from .constants import O_NONBLOCK
+from ..vocab.constants import O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create

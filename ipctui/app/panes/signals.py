@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...engine import Kernel
-from ...engine.constants import SIGNAL_NAMES
+from ...vocab.constants import SIGNAL_NAMES
 from .base import Cell, Item, MechanismPane, table_items
 
 HEADERS = ("process", "handlers (the rest default)", "blocked", "pending")
