@@ -27,6 +27,7 @@ class Syscall:
     summary: str = ""
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
+    no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
 
     @property
     def required(self) -> int:
@@ -59,6 +60,7 @@ def syscall(
     summary: str = "",
     restartable: bool = True,
     interruptible: bool = True,
+    no_real: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
 
@@ -80,6 +82,7 @@ def syscall(
             summary,
             restartable,
             interruptible,
+            no_real,
         )
         return fn
 

@@ -175,6 +175,8 @@ class RealKernel:
     ) -> list[Event]:
         if name not in self.calls:
             raise UsageError(f"unknown call {name}()")
+        if self.calls[name].no_real:
+            raise CannotRun(self.calls[name].no_real)
         if isinstance(ref, str) and ref in self._cannot:
             raise CannotRun(self._cannot[ref])
         p = self._runnable(ref)

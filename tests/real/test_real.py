@@ -244,7 +244,7 @@ def test_a_hundred_runs_leave_nothing_behind():
     for _ in range(100):
         places = make_places()
         with RealKernel(SYSCALLS, block_timeout=0.01, places=places) as kernel:
-            runner = Runner(kernel)  # type: ignore[arg-type]
+            runner = Runner(kernel)
             for st in statements:
                 runner.step(st)
         assert left_behind(places) == []

@@ -15,7 +15,6 @@ def _sig(n: int) -> str:
 
 class SignalsPane(MechanismPane):
     title = "Signals"
-    mechanisms = frozenset({"signals"})
     hint = 'A: signal(SIGUSR1, "on_usr1"), B: kill(A, SIGUSR1)  ·  A: sigprocmask(SIG_BLOCK, [SIGUSR2])'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:
