@@ -19,9 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from ipctui.check.run import run_real
+from ipctui.engine import SYSCALLS
 from ipctui.real.kernel import BLOCK_TIMEOUT, RealKernel
 from ipctui.real.places import SHM_DIR
-from ipctui.real.run import run_real
 from ipctui.script import parse
 from ipctui.script.parser import Assertion
 
@@ -81,7 +82,7 @@ def main() -> None:
         starts, ends = [], []
         for _ in range(20):
             t = time.perf_counter()
-            kernel = RealKernel(sandboxed=sandboxed)
+            kernel = RealKernel(SYSCALLS, sandboxed=sandboxed)
             kernel.spawn("A")
             t2 = time.perf_counter()
             kernel.close()

@@ -56,7 +56,7 @@ def run_command(
     try:
         script = parse(text, name)
         if real:
-            from .real.run import UNSANDBOXED, run_real
+            from .check.run import UNSANDBOXED, run_real
 
             if unsandboxed:
                 notes.append(f"{name}: real run: {UNSANDBOXED}")
@@ -244,15 +244,15 @@ def diff_cmd(script: str, fmt: str, block_timeout: float, unsandboxed: bool, tim
     """
     import json
 
+    from .check.diff import diff, render, to_json
     from .engine import Kernel  # noqa: F401
-    from .real.diff import diff, render, to_json
     from .script import ScriptError, parse
 
     name, text = _read_script(script)
     try:
         statements = parse(text, name).statements
         if unsandboxed:
-            from .real.run import UNSANDBOXED
+            from .check.run import UNSANDBOXED
 
             click.echo(f"{name}: real run: {UNSANDBOXED}", err=True)
         result = diff(statements, block_timeout, not unsandboxed, time_limit)

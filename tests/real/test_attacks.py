@@ -151,9 +151,9 @@ def test_the_unsandboxed_clean_up_removes_only_what_the_run_created():
     """Once a script has found the key shift (a loop of msgget lines), the old clean-up removed
     the machine's queue it had merely opened, as root. Now only a queue its msgget created is
     the run's."""
+    from ipctui.check.run import run_real
     from ipctui.engine import Kernel  # noqa: F401  (registers the calls)
     from ipctui.real.places import make_places
-    from ipctui.real.run import run_real
     from ipctui.script import parse
 
     places = make_places()

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipctui.engine import Kernel  # noqa: F401  (registers the calls)
+from ipctui.check.run import run_real
+from ipctui.engine import SYSCALLS
 from ipctui.real import wire
 from ipctui.real.kernel import RealKernel, RunBroken
 from ipctui.real.libc import libc
 from ipctui.real.places import workers
-from ipctui.real.run import run_real
 from ipctui.real.sandbox import STEPS, UID_BASE, SandboxRefused
 from ipctui.script import parse
 
@@ -33,7 +33,7 @@ def ns(pid: int | str, kind: str) -> str:
 
 
 def test_every_process_of_the_run_is_in_namespaces_of_its_own():
-    with RealKernel(block_timeout=0.05) as k:
+    with RealKernel(SYSCALLS, block_timeout=0.05) as k:
         k.spawn("A")
         k.spawn("B", uid=0)
         k.call("A", "fork", ("C",))
@@ -54,7 +54,7 @@ def test_every_process_of_the_run_is_in_namespaces_of_its_own():
 
 
 def test_when_init_goes_every_process_goes():
-    k = RealKernel(block_timeout=0.05)
+    k = RealKernel(SYSCALLS, block_timeout=0.05)
     try:
         k.spawn("A")
         k.call("A", "fork", ("B",))
@@ -80,7 +80,7 @@ def _state(pid: int) -> str:
 def test_a_namespace_the_machine_refuses_refuses_the_run(monkeypatch: pytest.MonkeyPatch, step: str):
     monkeypatch.setenv("IPCTUI_SANDBOX_FAIL", step)
     with pytest.raises(SandboxRefused) as e:
-        RealKernel()
+        RealKernel(SYSCALLS)
     assert e.value.step == ("user" if step == "all" else step)
     assert "--unsandboxed" in e.value.message and "to allow it" in e.value.message
 
@@ -134,7 +134,7 @@ def test_a_malformed_message_ends_the_run_with_a_clear_error(records: list[bytes
     """What a worker sends is untrusted: a forged answer ends the run with RunBroken."""
     import socket
 
-    with RealKernel(block_timeout=0.05) as k:
+    with RealKernel(SYSCALLS, block_timeout=0.05) as k:
         k.spawn("A")
         p = k.procs[1]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)

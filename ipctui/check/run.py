@@ -7,9 +7,10 @@ import signal
 import time
 from collections.abc import Callable
 
+from ..engine import SYSCALLS
+from ..real.kernel import BLOCK_TIMEOUT, CannotRun, RealKernel, RunBroken
 from ..script.parser import Assertion, Narration, Statement
 from ..script.runner import ExpectationFailed, Runner, TraceOut
-from .kernel import BLOCK_TIMEOUT, CannotRun, RealKernel, RunBroken
 
 TIME_LIMIT = 60.0  # seconds for the whole run, by default
 
@@ -55,8 +56,8 @@ def _run(
     time_limit: float,
 ) -> RealKernel:
     deadline = time.monotonic() + time_limit
-    with RealKernel(block_timeout=block_timeout, sandboxed=sandboxed) as kernel:
-        runner = Runner(kernel)  # type: ignore[arg-type]
+    with RealKernel(SYSCALLS, block_timeout=block_timeout, sandboxed=sandboxed) as kernel:
+        runner = Runner(kernel)
         out = TraceOut(write, fmt)
         for st in statements:
             if isinstance(st, Narration):
