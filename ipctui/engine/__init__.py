@@ -6,6 +6,7 @@ Importing this package registers every mechanism's calls in `SYSCALLS`.
 from . import (  # noqa: F401  (each registers its calls)
     fifo,
     files,
+    ftok,
     lifecycle,
     mqueue,
     pipe,
@@ -15,6 +16,8 @@ from . import (  # noqa: F401  (each registers its calls)
     socket,
     sockio,
     sysv_msg,
+    sysv_sem,
+    sysv_shm,
 )
 from .errors import Errno, SysError, UsageError
 from .events import Event

@@ -29,6 +29,7 @@ from .constants import (
 )
 from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
 from .events import Event
+from .inodes import FileSystem
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
 from .waitq import Waiter, WaitQueue
@@ -69,7 +70,7 @@ class Kernel:
         self.events: list[Event] = []
         self._frame: list[Callable[[], None]] = []
         self.observers: list[Callable[[Event], None]] = []
-        self.fs: dict[str, Any] = {}  # path -> FIFO or socket node
+        self.fs = FileSystem()  # path -> FIFO or socket node, with inode numbers for ftok
         self._counters: dict[str, int] = {}
         self.steps = 0
         # Each mechanism's objects, by id or name; the mechanism's module owns what is inside.
@@ -81,6 +82,8 @@ class Kernel:
         self.shm_all: dict[int, Any] = {}
         self.sems: dict[str, Any] = {}  # by name; sem_all by id, also unlinked ones still open
         self.sem_all: dict[int, Any] = {}
+        self.sem_sets: dict[int, Any] = {}  # System V semaphore sets by semid
+        self.sysv_shm: dict[int, Any] = {}  # System V segments by shmid, also marked-for-removal ones
         self.sockets: dict[int, Any] = {}  # live sockets by id
         self.ports: dict[str, dict[int, dict[int, Any]]] = {"tcp": {}, "udp": {}}  # port -> users
         self.next_port: dict[str, int] = {"tcp": 32768, "udp": 32768}

@@ -577,6 +577,19 @@ def _convert(spec: Syscall, param: Param, value: Any, lineno: int) -> Any:
     elif kind == "siglist":
         if isinstance(value, list):
             return [_convert(spec, Param(param.name, "sig"), v, lineno) for v in value]
+    elif kind == "semops":
+        if isinstance(value, list) and all(isinstance(op, list) for op in value):
+            return [[_convert(spec, Param(param.name, "flags"), v, lineno) for v in op] for op in value]
+    elif kind == "semarg":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list) and all(isinstance(v, int) for v in value):
+            return list(value)
+    elif kind == "seg":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "surrogateescape")
     elif kind == "proc":
         if isinstance(value, int):
             return ProcRef(value)
