@@ -67,7 +67,6 @@ def test_redirecting_stdout_into_a_pipe_then_reusing_the_number():
     check("""
         spawn A
         A: write(1, "tty") = -1 EBADF (Bad file descriptor)
-        A: close(1) = -1 EBADF (Bad file descriptor)
         A: pipe() = [3, 4]
         A: dup2(4, 1) = 1
         A: close(4) = 0
@@ -91,4 +90,14 @@ def test_fork_copies_redirections():
         C: read(0, 6) = "shared"
         C: close(0) = 0
         C: dup(3) = 0
+    """)
+
+
+def test_the_terminal_is_not_modelled():
+    check("""
+        spawn A
+        A: read(0, 1) = -1 EBADF (Bad file descriptor)
+        A: close(2) = -1 EBADF (Bad file descriptor)
+        A: dup(1) = -1 EBADF (Bad file descriptor)
+        A: pipe() = [3, 4]
     """)
