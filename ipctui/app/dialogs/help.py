@@ -53,9 +53,12 @@ def calls_by_mechanism() -> str:
         "fifo": "FIFOs (named pipes)",
         "files": "Any descriptor",
         "mqueue": "POSIX message queues",
+        "sysv_keys": "System V keys",
         "sysv_msg": "System V message queues",
         "shm": "Shared memory (and its lock)",
+        "sysv_shm": "System V shared memory (peek, poke and the lock calls take its shmid)",
         "sem": "POSIX semaphores",
+        "sysv_sem": "System V semaphore sets",
         "socket": "Sockets",
     }
     out = ["# The calls\n"]

@@ -16,7 +16,21 @@ from ...engine import SYSCALLS, Kernel
 from ...engine.kernel import NAME_RE
 from .base import Dialog
 
-ORDER = ["process", "signals", "pipe", "fifo", "files", "mqueue", "sysv_msg", "shm", "sem", "socket"]
+ORDER = [
+    "process",
+    "signals",
+    "pipe",
+    "fifo",
+    "files",
+    "mqueue",
+    "sysv_keys",
+    "sysv_msg",
+    "shm",
+    "sysv_shm",
+    "sem",
+    "sysv_sem",
+    "socket",
+]
 
 
 class CallPicker(Dialog[str | None]):
