@@ -37,6 +37,12 @@ from .waitq import Waiter, WaitQueue
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 
 
+def _ended_by_signal() -> Any:
+    """What a call left by a stop signal does when it runs again: report EINTR."""
+    raise SysError(Errno.EINTR)
+    yield  # a generator, so that the kernel resumes it as it resumes any blocked call
+
+
 class _Blocked:
     def __repr__(self) -> str:
         return "<unfinished ...>"
@@ -262,6 +268,8 @@ class Kernel:
             if action == "stop":
                 self.emit(Event("stopped", p.pid, p.name, signal=SIGNAL_NAMES[sig]))
                 p.stopped = True
+                if p.waiter is not None and p.waiter.eintr_after_stop:
+                    self._leave_wait(p.waiter, sig)
                 self._notify_parent(p)
                 return
             self._signal_line(p, sig)
@@ -375,7 +383,9 @@ class Kernel:
         except StopIteration as stop:
             return stop.value
         restart = partial(spec.fn, self, p, *args, **kwargs)  # SA_RESTART runs the call again
-        w = Waiter(p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible)
+        w = Waiter(
+            p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible, spec.eintr_after_stop
+        )
         w.queue = q
         q.add(w)
         p.waiter = w
@@ -441,6 +451,17 @@ class Kernel:
                 self._step(w)
             else:
                 self._finish(w, "error", errno=Errno.EINTR.name)
+
+    def _leave_wait(self, w: Waiter, sig: int) -> None:
+        """A stop signal ends the wait at once (Linux's semop leaves its queue with EINTR, which
+        the process sees once continued, signal(7)): the call resumes with EINTR at SIGCONT."""
+        try:
+            self._step(w, Interrupted(sig))
+        except Interrupted:
+            if w.queue is not None:
+                w.queue.remove(w)
+            w.queue = None
+            w.gen = _ended_by_signal()
 
     def _signal_line(self, p: Process, sig: int) -> None:
         self.emit(Event("signal", p.pid, p.name, signal=SIGNAL_NAMES[sig]))

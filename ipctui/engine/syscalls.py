@@ -47,6 +47,7 @@ class Syscall:
     summary: str = ""
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
+    eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
 
     @property
     def required(self) -> int:
@@ -70,6 +71,7 @@ def syscall(
     summary: str = "",
     restartable: bool = True,
     interruptible: bool = True,
+    eintr_after_stop: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
 
@@ -91,6 +93,7 @@ def syscall(
             summary,
             restartable,
             interruptible,
+            eintr_after_stop,
         )
         return fn
 

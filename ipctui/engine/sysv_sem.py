@@ -179,6 +179,7 @@ def _parse_ops(ops: list[list[int]]) -> list[SemOp]:
     "semid:int, ops:semops",
     mechanism="sysv_sem",
     restartable=False,
+    eintr_after_stop=True,
     summary="[[num, op(, IPC_NOWAIT|SEM_UNDO)], ...] all together or not at all",
 )
 def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGen:

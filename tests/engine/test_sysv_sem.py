@@ -216,3 +216,23 @@ def test_semctl_checks():
 def test_malformed_calls_are_script_errors(line):
     got = outcome(f"spawn A\nA: semget(IPC_PRIVATE, 1, IPC_CREAT|0600)\n{line}\n")
     assert got.startswith("3: error:"), got
+
+
+def test_a_stop_ends_a_waiting_semop_with_eintr_seen_after_sigcont():
+    # signal(7): semop is one of the calls Linux ends with EINTR after SIGSTOP and SIGCONT. It
+    # leaves its queue at the stop, so a post while it is stopped does not reach it.
+    check("""
+        spawn A
+        spawn B
+        A: semget(IPC_PRIVATE, 1, IPC_CREAT|0600) = 0
+        B: semop(0, [[0, -1]]) <unfinished ...>
+        A: kill(B, SIGSTOP) = 0
+        B: --- stopped by SIGSTOP ---
+        A: semctl(0, 0, GETNCNT) = 0
+        A: semop(0, [[0, 1]]) = 0
+        A: kill(B, SIGCONT) = 0
+        B: --- SIGCONT ---
+        B: <... semop resumed> = -1 EINTR (Interrupted system call)
+        A: semctl(0, 0, GETVAL) = 1
+        B: semop(0, [[0, -1]]) = 0
+    """)
