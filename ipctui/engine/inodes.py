@@ -21,7 +21,9 @@ class FileSystem(dict[str, Any]):
         self._next = max(FIXED_INODES.values()) + 1
 
     def __setitem__(self, path: str, node: Any) -> None:
-        if path not in self:
+        # by `inodes`, not by the dict itself: a deep copy (the session's checkpoints) restores
+        # `inodes` first and then sets every path again, which must not number it anew
+        if path not in self.inodes:
             self.inodes[path] = self._next
             self._next += 1
         super().__setitem__(path, node)

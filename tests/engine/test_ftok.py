@@ -47,3 +47,34 @@ def test_one_key_three_objects():
         A: semget(117506051, 1, IPC_CREAT|0600) = 0
         A: shmget(117506051, 10, IPC_CREAT|0600) = 0
     """)
+
+
+def test_a_copied_kernel_keeps_its_inode_numbers():
+    import copy
+
+    from ipctui.engine import Kernel
+
+    k = Kernel()
+    k.spawn("A")
+    k.call("A", "mkfifo", ("/tmp/a",))
+    k.call("A", "mkfifo", ("/tmp/b",))
+    twin = copy.deepcopy(k)
+    assert twin.fs.inode("/tmp/a") == 3 and twin.fs.inode("/tmp/b") == 4
+    twin.call("A", "mkfifo", ("/tmp/c",))
+    assert twin.fs.inode("/tmp/c") == 5
+
+
+def test_undo_past_a_checkpoint_keeps_the_keys():
+    from ipctui.session import Session
+
+    s = Session()
+    s.submit("spawn A")
+    for i in range(40):
+        s.submit(f'A: mkfifo("/tmp/f{i}")')
+    s.submit('A: ftok("/tmp/f39", 1)')
+    assert s.trace[-1].text.endswith("= 16842794")
+    s.undo()
+    s.undo()
+    s.submit('A: mkfifo("/tmp/f39")')
+    s.submit('A: ftok("/tmp/f39", 1)')
+    assert s.trace[-1].text.endswith("= 16842794")
