@@ -593,15 +593,17 @@ class RealKernel:
     ) -> Any:
         """The machine's answer in the simulation's numbering, and the runner's books kept."""
         if name in _NEW_FD_CALLS:
+            same = name in ("dup", "dup2")  # the new number names the same open file
+            scale = p.scales.get(args[0]) if same else None
+            segment = p.segments.get(args[0]) if same else None
             p.scales.pop(value, None)
             p.segments.pop(value, None)
             if value in (0, 1, 2):
                 p.redirected.add(value)
-            if name in ("dup", "dup2"):  # the new number names the same open file
-                if args[0] in p.scales:
-                    p.scales[value] = p.scales[args[0]]
-                if args[0] in p.segments:
-                    p.segments[value] = p.segments[args[0]]
+            if scale is not None:
+                p.scales[value] = scale
+            if segment is not None:
+                p.segments[value] = segment
             if name == "shm_open":
                 n = args[0]
                 p.segments[value] = n if n.startswith("/") else "/" + n

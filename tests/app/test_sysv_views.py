@@ -70,3 +70,18 @@ def test_forms_and_help_know_the_new_calls():
         assert f"## {title}" in text
     for call in ("ftok(", "semop(", "semctl(", "shmat(", "shmdt(", "dup2("):
         assert f"`{call}" in text
+
+
+async def test_the_call_form_prefills_the_newest_set_or_segment():
+    app = PlaygroundApp()
+    async with app.run_test(size=(140, 40)) as pilot:
+        for line in [
+            "spawn A",
+            "A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=0600)",
+            "A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=0600)",
+            "A: shmget(IPC_PRIVATE, 8, IPC_CREAT, mode=0600)",
+        ]:
+            await type_line(pilot, line)
+        assert app._prefill("semop", "A") == {"semid": "1"}
+        assert app._prefill("shmat", "A") == {"shmid": "0"}
+        assert app._prefill("dup2", "A") == {}

@@ -101,3 +101,20 @@ def test_the_terminal_is_not_modelled():
         A: dup(1) = -1 EBADF (Bad file descriptor)
         A: pipe() = [3, 4]
     """)
+
+
+def test_a_copy_works_as_the_original_for_small_pipes_and_segments():
+    # on the real run, a copy keeps the original's pipe scale and segment name
+    check("""
+        spawn A
+        A: pipe(capacity=16, page_size=4) = [3, 4]
+        A: dup2(4, 4) = 4
+        A: dup(4) = 5
+        A: write(5, "abcdefghijklmnop") = 16
+        A: shm_open("/s", O_CREAT|O_RDWR) = 6
+        A: ftruncate(6, 10) = 0
+        A: dup2(6, 9) = 9
+        A: mmap(9) = 0
+        A: poke("/s", 0, "x") = 1
+        A: read(3, 100) = "abcdefghijklmnop"
+    """)
