@@ -29,6 +29,8 @@ from typing import Any
 from ..engine.constants import (
     F_SETPIPE_SZ,
     O_CREAT,
+    SETALL,
+    SETVAL,
     SIGCHLD,
     SIGCONT,
     SIGKILL,
@@ -287,6 +289,10 @@ class RealKernel:
             if a[0]:
                 self.guard.record(name[:3] + "key", a[0])
         elif name in _SYSV_ID_CALLS:
+            if name == "semctl" and a[2] == SETVAL and not isinstance(a[3], int):
+                raise UsageError("semctl(SETVAL) takes the value as its fourth argument")
+            if name == "semctl" and a[2] == SETALL and not isinstance(a[3], list):
+                raise UsageError("semctl(SETALL) takes the list of values as its fourth argument")
             real = {v: k for k, v in self._sysv[_SYSV_ID_CALLS[name]].items()}
             a[0] = real.get(a[0], -1)
             if name == "semctl" and a[0] in self._nsems:

@@ -578,8 +578,14 @@ def _convert(spec: Syscall, param: Param, value: Any, lineno: int) -> Any:
         if isinstance(value, list):
             return [_convert(spec, Param(param.name, "sig"), v, lineno) for v in value]
     elif kind == "semops":
-        if isinstance(value, list) and all(isinstance(op, list) for op in value):
-            return [[_convert(spec, Param(param.name, "flags"), v, lineno) for v in op] for op in value]
+        if isinstance(value, list) and all(isinstance(op, list) and len(op) in (2, 3) for op in value):
+            ops = [[_convert(spec, Param(param.name, "flags"), v, lineno) for v in op] for op in value]
+            for op in ops:
+                if not -32768 <= op[1] <= 32767:  # sem_op is a short
+                    raise ScriptError(
+                        f"{spec.name}(): op {op[1]} does not fit a short (-32768..32767)", lineno
+                    )
+            return ops
     elif kind == "semarg":
         if isinstance(value, int):
             return value

@@ -100,3 +100,25 @@ def test_scripts_were_collected() -> None:
         "test_dup",
         "test_ftok",
     }
+
+
+@needs_root
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A: semop(0, [[0]])",
+        "A: semop(0, [[0, 40000]])",
+        "A: semctl(0, 0, SETVAL)",
+        "A: semctl(0, 0, SETALL, 3)",
+    ],
+)
+def test_a_malformed_call_is_the_same_script_error_on_both_kernels(line: str) -> None:
+    from ipctui.script import ScriptError, run_script
+
+    text = f"spawn A\nA: semget(IPC_PRIVATE, 1, IPC_CREAT|0600)\n{line}\n"
+    errors = []
+    for run in (run_script, run_real):
+        with pytest.raises(ScriptError) as e:
+            run(parse(text, "t.ipc").statements, lambda _line: None)
+        errors.append((e.value.lineno, e.value.message))
+    assert errors[0] == errors[1] and errors[0][0] == 3
