@@ -152,7 +152,9 @@ def _retry(k: Kernel, s: SemSet) -> None:
         for w in sorted((w for w in s.pending if w.outcome is None), key=lambda w: not w.zero_only):
             verdict, value = _attempt(s, w.pid, w.ops)
             if verdict == "block":
-                w.blocking = value
+                if w.blocking != value:
+                    w.blocking = value
+                    s.version += 1  # the view shows which operation it waits to make
                 continue
             w.outcome = value
             s.pending.remove(w)
