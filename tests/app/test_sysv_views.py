@@ -3,12 +3,16 @@ to make, each process's undo sums; a segment with its attach count and its remov
 
 from __future__ import annotations
 
-from test_app import type_line
-
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import field_text
 from ipctui.app.dialogs.help import calls_by_mechanism
 from ipctui.app.panes.base import ObjectsView
+
+
+async def type_line(pilot, line: str) -> None:
+    """Run a line as the console does (the typing itself is tested in test_app)."""
+    assert pilot.app.submit(line).ok, line
+    await pilot.pause()
 
 
 async def test_a_semaphore_set_shows_values_waiters_and_undo_sums():
