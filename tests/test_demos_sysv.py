@@ -7,9 +7,9 @@ import os
 
 import pytest
 
+from ipctui.check.run import run_real
 from ipctui.demos import get
 from ipctui.engine import Kernel
-from ipctui.real.run import run_real
 from ipctui.script import parse, run_script
 from ipctui.script.runner import Runner
 

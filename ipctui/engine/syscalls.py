@@ -6,33 +6,13 @@ before the kernel sees them (kinds are listed in `KINDS`).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-KINDS = {
-    "int": "an integer",
-    "fd": "a descriptor number",
-    "bytes": "a string",
-    "str": "a string",
-    "flags": "flags such as O_RDWR|O_CREAT, or an integer",
-    "sig": "a signal such as SIGUSR1, or its number",
-    "proc": "a process name or pid",
-    "name": "a process name in quotes",
-    "handler": "SIG_DFL, SIG_IGN or a handler name in quotes",
-    "siglist": "a list of signals such as [SIGUSR1]",
-    "const": "a constant such as SIG_BLOCK, or an integer",
-    "semops": "a list of operations such as [[0, -1, SEM_UNDO], [1, 1]]",
-    "semarg": "an integer, or a list of integers for SETALL",
-    "seg": "a segment's name in quotes, or a System V shmid",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    kind: str
-    optional: bool = False
+from ..vocab.calls import KINDS, Param
 
 
 @dataclass(frozen=True)
@@ -48,10 +28,18 @@ class Syscall:
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
     eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
+    no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
 
     @property
     def required(self) -> int:
         return sum(1 for p in self.params if not p.optional)
+
+    @cached_property
+    def defaults(self) -> tuple[Any, ...]:
+        """The value each optional parameter takes when left out, as the simulation gives it (C has
+        none): the real kernel fills left-out arguments with these so both kernels see the same call."""
+        params = inspect.signature(self.fn).parameters
+        return tuple(params[p.name].default if p.optional else None for p in self.params)
 
     def usage(self) -> str:
         parts = [p.name + ("?" if p.optional else "") for p in self.params]
@@ -60,6 +48,8 @@ class Syscall:
 
 
 SYSCALLS: dict[str, Syscall] = {}
+
+__all__ = ["KINDS", "SYSCALLS", "Param", "Syscall", "syscall"]
 
 
 def syscall(
@@ -72,6 +62,7 @@ def syscall(
     restartable: bool = True,
     interruptible: bool = True,
     eintr_after_stop: bool = False,
+    no_real: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
 
@@ -94,6 +85,7 @@ def syscall(
             restartable,
             interruptible,
             eintr_after_stop,
+            no_real,
         )
         return fn
 

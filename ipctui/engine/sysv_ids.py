@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar
 
-from .constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE
+from ..vocab.constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed

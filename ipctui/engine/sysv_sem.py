@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .constants import (
+from ..vocab.constants import (
     GETALL,
     GETNCNT,
     GETVAL,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .constants import IPC_PRIVATE, IPC_RMID, IPC_STAT
+from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .perm import allowed

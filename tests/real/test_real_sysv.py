@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from ipctui.real.run import run_real
+from ipctui.check.run import run_real
 from ipctui.script import parse
 
 HERE = Path(__file__).parents[1] / "engine"
