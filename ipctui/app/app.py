@@ -410,6 +410,9 @@ class PlaygroundApp(App[None]):
                 ):
                     out[first.name] = str(fd)
                     break
+        ids = {"semid": self.session.kernel.sem_sets, "shmid": self.session.kernel.sysv_shm}
+        if ids.get(first.name):  # System V: the newest set or segment
+            out[first.name] = str(max(ids[first.name]))
         if call == "fork":
             out["name"] = f"{p.name}-child"
         if call == "read":

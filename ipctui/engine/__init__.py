@@ -7,6 +7,7 @@ from ..vocab.events import Event
 from . import (  # noqa: F401  (each registers its calls)
     fifo,
     files,
+    ftok,
     lifecycle,
     mqueue,
     pipe,
@@ -16,6 +17,8 @@ from . import (  # noqa: F401  (each registers its calls)
     socket,
     sockio,
     sysv_msg,
+    sysv_sem,
+    sysv_shm,
 )
 from .errors import Errno, SysError, UsageError
 from .kernel import BLOCKED, Kernel

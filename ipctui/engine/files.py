@@ -8,7 +8,7 @@ from ..vocab.constants import F_GETFL, F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_NO
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, Kernel
 from .pipe import pipe_fcntl
-from .process import Process
+from .process import RLIMIT_NOFILE, Process
 from .syscalls import syscall
 
 
@@ -16,6 +16,31 @@ from .syscalls import syscall
 def sys_close(k: Kernel, p: Process, fd: int) -> int:
     k.close_fd(p, fd)
     return 0
+
+
+@syscall("dup", "fd:fd", mechanism="files", summary="a second descriptor for the same open file")
+def sys_dup(k: Kernel, p: Process, fd: int) -> int:
+    return k.install(p, k.open_file(p, fd))
+
+
+@syscall(
+    "dup2",
+    "fd:fd, newfd:fd",
+    mechanism="files",
+    summary="make newfd name fd's open file (closing newfd first); 0-2 redirect",
+)
+def sys_dup2(k: Kernel, p: Process, fd: int, newfd: int) -> int:
+    f = k.open_file(p, fd)
+    if fd == newfd:
+        return fd
+    if not 0 <= newfd < RLIMIT_NOFILE:
+        raise SysError(Errno.EBADF)
+    old = p.fds.install_at(newfd, f)
+    if old is not None:  # closed silently, and a last close wakes others as any close does
+        old.refs -= 1
+        if old.refs == 0:
+            FILE_KINDS[old.kind].release(k, old)
+    return newfd
 
 
 @syscall("read", "fd:fd, count:int", mechanism="files", summary='read up to count bytes ("" is end of file)')

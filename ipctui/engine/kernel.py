@@ -29,11 +29,18 @@ from ..vocab.constants import (
 )
 from ..vocab.events import Event
 from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
+from .inodes import FileSystem
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
 from .waitq import Waiter, WaitQueue
 
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
+
+
+def _ended_by_signal() -> Any:
+    """What a call left by a stop signal does when it runs again: report EINTR."""
+    raise SysError(Errno.EINTR)
+    yield  # a generator, so that the kernel resumes it as it resumes any blocked call
 
 
 class _Blocked:
@@ -69,7 +76,7 @@ class Kernel:
         self.events: list[Event] = []
         self._frame: list[Callable[[], None]] = []
         self.observers: list[Callable[[Event], None]] = []
-        self.fs: dict[str, Any] = {}  # path -> FIFO or socket node
+        self.fs = FileSystem()  # path -> FIFO or socket node, with inode numbers for ftok
         self._counters: dict[str, int] = {}
         self.steps = 0
         # Each mechanism's objects, by id or name; the mechanism's module owns what is inside.
@@ -81,6 +88,8 @@ class Kernel:
         self.shm_all: dict[int, Any] = {}
         self.sems: dict[str, Any] = {}  # by name; sem_all by id, also unlinked ones still open
         self.sem_all: dict[int, Any] = {}
+        self.sem_sets: dict[int, Any] = {}  # System V semaphore sets by semid
+        self.sysv_shm: dict[int, Any] = {}  # System V segments by shmid, also marked-for-removal ones
         self.sockets: dict[int, Any] = {}  # live sockets by id
         self.ports: dict[str, dict[int, dict[int, Any]]] = {"tcp": {}, "udp": {}}  # port -> users
         self.next_port: dict[str, int] = {"tcp": 32768, "udp": 32768}
@@ -259,6 +268,8 @@ class Kernel:
             if action == "stop":
                 self.emit(Event("stopped", p.pid, p.name, signal=SIGNAL_NAMES[sig]))
                 p.stopped = True
+                if p.waiter is not None and p.waiter.eintr_after_stop:
+                    self._leave_wait(p.waiter, sig)
                 self._notify_parent(p)
                 return
             self._signal_line(p, sig)
@@ -372,7 +383,9 @@ class Kernel:
         except StopIteration as stop:
             return stop.value
         restart = partial(spec.fn, self, p, *args, **kwargs)  # SA_RESTART runs the call again
-        w = Waiter(p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible)
+        w = Waiter(
+            p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible, spec.eintr_after_stop
+        )
         w.queue = q
         q.add(w)
         p.waiter = w
@@ -438,6 +451,17 @@ class Kernel:
                 self._step(w)
             else:
                 self._finish(w, "error", errno=Errno.EINTR.name)
+
+    def _leave_wait(self, w: Waiter, sig: int) -> None:
+        """A stop signal ends the wait at once (Linux's semop leaves its queue with EINTR, which
+        the process sees once continued, signal(7)): the call resumes with EINTR at SIGCONT."""
+        try:
+            self._step(w, Interrupted(sig))
+        except Interrupted:
+            if w.queue is not None:
+                w.queue.remove(w)
+            w.queue = None
+            w.gen = _ended_by_signal()
 
     def _signal_line(self, p: Process, sig: int) -> None:
         self.emit(Event("signal", p.pid, p.name, signal=SIGNAL_NAMES[sig]))

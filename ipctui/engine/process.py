@@ -11,7 +11,7 @@ from .waitq import WaitQueue
 if TYPE_CHECKING:
     from .waitq import Waiter
 
-FIRST_FD = 3  # 0-2 are the terminal, which is not modelled
+FIRST_FD = 3  # 0-2 are the terminal, which is not modelled (until a dup2 redirects one)
 RLIMIT_NOFILE = 1024
 
 
@@ -34,13 +34,17 @@ class OpenFile:
 
 
 class FdTable:
-    """Descriptors 3.. with the lowest free number first, in O(log n) per open."""
+    """Descriptors with the lowest free number first, in O(log n) per open.
+
+    0-2 start as the terminal: taken, but not usable (EBADF). A dup2 onto one of them makes it
+    an ordinary descriptor, which a close then frees for reuse like any other number.
+    """
 
     __slots__ = ("_files", "_free", "_top")
 
     def __init__(self) -> None:
         self._files: dict[int, OpenFile] = {}
-        self._free: list[int] = []
+        self._free: list[int] = []  # a heap of free numbers below _top
         self._top = FIRST_FD
 
     def copy(self) -> FdTable:
@@ -61,9 +65,29 @@ class FdTable:
         f.refs += 1
         return fd
 
+    def install_at(self, fd: int, f: OpenFile) -> OpenFile | None:
+        """Put `f` at number `fd` (dup2); returns the open file that was there, for the caller
+        to release. A terminal descriptor 0-2 is simply taken over."""
+        old = self._files.get(fd)
+        if old is None:
+            if fd in self._free:
+                self._free.remove(fd)
+                heapq.heapify(self._free)
+            elif fd >= self._top:
+                for n in range(self._top, fd):
+                    heapq.heappush(self._free, n)
+                self._top = fd + 1
+        self._files[fd] = f
+        f.refs += 1
+        return old
+
     def full(self, extra: int = 1) -> bool:
-        """Whether `extra` more descriptors would pass RLIMIT_NOFILE."""
-        return len(self._files) + FIRST_FD + extra > RLIMIT_NOFILE
+        """Whether `extra` more descriptors would pass RLIMIT_NOFILE (0-2 counted as taken)."""
+        return self.taken() + extra > RLIMIT_NOFILE
+
+    def taken(self) -> int:
+        """Numbers in use: open files, and the terminal's 0-2 that no dup2 has replaced."""
+        return self._top - len(self._free)
 
     def get(self, fd: int) -> OpenFile | None:
         return self._files.get(fd)

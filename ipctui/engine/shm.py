@@ -85,6 +85,24 @@ def _maps(p: Process) -> dict[str, Segment]:
     return p.ext.setdefault("maps", {})
 
 
+@dataclass(eq=False)
+class Attachment:
+    """One shmat of a System V segment: a process may hold several of the same one."""
+
+    seg: Segment
+    readonly: bool = False
+
+
+def attachments(p: Process) -> list[Attachment]:
+    """A process's System V attachments, oldest first (sysv_shm makes and removes them)."""
+    return p.ext.setdefault("shmat", [])
+
+
+def latest_attachment(p: Process, shmid: int) -> Attachment | None:
+    """peek, poke, shmdt and the lock calls use the latest attachment still attached."""
+    return next((a for a in reversed(attachments(p)) if a.seg.id == shmid), None)
+
+
 @syscall(
     "shm_open",
     "name:str, flags:flags",
@@ -176,8 +194,16 @@ def _maybe_free(k: Kernel, seg: Segment) -> None:
         k.shm_all.pop(seg.id, None)
 
 
-def _access(p: Process, name: str, offset: int, n: int) -> Segment:
-    """The segment behind a load or store, or the fault the access raises."""
+def _access(p: Process, name: str | int, offset: int, n: int, store: bool = False) -> Segment:
+    """The segment behind a load or store, or the fault the access raises. A System V segment
+    is named by its shmid and never changes size; a read-only attachment faults on a store."""
+    if isinstance(name, int):
+        att = latest_attachment(p, name)
+        if att is None or (store and att.readonly and n):
+            raise Fault(SIGSEGV)
+        if n and not (offset >= 0 and offset + n <= pages(att.seg.size) * PAGE):
+            raise Fault(SIGSEGV)
+        return att.seg
     seg = _maps(p).get(_canon(name))
     if seg is None:
         raise Fault(SIGSEGV)
@@ -193,10 +219,10 @@ def _access(p: Process, name: str, offset: int, n: int) -> Segment:
 
 
 @syscall(
-    "poke", "name:str, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
+    "poke", "name:seg, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
 )
-def sys_poke(k: Kernel, p: Process, name: str, offset: int, data: bytes) -> int:
-    seg = _access(p, name, offset, len(data))
+def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -> int:
+    seg = _access(p, name, offset, len(data), store=True)
     if data:
         seg.backing[offset : offset + len(data)] = data
         seg.version += 1
@@ -205,23 +231,28 @@ def sys_poke(k: Kernel, p: Process, name: str, offset: int, data: bytes) -> int:
     return len(data)
 
 
-@syscall("peek", "name:str, offset:int, count:int", mechanism="shm", summary="load bytes from mapped memory")
-def sys_peek(k: Kernel, p: Process, name: str, offset: int, count: int) -> bytes:
+@syscall("peek", "name:seg, offset:int, count:int", mechanism="shm", summary="load bytes from mapped memory")
+def sys_peek(k: Kernel, p: Process, name: str | int, offset: int, count: int) -> bytes:
     if count < 0:
         raise SysError(Errno.EINVAL)
     seg = _access(p, name, offset, count)
     return bytes(seg.backing[offset : offset + count])
 
 
-def _mutex(p: Process, name: str) -> Mutex:
+def _mutex(p: Process, name: str | int) -> Mutex:
+    if isinstance(name, int):  # a System V segment by id: it must be attached
+        att = latest_attachment(p, name)
+        if att is None:
+            raise SysError(Errno.EINVAL)
+        return att.seg.lock
     seg = _maps(p).get(_canon(name))
     if seg is None:
         raise Fault(SIGSEGV)  # the mutex lives in the segment: unmapped, it is not there
     return seg.lock
 
 
-@syscall("lock", "name:str", mechanism="shm", interruptible=False, summary="take the segment's mutex")
-def sys_lock(k: Kernel, p: Process, name: str) -> CallGen:
+@syscall("lock", "name:seg", mechanism="shm", interruptible=False, summary="take the segment's mutex")
+def sys_lock(k: Kernel, p: Process, name: str | int) -> CallGen:
     m = _mutex(p, name)
     if m.owner == p.pid:
         raise SysError(Errno.EDEADLK)
@@ -231,8 +262,8 @@ def sys_lock(k: Kernel, p: Process, name: str) -> CallGen:
     return 0
 
 
-@syscall("trylock", "name:str", mechanism="shm", summary="take the mutex if it is free")
-def sys_trylock(k: Kernel, p: Process, name: str) -> int:
+@syscall("trylock", "name:seg", mechanism="shm", summary="take the mutex if it is free")
+def sys_trylock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner is not None:
         raise SysError(Errno.EBUSY)
@@ -240,8 +271,8 @@ def sys_trylock(k: Kernel, p: Process, name: str) -> int:
     return 0
 
 
-@syscall("unlock", "name:str", mechanism="shm", summary="release the mutex (owner only)")
-def sys_unlock(k: Kernel, p: Process, name: str) -> int:
+@syscall("unlock", "name:seg", mechanism="shm", summary="release the mutex (owner only)")
+def sys_unlock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner != p.pid:
         raise SysError(Errno.EPERM)
@@ -284,7 +315,7 @@ def _fork(k: Kernel, parent: Process, child: Process) -> None:
 def _exit(k: Kernel, p: Process) -> None:
     for name in list(_maps(p)):
         _unmap(k, p, name)
-    for seg in k.shm_all.values():
+    for seg in [*k.shm_all.values(), *k.sysv_shm.values()]:
         if seg.lock.owner == p.pid:
             seg.lock.owner_dead = True  # not robust: it stays held
 

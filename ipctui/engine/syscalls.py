@@ -27,6 +27,7 @@ class Syscall:
     summary: str = ""
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
+    eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
     no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
 
     @property
@@ -60,6 +61,7 @@ def syscall(
     summary: str = "",
     restartable: bool = True,
     interruptible: bool = True,
+    eintr_after_stop: bool = False,
     no_real: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
@@ -82,6 +84,7 @@ def syscall(
             summary,
             restartable,
             interruptible,
+            eintr_after_stop,
             no_real,
         )
         return fn

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..vocab.constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID
+from ..vocab.constants import IPC_RMID
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed
 from .process import Process
 from .syscalls import syscall
+from .sysv_ids import ipcget, may_remove
 from .waitq import CallGen, WaitQueue
 
 MSGMNB = 16384  # bytes a queue holds, and messages too (msg_qbytes)
@@ -57,20 +58,12 @@ def _ipcperms(p: Process, q: MsgQueue, want: int) -> bool:
     summary="get or create a System V queue by key",
 )
 def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -> int:
-    mode = (mode | flags) & 0o777
-    q = None if key == IPC_PRIVATE else next((q for q in k.msqs.values() if q.key == key), None)
-    if q is None:
-        if key != IPC_PRIVATE and not flags & IPC_CREAT:
-            raise SysError(Errno.ENOENT)
-        q = MsgQueue(k.new_id("msqid", 0), key, p.uid, mode)
+    def create(msqid: int, bits: int) -> MsgQueue:
+        q = MsgQueue(msqid, key, p.uid, bits)
         k.msqs[q.id] = q
-        return q.id
-    if flags & IPC_CREAT and flags & IPC_EXCL:
-        raise SysError(Errno.EEXIST)
-    requested = (mode >> 6 | mode >> 3 | mode) & 7
-    if not _ipcperms(p, q, requested):
-        raise SysError(Errno.EACCES)
-    return q.id
+        return q
+
+    return ipcget(k, p, k.msqs.values(), "msqid", key, flags, mode, create).id
 
 
 def _lookup(k: Kernel, msqid: int) -> MsgQueue:
@@ -138,8 +131,7 @@ def sys_msgctl(k: Kernel, p: Process, msqid: int, cmd: int) -> int:
     q = _lookup(k, msqid)
     if cmd != IPC_RMID:
         raise SysError(Errno.EINVAL)
-    if p.uid != 0 and p.uid != q.owner:
-        raise SysError(Errno.EPERM)
+    may_remove(p, q)
     del k.msqs[msqid]
     q.removed = True
     k.wake_all(q.senders)

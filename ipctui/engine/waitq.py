@@ -53,3 +53,4 @@ class Waiter:
     queue: WaitQueue | None = None
     restartable: bool = True
     interruptible: bool = True
+    eintr_after_stop: bool = False

@@ -7,7 +7,8 @@ nothing more arrives, and turns what it saw into events in the SPEC's order: the
 happened to each other process, sleepers in the order they began to wait. What it sees is real:
 replies, caught signals (reported by the C-level handler), deaths and their status (waitpid, or
 /proc/PID/stat while the dead process is a zombie), stops and continues (/proc/PID/stat).
-Pids, System V ids and kernel-chosen ports are renumbered as the simulation numbers them.
+Pids, System V ids, ftok's keys and kernel-chosen ports are renumbered as the simulation numbers
+them (ftok from the inode numbers the simulation gives the files the script made, in order).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from ..vocab.calls import CallSignature, with_defaults
 from ..vocab.constants import (
     F_SETPIPE_SZ,
     O_CREAT,
+    SETALL,
+    SETVAL,
     SIGCHLD,
     SIGCONT,
     SIGKILL,
@@ -45,7 +48,15 @@ MAX_SEEN = 1000  # a line that makes more happen than this (a signal storm) is c
 NOWHERE_PID = 0x3FFFFFFF  # above any pid_max: kill gives ESRCH, waitpid ECHILD
 PAGE = worker.PAGE
 MAX_PROCESSES = 64  # per run: a fork or spawn past it is a line that cannot run here
-_NEW_FD_CALLS = {"open", "socket", "accept", "mq_open", "shm_open"}
+_NEW_FD_CALLS = {"open", "socket", "accept", "mq_open", "shm_open", "dup", "dup2"}
+_FIXED_INODES = {"/": 1, "/tmp": 2}  # the simulation's file system: others number on from 3
+_SYSV_ID_CALLS = {
+    "semop": "sem",
+    "semctl": "sem",
+    "shmat": "shm",
+    "shmdt": "shm",
+    "shmctl": "shm",
+}
 
 
 class RunBroken(Exception):
@@ -80,6 +91,7 @@ class Proc:
     exit_code: int | None = None  # what it was told to exit with
     scales: dict[int, int] = field(default_factory=dict)  # pipe fd -> script bytes per real byte
     segments: dict[int, str] = field(default_factory=dict)  # shm fd -> segment name
+    redirected: set[int] = field(default_factory=set)  # 0-2 that now hold a script's open file
     handlers: dict[int, str] = field(default_factory=dict)
     wire: wire.Assembler = field(default_factory=wire.Assembler)
 
@@ -108,6 +120,10 @@ class RealKernel:
         self._by_real: dict[int, int] = {}
         self.next_pid = 1
         self._ids: dict[int, int] = {}  # real msqid -> simulated
+        self._sysv: dict[str, dict[int, int]] = {"sem": {}, "shm": {}}  # real semid/shmid -> simulated
+        self._nsems: dict[int, int] = {}  # real semid -> its size, for GETALL and SETALL
+        self._inodes: dict[str, int] = {}  # script path -> the simulation's inode number, for ftok
+        self._next_inode = 3
         self._ports: dict[tuple[int, int], int] = {}  # (type, real) -> simulated ephemeral
         self._fixed: dict[int, int] = {}  # real port -> the script's
         self._next_port = {1: 32768, 2: 32768}
@@ -266,7 +282,7 @@ class RealKernel:
         """The call's arguments as the machine knows them (names, pids, ids, ports)."""
         places, fds, child = self.places, [], None
         a = list(args)
-        if name in ("close", "mq_close", "fcntl") and a[0] in (0, 1, 2):
+        if name in ("close", "mq_close", "fcntl", "dup") and a[0] in (0, 1, 2) and a[0] not in p.redirected:
             raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
         if name == "fcntl" and a[1] == F_SETPIPE_SZ:
             self._pipe_size(p, a[2], p.scales.get(a[0], 1))
@@ -306,11 +322,30 @@ class RealKernel:
             a[0] = places.key(a[0])
             if not self.sandboxed:
                 kw["report_created"] = 1  # the clean-up removes only what the run created
+        elif name in ("semget", "shmget"):
+            a[0] = places.key(a[0])
+            if a[0]:
+                self.guard.record(name[:3] + "key", a[0])
+        elif name in _SYSV_ID_CALLS:
+            if name == "semctl" and a[2] == SETVAL and not isinstance(a[3], int):
+                raise UsageError("semctl(SETVAL) takes the value as its fourth argument")
+            if name == "semctl" and a[2] == SETALL and not isinstance(a[3], list):
+                raise UsageError("semctl(SETALL) takes the list of values as its fourth argument")
+            real = {v: k for k, v in self._sysv[_SYSV_ID_CALLS[name]].items()}
+            a[0] = real.get(a[0], -1)
+            if name == "semctl" and a[0] in self._nsems:
+                kw["nsems"] = self._nsems[a[0]]
+        elif name == "ftok":
+            a[0] = a[0].encode() if (a[0].rstrip("/") or "/") in _FIXED_INODES else places.path(a[0])
+        elif name == "dup2" and a[0] in (0, 1, 2) and a[0] not in p.redirected:
+            raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
         elif name in ("msgsnd", "msgrcv", "msgctl"):
             real = {v: k for k, v in self._ids.items()}
             a[0] = real.get(a[0], -1)
         elif name == "mmap":
             kw["name"] = p.segments.get(a[0], "")
+        elif name in ("poke", "peek", "lock", "trylock", "unlock") and isinstance(a[0], int):
+            a[0] = {v: k for k, v in self._sysv["shm"].items()}.get(a[0], -1)  # a System V shmid
         elif name in ("munmap", "poke", "peek", "lock", "trylock", "unlock"):
             a[0] = a[0] if a[0].startswith("/") else "/" + a[0]
         if name in ("socket", "socketpair"):
@@ -494,11 +529,12 @@ class RealKernel:
         target = args[0] if name == "kill" else None
         arrival = {pid: i for i, pid in enumerate(groups)}
 
-        def order(pid: int) -> tuple[int, int, int, int]:
+        def order(pid: int) -> tuple[int, int, int, int, int]:
             q = self.procs[pid]
             return (
                 1 if hears_of_child(pid) else 0,
                 0 if pid == target else 1,
+                0 if _waits_for_zeros(q) else 1,  # semop's rule: those waiting for 0 first
                 q.blocked[2] if q.blocked else 1 << 30,
                 arrival[pid],
             )
@@ -603,8 +639,17 @@ class RealKernel:
     ) -> Any:
         """The machine's answer in the simulation's numbering, and the runner's books kept."""
         if name in _NEW_FD_CALLS:
+            same = name in ("dup", "dup2")  # the new number names the same open file
+            scale = p.scales.get(args[0]) if same else None
+            segment = p.segments.get(args[0]) if same else None
             p.scales.pop(value, None)
             p.segments.pop(value, None)
+            if value in (0, 1, 2):
+                p.redirected.add(value)
+            if scale is not None:
+                p.scales[value] = scale
+            if segment is not None:
+                p.segments[value] = segment
             if name == "shm_open":
                 n = args[0]
                 p.segments[value] = n if n.startswith("/") else "/" + n
@@ -616,6 +661,7 @@ class RealKernel:
             )
             self.next_pid += 1
             c.scales, c.segments, c.handlers = dict(p.scales), dict(p.segments), dict(p.handlers)
+            c.redirected = set(p.redirected)
             self._register(c)
             return c.pid
         if name in ("wait", "waitpid"):
@@ -635,6 +681,24 @@ class RealKernel:
                 if created:
                     self.guard.record("msqid", value)
             return self._ids.setdefault(value, len(self._ids))
+        if name in ("semget", "shmget"):
+            kind = name[:3]
+            if value not in self._sysv[kind]:  # a new id: this run made it, so the sweep removes it
+                self.guard.record(kind + "id", value)
+                self._sysv[kind][value] = len(self._sysv[kind])
+                if kind == "sem":
+                    self._nsems[value] = args[1]
+            return self._sysv[kind][value]
+        if name == "ftok":
+            path = args[0].rstrip("/") or "/"
+            inode = _FIXED_INODES.get(path) or self._inodes.get(args[0])
+            if inode is None:
+                raise CannotRun(f"{args[0]} exists on this machine but the script did not make it")
+            return _ftok_key(inode, args[1])
+        if name == "mkfifo" or (name == "bind" and inet(args[1]) is None):
+            self._made(args[0] if name == "mkfifo" else args[1])
+        if name == "unlink":
+            self._inodes.pop(args[0], None)
         if name == "sigpending":
             return [SIGNAL_NAMES.get(s, str(s)) for s in value]
         if name == "signal":
@@ -645,6 +709,7 @@ class RealKernel:
                 p.scales[fd] = kw.get("scale", PAGE // kw.get("page_size", PAGE))
                 p.segments.pop(fd, None)
         if name in ("close", "mq_close"):
+            p.redirected.discard(args[0])
             p.scales.pop(args[0], None)
             p.segments.pop(args[0], None)
         if name == "socketpair":
@@ -657,6 +722,12 @@ class RealKernel:
                 return [data, f"{host}:{self._sim_port(socktype, port)}"]
             return [data, self.places.unpath(host) if host else ""]
         return value
+
+    def _made(self, path: str) -> None:
+        """A file the script made: the simulation gives it the next inode number."""
+        if path not in self._inodes:
+            self._inodes[path] = self._next_inode
+            self._next_inode += 1
 
     def _sim_port(self, socktype: int, port: int) -> int:
         if port in self._fixed:
@@ -727,6 +798,18 @@ def _limit(name: str) -> int:
         return int(Path("/proc/sys/fs", name).read_text())
     except (OSError, ValueError):
         return 1 << 62
+
+
+def _waits_for_zeros(q: Proc) -> bool:
+    """A semop blocked with only `op = 0` operations (Linux retries these before the others)."""
+    ops = q.call_args[0][1] if q.blocked and q.blocked[0] == "semop" else None
+    return bool(ops) and all(op[1] == 0 for op in ops)
+
+
+def _ftok_key(inode: int, proj: int) -> int:
+    """C's ftok on the simulation's one device (1), as a signed key_t."""
+    key = (proj & 0xFF) << 24 | 1 << 16 | (inode & 0xFFFF)
+    return key - (1 << 32) if key >= 1 << 31 else key
 
 
 def _errno_name(n: int) -> str:

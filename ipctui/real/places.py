@@ -282,6 +282,18 @@ def sweep(places: Places, records: list[str]) -> None:
             libc.mq_unlink(value.encode("utf-8", "surrogateescape"))
         elif kind == "msqid":  # recorded only when the run's own msgget created it
             libc.msgctl(int(value), 0, None)
+        elif kind == "semkey":
+            semid = libc.semget(int(value), 0, 0)
+            if semid >= 0:
+                libc.semctl(semid, 0, L.IPC_RMID, 0)
+        elif kind == "semid":
+            libc.semctl(int(value), 0, L.IPC_RMID, 0)
+        elif kind == "shmkey":
+            shmid = libc.shmget(int(value), 0, 0)
+            if shmid >= 0:
+                libc.shmctl(shmid, L.IPC_RMID, None)
+        elif kind == "shmid":
+            libc.shmctl(int(value), L.IPC_RMID, None)
     if SHM_DIR.is_dir():
         for name in (places.prefix, "sem." + places.prefix):
             for path in SHM_DIR.glob(name + "*"):

@@ -59,6 +59,8 @@ class Worker:
         self.maps: dict[str, tuple[int, int]] = {}  # segment name -> (address, mapped length)
         self.locks: dict[str, int] = {}  # segment name -> address of its mutex
         self.sems: dict[int, list[int]] = {}  # handle -> [sem_t pointer, opens]
+        self.attached: list[tuple[int, int, int, bool]] = []  # shmat: (shmid, address, length, readonly)
+        self.sysv_locks: dict[int, int] = {}  # shmid -> address of its mutex
         self.nowhere = check_ptr_map(PAGE, L.PROT_NONE)  # what an access to nothing touches
 
     # ----------------------------------------------------------- the loop
@@ -216,6 +218,14 @@ class Worker:
     def c_close(self, fd: int) -> int:
         return check(libc.close(fd))
 
+    def c_dup(self, fd: int) -> int:
+        return check(libc.dup(fd))
+
+    def c_dup2(self, fd: int, newfd: int) -> int:
+        if newfd == CHANNEL_FD and fcntl_ok(fd):
+            raise CannotCall(f"descriptor {CHANNEL_FD} is this process's channel to the runner")
+        return check(libc.dup2(fd, newfd))
+
     def c_unlink(self, path: bytes) -> int:
         return check(libc.unlink(path))
 
@@ -289,6 +299,89 @@ class Worker:
     def c_msgctl(self, msqid: int, cmd: int) -> int:
         return check(libc.msgctl(msqid, cmd, None))
 
+    # System V keys, semaphores and shared memory
+
+    def c_ftok(self, path: bytes, proj: int) -> int:
+        return check(libc.ftok(path, proj))
+
+    def c_semget(self, key: int, nsems: int, flags: int = 0, mode: int = 0) -> int:
+        return check(libc.semget(key, nsems, flags | mode))
+
+    def c_semop(self, semid: int, ops: list[list[int]]) -> int:
+        if any(not 0 <= op[0] <= 0xFFFF for op in ops):
+            raise CannotCall("a semaphore number that C's unsigned short sem_num cannot hold")
+        bufs = (L.SemBuf * max(len(ops), 1))()
+        for i, op in enumerate(ops):
+            bufs[i] = L.SemBuf(op[0], op[1], op[2] if len(op) > 2 else 0)
+        return check(libc.semop(semid, bufs, len(ops)))
+
+    def c_semctl(
+        self, semid: int, num: int, cmd: int, arg: int | list[int] | None = None, nsems: int | None = None
+    ) -> Any:
+        if cmd in (L.GETALL, L.SETALL):
+            n = nsems if nsems is not None else _count_sems(semid)
+            values = (ctypes.c_ushort * max(n, 1))()
+            if cmd == L.GETALL:
+                check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
+                return list(values[:n])
+            assert isinstance(arg, list)
+            if any(not 0 <= v <= 0xFFFF for v in arg):
+                raise CannotCall("a value that C's unsigned short array cannot hold")
+            if len(arg) != n:
+                raise CallFailed(22)  # C cannot say it; refused as the simulation refuses it
+            values[:n] = arg
+            return check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
+        return check(libc.semctl(semid, num, cmd, arg if isinstance(arg, int) else 0))
+
+    def c_shmget(self, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
+        if size < 0:
+            raise CannotCall(f"a size of {size} (C would pass a size_t)")
+        return check(libc.shmget(key, size, flags | mode))
+
+    def c_shmat(self, shmid: int, readonly: int = 0) -> int:
+        """Attached between no-access pages, like an mmap here, so a stray access faults."""
+        ds = ctypes.create_string_buffer(L.SHMID_DS_SIZE)
+        if libc.shmctl(shmid, L.IPC_STAT, ds) == -1:
+            err = ctypes.get_errno()  # the same EINVAL or EACCES (read) that shmat would give
+            if libc.shmat(shmid, None, L.SHM_RDONLY) not in (None, L.MAP_FAILED):
+                raise CannotCall("the segment can be attached but not looked at")
+            raise CallFailed(err)
+        (size,) = struct.unpack_from("=Q", ds.raw, L.SHM_SEGSZ_AT)
+        length = -(-size // PAGE) * PAGE
+        base = check_ptr_map(length + 2 * GUARD, L.PROT_NONE)
+        flags = L.SHM_REMAP | (L.SHM_RDONLY if readonly else 0)
+        addr = libc.shmat(shmid, base + GUARD, flags)
+        if addr in (None, L.MAP_FAILED):
+            err = ctypes.get_errno()
+            libc.munmap(base, length + 2 * GUARD)
+            raise CallFailed(err)
+        self.attached.append((shmid, addr, length, bool(readonly)))
+        if shmid not in self.sysv_locks:
+            self.sysv_locks[shmid] = self._mutex(f"shmid-{shmid}")
+        return 0
+
+    def c_shmdt(self, shmid: int) -> int:
+        i = self._attachment(shmid)
+        if i is None:
+            raise CallFailed(22)  # nothing attached: shmdt of an address that is not a segment
+        _, addr, length, _ = self.attached.pop(i)
+        check(libc.shmdt(addr))
+        check_ptr_map(length, L.PROT_NONE, addr)  # keep the hole: touching it still faults
+        return 0
+
+    def c_shmctl(self, shmid: int, cmd: int) -> Any:
+        ds = ctypes.create_string_buffer(L.SHMID_DS_SIZE)
+        check(libc.shmctl(shmid, cmd, ds))
+        if cmd == L.IPC_STAT:
+            (size,) = struct.unpack_from("=Q", ds.raw, L.SHM_SEGSZ_AT)
+            (nattch,) = struct.unpack_from("=Q", ds.raw, L.SHM_NATTCH_AT)
+            return {"size": size, "nattch": nattch}
+        return 0
+
+    def _attachment(self, shmid: int) -> int | None:
+        """peek, poke, shmdt and the lock calls use the latest attachment still attached."""
+        return next((i for i in reversed(range(len(self.attached))) if self.attached[i][0] == shmid), None)
+
     # shared memory: each mapping sits between no-access pages, and its mutex in a hidden
     # segment of its own (so the segment's bytes are the script's alone)
 
@@ -312,7 +405,7 @@ class Worker:
             raise CallFailed(err)
         self._drop(name)
         self.maps[name] = (addr, length)
-        self.locks[name] = self._mutex(os.fstat(fd).st_ino)
+        self.locks[name] = self._mutex(str(os.fstat(fd).st_ino))
         return 0
 
     def c_munmap(self, name: str) -> int:
@@ -325,29 +418,31 @@ class Worker:
         self.locks.pop(name, None)
         return 0
 
-    def c_poke(self, name: str, offset: int, data: bytes) -> int:
-        ctypes.memmove(self._where(name, offset, len(data)), data, len(data))
+    def c_poke(self, name: str | int, offset: int, data: bytes) -> int:
+        ctypes.memmove(self._where(name, offset, len(data), store=True), data, len(data))
         return len(data)
 
-    def c_peek(self, name: str, offset: int, n: int) -> bytes:
+    def c_peek(self, name: str | int, offset: int, n: int) -> bytes:
         if n < 0:
             raise CannotCall(f"a load of {n} bytes")
         return ctypes.string_at(self._where(name, offset, n), n)
 
-    def c_lock(self, name: str) -> int:
+    def c_lock(self, name: str | int) -> int:
         return _pthread(libc.pthread_mutex_lock(self._lock(name)))
 
-    def c_trylock(self, name: str) -> int:
+    def c_trylock(self, name: str | int) -> int:
         return _pthread(libc.pthread_mutex_trylock(self._lock(name)))
 
-    def c_unlock(self, name: str) -> int:
+    def c_unlock(self, name: str | int) -> int:
         return _pthread(libc.pthread_mutex_unlock(self._lock(name)))
 
     def c_shm_unlink(self, name: bytes) -> int:
         return check(libc.shm_unlink(name))
 
-    def _where(self, name: str, offset: int, n: int) -> int:
+    def _where(self, name: str | int, offset: int, n: int, store: bool = False) -> int:
         """The address an access touches; outside the mapping and its guard, a no-access page."""
+        if isinstance(name, int):
+            return self._where_attached(name, offset, n, store)
         if name in self.maps and n == 0:
             return self.maps[name][0]
         if name in self.maps and offset >= 0 and offset + n <= self.maps[name][1]:
@@ -358,6 +453,23 @@ class Worker:
             return addr + (offset if offset < 0 else max(offset, length))
         return self.nowhere
 
+    def _where_attached(self, shmid: int, offset: int, n: int, store: bool) -> int:
+        i = self._attachment(shmid)
+        if i is not None:
+            _, addr, length, readonly = self.attached[i]
+            if n == 0:
+                return addr
+            if offset >= 0 and offset + n <= length and not (store and readonly):
+                return addr + offset
+            self._may_fault()
+            if store and readonly and offset >= 0 and offset + n <= length:
+                return addr + offset  # the store itself faults: the pages are read-only
+            if offset >= -GUARD and offset + n <= length + GUARD:
+                return addr + (offset if offset < 0 else max(offset, length))
+            return self.nowhere
+        self._may_fault()
+        return self.nowhere
+
     def _may_fault(self) -> None:
         """A fault under a handler that returns faults again forever (Linux restarts the
         instruction); the simulation ends the process instead, so that is not run."""
@@ -366,13 +478,17 @@ class Worker:
                 name = signal.Signals(sig).name
                 raise CannotCall(f"this access may fault, and {name} has a handler that would return into it")
 
-    def _lock(self, name: str) -> int:
+    def _lock(self, name: str | int) -> int:
+        if isinstance(name, int):  # a System V segment's lock needs an attachment (EINVAL)
+            if self._attachment(name) is None:
+                raise CallFailed(22)
+            return self.sysv_locks[name]
         if name not in self.locks:
             self._may_fault()
         return self.locks.get(name, self.nowhere)
 
-    def _mutex(self, ino: int) -> int:
-        hidden = f"/{self.prefix}lock-{ino}".encode()
+    def _mutex(self, ident: str) -> int:
+        hidden = f"/{self.prefix}lock-{ident}".encode()
         created = True
         fd = libc.shm_open(hidden, 0o102 | 0o200, 0o666)  # O_CREAT|O_RDWR|O_EXCL
         if fd == -1:
@@ -540,6 +656,21 @@ def _count(n: int, scale: int = 1) -> None:
         raise CannotCall(
             f"a buffer of {n} bytes: the run's limit of {MEMORY_LIMIT >> 20} MiB memory per process"
         )
+
+
+def fcntl_ok(fd: int) -> bool:
+    """Whether fd is open (so a dup2 from it would go through)."""
+    return libc.fcntl(fd, 1, 0) != -1  # F_GETFD
+
+
+def _count_sems(semid: int) -> int:
+    """How many semaphores a set has, found with GETVAL (which refuses a number past the end)."""
+    n = 0
+    while libc.semctl(semid, n, L.GETVAL, 0) != -1:
+        n += 1
+    if n == 0:
+        raise CallFailed(ctypes.get_errno())
+    return n
 
 
 def _fstat(fd: int) -> os.stat_result | None:

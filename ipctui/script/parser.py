@@ -587,6 +587,25 @@ def _convert(spec: Syscall, param: Param, value: Any, lineno: int) -> Any:
     elif kind == "siglist":
         if isinstance(value, list):
             return [_convert(spec, Param(param.name, "sig"), v, lineno) for v in value]
+    elif kind == "semops":
+        if isinstance(value, list) and all(isinstance(op, list) and len(op) in (2, 3) for op in value):
+            ops = [[_convert(spec, Param(param.name, "flags"), v, lineno) for v in op] for op in value]
+            for op in ops:
+                if not -32768 <= op[1] <= 32767:  # sem_op is a short
+                    raise ScriptError(
+                        f"{spec.name}(): op {op[1]} does not fit a short (-32768..32767)", lineno
+                    )
+            return ops
+    elif kind == "semarg":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, list) and all(isinstance(v, int) for v in value):
+            return list(value)
+    elif kind == "seg":
+        if isinstance(value, int):
+            return value
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "surrogateescape")
     elif kind == "proc":
         if isinstance(value, int):
             return ProcRef(value)

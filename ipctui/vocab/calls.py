@@ -25,6 +25,9 @@ KINDS = {
     "handler": "SIG_DFL, SIG_IGN or a handler name in quotes",
     "siglist": "a list of signals such as [SIGUSR1]",
     "const": "a constant such as SIG_BLOCK, or an integer",
+    "semops": "a list of operations such as [[0, -1, SEM_UNDO], [1, 1]]",
+    "semarg": "an integer, or a list of integers for SETALL",
+    "seg": "a segment's name in quotes, or a System V shmid",
 }
 
 

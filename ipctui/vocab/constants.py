@@ -40,6 +40,17 @@ IPC_RMID = 0
 IPC_CREAT = 0o1000
 IPC_EXCL = 0o2000
 IPC_NOWAIT = 0o4000
+IPC_SET = 1
+IPC_STAT = 2
+SEM_UNDO = 0x1000
+GETPID = 11
+GETVAL = 12
+GETALL = 13
+GETNCNT = 14
+GETZCNT = 15
+SETVAL = 16
+SETALL = 17
+SHM_RDONLY = 0o10000
 
 SIGNALS: dict[str, int] = {
     "SIGHUP": 1,
@@ -120,4 +131,6 @@ CONSTANTS: dict[str, int] = {
     "SIG_BLOCK": SIG_BLOCK,
     "SIG_UNBLOCK": SIG_UNBLOCK,
     "SIG_SETMASK": SIG_SETMASK,
+    **{name: globals()[name] for name in ("SEM_UNDO", "GETVAL", "GETALL", "GETNCNT", "GETZCNT")},
+    **{name: globals()[name] for name in ("SETVAL", "SETALL", "SHM_RDONLY")},
 }

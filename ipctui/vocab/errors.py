@@ -24,9 +24,11 @@ class Errno(IntEnum):
     EEXIST = 17
     ENODEV = 19
     EINVAL = 22
+    EFBIG = 27
     EMFILE = 24
     ESPIPE = 29
     EPIPE = 32
+    ERANGE = 34
     EOVERFLOW = 75
     EDEADLK = 35
     ENAMETOOLONG = 36
@@ -74,8 +76,10 @@ STRERROR: dict[Errno, str] = {
     Errno.ENODEV: "No such device",
     Errno.EINVAL: "Invalid argument",
     Errno.EMFILE: "Too many open files",
+    Errno.EFBIG: "File too large",
     Errno.ESPIPE: "Illegal seek",
     Errno.EPIPE: "Broken pipe",
+    Errno.ERANGE: "Numerical result out of range",
     Errno.EDEADLK: "Resource deadlock avoided",
     Errno.EOVERFLOW: "Value too large for defined data type",
     Errno.ENAMETOOLONG: "File name too long",

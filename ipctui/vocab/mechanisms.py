@@ -26,9 +26,12 @@ MECHANISMS: tuple[Mechanism, ...] = (
     Mechanism("fifo", "FIFOs (named pipes)", "pipes"),
     Mechanism("files", "Any descriptor", "pipes"),
     Mechanism("mqueue", "POSIX message queues", "queues", makes_files=True),
+    Mechanism("sysv_keys", "System V keys", None),
     Mechanism("sysv_msg", "System V message queues", "queues"),
     Mechanism("shm", "Shared memory (and its lock)", "memory", makes_files=True),
+    Mechanism("sysv_shm", "System V shared memory (peek, poke and the lock calls take its shmid)", "memory"),
     Mechanism("sem", "POSIX semaphores", "semaphores"),
+    Mechanism("sysv_sem", "System V semaphore sets", "semaphores"),
     Mechanism("socket", "Sockets", "sockets", makes_files=True),
 )
 

@@ -30,6 +30,9 @@ EXAMPLES = {
     "handler": "SIG_IGN, SIG_DFL or a handler name",
     "siglist": "[SIGUSR1, SIGUSR2]",
     "const": "SIG_BLOCK",
+    "semops": "[[0, -1, SEM_UNDO]]",
+    "semarg": "1, or [1, 0] for SETALL",
+    "seg": "/buf, or a shmid such as 0",
 }
 QUOTED = {"bytes", "str", "name"}
 
@@ -39,6 +42,8 @@ def field_text(kind: str, raw: str) -> str:
     raw = raw.strip()
     if kind in QUOTED and not raw.startswith('"'):
         return quote(raw.encode("utf-8"))
+    if kind == "seg" and raw and not raw.lstrip("-").isdigit() and not raw.startswith('"'):
+        return quote(raw.encode("utf-8"))  # a POSIX segment's name; a number is a System V shmid
     if kind == "handler" and raw not in ("SIG_DFL", "SIG_IGN") and not raw.startswith('"'):
         return quote(raw.encode("utf-8"))
     return raw

@@ -1,4 +1,5 @@
-"""Shared memory: a hex and ASCII view with the latest store highlighted, the lock, who maps it."""
+"""Shared memory: a hex and ASCII view with the latest store highlighted, the lock, who maps it;
+a System V segment also with its attach count and whether it is marked for removal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from rich.text import Text
 
 from ...engine import Kernel
 from ...engine.shm import PAGE, Segment, pages
+from ...engine.sysv_shm import SysvSegment
 from ..widgets.boxed import Boxed
 from ..widgets.holders import names, waiting
 from .base import Item, MechanismPane
@@ -57,12 +59,26 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
             lock_text.append(" (dead: nobody will ever unlock it)", style="bold red")
     if lock.waiters:
         lock_text.append(f" · waiting: {names(lock.waiters)}", style="yellow")
-    info = Text(
-        f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
-        f" · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
-        style="dim",
-    )
+    size = f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
+    if isinstance(seg, SysvSegment):
+        attached = [
+            f"{kernel.procs[pid].name}" + (f" ×{n}" if n > 1 else "")
+            for pid, n in seg.mappers.items()
+            if pid in kernel.procs
+        ]
+        info = Text(
+            f"{size} · key {seg.key} · owner {seg.owner} · mode {seg.mode:04o} · attached {seg.nattch}"
+            f" time{'s' if seg.nattch != 1 else ''}: {', '.join(attached) or 'nobody'}",
+            style="dim",
+        )
+    else:
+        info = Text(
+            f"{size} · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
+            style="dim",
+        )
     rows: list[RenderableType] = [info, lock_text]
+    if isinstance(seg, SysvSegment) and seg.marked:
+        rows.append(Text("marked for removal: it goes with its last detach", style="bold red"))
     last = seg.last_store
     if last is not None:
         rows.append(
@@ -70,7 +86,10 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
         )
     if seg.size:
         rows.append(hexdump(seg, width))
-    title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
+    if isinstance(seg, SysvSegment):
+        title = f"System V shmid {seg.id}" + (" (marked for removal)" if seg.marked else "")
+    else:
+        title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
     return Boxed(rows, title, "green")
 
 
@@ -80,17 +99,19 @@ class MemoryPane(MechanismPane):
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:
         out: list[Item] = []
-        for seg in kernel.shm_all.values():
+        for seg in [*kernel.shm_all.values(), *kernel.sysv_shm.values()]:
             lock = seg.lock
             sig = (
                 width,
                 seg.version,
                 seg.size,
                 seg.unlinked,
-                tuple(seg.mappers),
+                tuple(seg.mappers.items()),
+                getattr(seg, "marked", False),
                 lock.owner,
                 lock.owner_dead,
                 waiting(lock.waiters),
             )
-            out.append((f"shm{seg.id}", sig, lambda seg=seg: segment_panel(kernel, seg, width)))
+            key = f"sysvshm{seg.id}" if isinstance(seg, SysvSegment) else f"shm{seg.id}"
+            out.append((key, sig, lambda seg=seg: segment_panel(kernel, seg, width)))
         return out
