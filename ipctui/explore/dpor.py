@@ -12,8 +12,11 @@ from collections.abc import Iterator, Sequence
 from .state import Footprint, Key
 
 
-def races(path: Sequence[Footprint]) -> Iterator[tuple[int, Key]]:
-    """(i, program of j) for every race between steps i < j of one execution."""
+def races(path: Sequence[Footprint]) -> Iterator[tuple[int, Key, list[Key]]]:
+    """For every race between steps i < j of one execution: i, j's program, and the programs that could
+    start the reversed order at the state before i (source-DPOR's initials of notdep(i).j:
+    the steps after i that do not depend on it, then j; those whose program moves first with
+    nothing before it that it depends on)."""
     before: list[int] = []  # per step: a bit mask of the steps that happen before it
     for j, fj in enumerate(path):
         preds = [i for i in range(j) if path[i].depends(fj)]
@@ -25,8 +28,20 @@ def races(path: Sequence[Footprint]) -> Iterator[tuple[int, Key]]:
             mask |= 1 << i
         before.append(mask)
         for i in preds:
-            if path[i].key != fj.key and not (covered >> i) & 1:
-                yield i, fj.key
+            if path[i].key == fj.key or (covered >> i) & 1:
+                continue
+            initials: list[Key] = []
+            moved: set[Key] = set()
+            vmask = 0
+            for k in range(i + 1, j + 1):
+                if k < j and (before[k] >> i) & 1:
+                    continue  # after i: it stays after i
+                key = path[k].key
+                if key not in moved and not before[k] & vmask:
+                    initials.append(key)
+                moved.add(key)
+                vmask |= 1 << k
+            yield i, fj.key, initials
 
 
 def late_races(path: Sequence[Footprint], later: Sequence[Footprint]) -> Iterator[tuple[int, Key]]:

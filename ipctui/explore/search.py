@@ -111,8 +111,9 @@ class _Search:
         m = Machine(self.progs)
         for node in self.stack[:-1]:
             assert node.step is not None
-            m.step(node.step.key)
+            m.replay(node.step.key)
             self.steps += 1
+        m.refresh()
         return m
 
     def node(self, m: Machine, sleep: dict[Key, Footprint]) -> _Node:
@@ -125,14 +126,19 @@ class _Search:
             node.backtrack.add(awake[0])
         return node
 
-    def add_backtrack(self, i: int, key: Key) -> None:
+    def add_backtrack(self, i: int, initials: list[Key], last: Key) -> None:
+        """Make sure one of `initials` is tried at the state before step i (`last`: the program
+        whose step raced; a race with a step of a program not made yet is no race)."""
         node = self.stack[i]
-        if key not in node.existing:
-            return  # its process did not exist yet: only what made it can move first
-        if key in node.enabled:
-            node.backtrack.add(key)
-        else:
-            node.backtrack.update(node.enabled)
+        if last not in node.existing:
+            return
+        if any(k in node.backtrack for k in initials):
+            return
+        for k in initials:
+            if k in node.enabled:
+                node.backtrack.add(k)
+                return
+        node.backtrack.update(node.enabled)
 
     def run(self) -> bool:
         m = Machine(self.progs)
@@ -176,17 +182,25 @@ class _Search:
             state = m.state_key()
             cached = self.cache.get(state)
             if self.reduce and cached is not None and cached[0] <= sleep.keys():
+                self.race(path)
                 for i, k in late_races(path, sorted(cached[1], key=repr)):
-                    self.add_backtrack(i, k)
+                    self.add_backtrack(i, [k], k)
                 node.summary |= cached[1]
                 continue
             child = self.node(m, sleep)
             if not child.backtrack:  # every program that could run is asleep: a schedule seen
+                self.race(path)  # its races still count (source-DPOR: sleep-set blocked runs)
                 node.summary.update(sleep.values())
                 continue
             self.stack.append(child)
             fresh = True
         return True
+
+    def race(self, path: list[Footprint]) -> None:
+        """Add a backtrack point for every race along an execution."""
+        if self.reduce:
+            for i, last, initials in races(path):
+                self.add_backtrack(i, initials, last)
 
     def pop(self) -> None:
         node = self.stack.pop()
@@ -202,8 +216,7 @@ class _Search:
     def finish(self, m: Machine, path: list[Footprint], failed: tuple[int, str, str] | None = None) -> None:
         """One schedule reached its end: count it, group it, and look for races along it."""
         self.schedules += 1
-        for i, k in races(path) if self.reduce else ():
-            self.add_backtrack(i, k)
+        self.race(path)
         if failed is not None:
             line, expected, got = failed
             key: Hashable = ("failed", line)

@@ -22,6 +22,7 @@ from typing import Any
 from ..engine import Event, Kernel
 from ..engine.process import Process
 from ..engine.waitfor import Wait, cycle_of, wait_for
+from ..engine.waitq import WaitQueue
 from ..script.format import text_line
 from ..script.parser import Call, ProcRef, Spawn
 from ..script.runner import Runner, matches
@@ -82,6 +83,24 @@ _ATOMS = (type(None), bool, int, str, bytes, float)
 _SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields_of(t: type) -> tuple[str, ...] | None:
+    """The fields that make up a dataclass's or slotted class's state, worked out once per type."""
+    try:
+        return _FIELDS[t]
+    except KeyError:
+        pass
+    names: tuple[str, ...] | None = None
+    if dataclasses.is_dataclass(t):
+        names = tuple(f.name for f in dataclasses.fields(t) if f.name not in _SKIP_FIELDS)
+    elif getattr(t, "__slots__", None):
+        names = tuple(n for n in t.__slots__ if n not in _SKIP_FIELDS)  # type: ignore[attr-defined]
+    _FIELDS[t] = names
+    return names
+
+
 class _Printer:
     """Canonical, hashable fingerprints of object graphs; other entities appear by key."""
 
@@ -115,6 +134,8 @@ class _Printer:
 
     def _compound(self, x: Any) -> Hashable:
         fp = self.fp
+        if isinstance(x, WaitQueue):  # keyed by id(): only the sleepers' order counts
+            return ("wq", x.label, tuple([fp(w) for w in x]))
         if isinstance(x, (list, tuple, deque)):
             return tuple(fp(v) for v in x)
         if isinstance(x, dict):
@@ -128,21 +149,16 @@ class _Printer:
             return ("gen", x.gi_code.co_name, frame.f_lasti, fp(dict(frame.f_locals)))
         if isinstance(x, partial):
             return ("partial", getattr(x.func, "__qualname__", ""), fp(x.args), fp(x.keywords))
-        if callable(x) and not dataclasses.is_dataclass(x):
+        if callable(x) and _fields_of(type(x)) is None:
             self_ = getattr(x, "__self__", None)
             return (
                 "fn",
                 getattr(x, "__qualname__", type(x).__name__),
                 fp(self_) if self_ is not None else None,
             )
-        if dataclasses.is_dataclass(x):
-            return (
-                type(x).__name__,
-                tuple(fp(getattr(x, f.name)) for f in dataclasses.fields(x) if f.name not in _SKIP_FIELDS),
-            )
-        slots = getattr(type(x), "__slots__", None)
-        if slots:
-            return (type(x).__name__, tuple(fp(getattr(x, s, None)) for s in slots))
+        names = _fields_of(type(x))
+        if names is not None:
+            return (type(x).__name__, tuple([fp(getattr(x, n, None)) for n in names]))
         if hasattr(x, "__dict__"):
             return (type(x).__name__, fp({a: b for a, b in vars(x).items() if a not in _SKIP_FIELDS}))
         return (type(x).__name__, repr(x))
@@ -198,6 +214,7 @@ class Machine:
 
     def __post_init__(self) -> None:
         self.runner = Runner(self.kernel)
+        self._plains: dict[int, Call] = {}
         self.pcs = dict.fromkeys(self.progs.lines, 0)
         for st in self.progs.spawns:
             self._record(self.runner.step(st).events, st)
@@ -232,6 +249,22 @@ class Machine:
     def has_lines(self, p: Process) -> bool:
         return any(k in self.pcs and self.pcs[k] < len(self.progs.lines[k]) for k in (p.name, p.pid))
 
+    def replay(self, key: Key) -> None:
+        """Run program `key`'s next line, on a path already explored: nothing to measure."""
+        st = self.progs.lines[key][self.pcs[key]]
+        self.pcs[key] += 1
+        self._record(self.runner.step(self._plain(st)).events, st)
+
+    def refresh(self) -> None:
+        """Fingerprint the kernel again, after replays."""
+        self.fps = fingerprint(self.kernel)
+
+    def _plain(self, st: Call) -> Call:
+        plain = self._plains.get(id(st))
+        if plain is None:
+            plain = self._plains[id(st)] = dataclasses.replace(st, expect=None)
+        return plain
+
     def step(self, key: Key) -> Outcome:
         """Run program `key`'s next line."""
         st = self.progs.lines[key][self.pcs[key]]
@@ -242,8 +275,7 @@ class Machine:
         reads |= self._named(st, p)
         if st.call in _LOOKUPS or any(isinstance(v, (str, ProcRef)) for v in st.eargs):
             reads.add("names")
-        plain = dataclasses.replace(st, expect=None)
-        events = self.runner.step(plain).events
+        events = self.runner.step(self._plain(st)).events
         lines = self._record(events, st)
         after = fingerprint(self.kernel)
         before = self.fps
