@@ -78,8 +78,13 @@ def _entities(k: Kernel) -> dict[int, Hashable]:
 
 # Ids that never show in a trace: which pipe got which number does not tell two states apart.
 _INTERNAL_IDS = frozenset({"pipe", "socket", "sem", "shm"})
+_FAR_REACHING = frozenset({"kill", "fork", "exit", "signal", "sigprocmask", "dup2", "wait", "waitpid"})
+_NO_FILES = frozenset(
+    {"lock", "trylock", "unlock", "peek", "poke", "getpid", "sem_wait", "sem_trywait", "sem_post"}
+    | {"sem_getvalue", "pause", "sigpending", "msgsnd", "msgrcv", "mq_getattr", "ftok"}
+)
 _LOOKUPS = frozenset({"fork", "msgget", "semget", "shmget", "ftok"})
-_ATOMS = (type(None), bool, int, str, bytes, float)
+_ATOM_TYPES = frozenset({type(None), bool, int, str, bytes, float})
 _SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
 
 
@@ -107,75 +112,100 @@ class _Printer:
     def __init__(self, k: Kernel, ents: dict[int, Hashable]) -> None:
         self.k, self.ents = k, ents
         self.busy: set[int] = set()
+        self.refs: set[Hashable] = set()  # the entities the one being printed refers to
 
     def entity(self, obj: Any) -> Hashable:
         self.busy = {id(obj)}
         return self.fp(obj, top=True)
 
     def fp(self, x: Any, top: bool = False) -> Hashable:
-        if isinstance(x, _ATOMS):
+        t = type(x)
+        if t in _ATOM_TYPES:
             return x
-        if isinstance(x, bytearray):
+        if t is bytearray:
             return bytes(x)
-        if x is self.k:
-            return "K"
         i = id(x)
-        if not top and i in self.ents:
-            return self.ents[i]
-        if isinstance(x, (Call, Spawn)):
-            return ("line", x.lineno)
-        if i in self.busy and not top:
-            return "<cycle>"
-        self.busy.add(i)
+        if not top:
+            ent = self.ents.get(i)
+            if ent is not None:
+                self.refs.add(ent)
+                return ent
+            if x is self.k:
+                return "K"
+            if i in self.busy:
+                return "<cycle>"
+        names = _fields_of(t)
+        busy = self.busy
+        busy.add(i)
         try:
-            return self._compound(x)
+            if t is WaitQueue:  # keyed by id(): only the sleepers' order counts
+                return ("wq", x.label, tuple([self.fp(w) for w in x]))
+            if names is not None:
+                if t is Call or t is Spawn:
+                    return ("line", x.lineno)
+                fp = self.fp
+                return (t.__name__, *[fp(getattr(x, n, None)) for n in names])
+            return self._compound(x, t)
         finally:
-            self.busy.discard(i)
+            busy.discard(i)
 
-    def _compound(self, x: Any) -> Hashable:
+    def _compound(self, x: Any, t: type) -> Hashable:
         fp = self.fp
-        if isinstance(x, WaitQueue):  # keyed by id(): only the sleepers' order counts
-            return ("wq", x.label, tuple([fp(w) for w in x]))
-        if isinstance(x, (list, tuple, deque)):
-            return tuple(fp(v) for v in x)
-        if isinstance(x, dict):
-            return tuple((fp(a), fp(b)) for a, b in x.items())
-        if isinstance(x, (set, frozenset)):
+        if t is dict:
+            return tuple([(fp(a), fp(b)) for a, b in x.items()])
+        if t is list or t is tuple or t is deque:
+            return tuple([fp(v) for v in x])
+        if t is set or t is frozenset:
             return ("set", tuple(sorted((fp(v) for v in x), key=repr)))
-        if isinstance(x, types.GeneratorType):
+        if t is types.GeneratorType:
             frame = x.gi_frame
             if frame is None:
                 return ("gen", x.gi_code.co_name, "done")
             return ("gen", x.gi_code.co_name, frame.f_lasti, fp(dict(frame.f_locals)))
-        if isinstance(x, partial):
+        if t is partial:
             return ("partial", getattr(x.func, "__qualname__", ""), fp(x.args), fp(x.keywords))
-        if callable(x) and _fields_of(type(x)) is None:
+        if callable(x):
             self_ = getattr(x, "__self__", None)
             return (
                 "fn",
-                getattr(x, "__qualname__", type(x).__name__),
+                getattr(x, "__qualname__", t.__name__),
                 fp(self_) if self_ is not None else None,
             )
-        names = _fields_of(type(x))
-        if names is not None:
-            return (type(x).__name__, tuple([fp(getattr(x, n, None)) for n in names]))
         if hasattr(x, "__dict__"):
-            return (type(x).__name__, fp({a: b for a, b in vars(x).items() if a not in _SKIP_FIELDS}))
-        return (type(x).__name__, repr(x))
+            return (t.__name__, fp({a: b for a, b in vars(x).items() if a not in _SKIP_FIELDS}))
+        return (t.__name__, repr(x))
 
 
-def fingerprint(k: Kernel) -> dict[Hashable, Hashable]:
-    """Every entity's fingerprint, plus the namespaces and counters as entities of their own."""
+def fingerprint(
+    k: Kernel,
+    prev: dict[Hashable, Hashable] | None = None,
+    prev_refs: dict[Hashable, frozenset[Hashable]] | None = None,
+    dirty: set[Hashable] | None = None,
+) -> tuple[dict[Hashable, Hashable], dict[Hashable, frozenset[Hashable]]]:
+    """Every entity's fingerprint (plus the namespaces and ports as entities of their own), and
+    the entities each one refers to. With `prev` and `dirty`, entities not dirty and not new
+    keep their previous fingerprint (a step touches few of them)."""
     ents = _entities(k)
     pr = _Printer(k, ents)
     out: dict[Hashable, Hashable] = {}
-    for i_obj in list(k.procs.values()) + list(k.pipes.values()) + list(k.fs.values()):
-        out[ents[id(i_obj)]] = pr.entity(i_obj)
-    for group in (k.mq_all, list(k.msqs.values()), list(k.shm_all.values())):
-        for obj in group:
-            out[ents[id(obj)]] = pr.entity(obj)
-    for obj in list(k.sem_all.values()) + list(k.sockets.values()):
-        out[ents[id(obj)]] = pr.entity(obj)
+    refs: dict[Hashable, frozenset[Hashable]] = {}
+    objs = [*k.procs.values(), *k.pipes.values(), *k.fs.values(), *k.mq_all, *k.msqs.values()]
+    objs += [*k.shm_all.values(), *k.sem_all.values(), *k.sockets.values()]
+    for obj in objs:
+        key = ents[id(obj)]
+        if (
+            dirty is not None
+            and prev is not None
+            and prev_refs is not None
+            and key not in dirty
+            and key in prev
+        ):
+            out[key] = prev[key]
+            refs[key] = prev_refs[key]
+            continue
+        pr.refs = set()
+        out[key] = pr.entity(obj)
+        refs[key] = frozenset(pr.refs)
     out["names"] = pr.fp(
         (
             k.next_pid,
@@ -189,7 +219,7 @@ def fingerprint(k: Kernel) -> dict[Hashable, Hashable]:
         )
     )
     out["ports"] = pr.fp((k.ports, k.next_port))
-    return out
+    return out, refs
 
 
 @dataclass
@@ -211,6 +241,7 @@ class Machine:
     trace: list[str] = field(default_factory=list)
     seen: dict[str, list[str]] = field(default_factory=dict)  # lines per process name
     fps: dict[Hashable, Hashable] = field(default_factory=dict)
+    refs: dict[Hashable, frozenset[Hashable]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.runner = Runner(self.kernel)
@@ -218,7 +249,7 @@ class Machine:
         self.pcs = dict.fromkeys(self.progs.lines, 0)
         for st in self.progs.spawns:
             self._record(self.runner.step(st).events, st)
-        self.fps = fingerprint(self.kernel)
+        self.fps, self.refs = fingerprint(self.kernel)
 
     def _record(self, events: list[Event], st: Any) -> list[str]:
         lines = []
@@ -257,7 +288,7 @@ class Machine:
 
     def refresh(self) -> None:
         """Fingerprint the kernel again, after replays."""
-        self.fps = fingerprint(self.kernel)
+        self.fps, self.refs = fingerprint(self.kernel)
 
     def _plain(self, st: Call) -> Call:
         plain = self._plains.get(id(st))
@@ -277,8 +308,8 @@ class Machine:
             reads.add("names")
         events = self.runner.step(self._plain(st)).events
         lines = self._record(events, st)
-        after = fingerprint(self.kernel)
         before = self.fps
+        after, self.refs = fingerprint(self.kernel, before, self.refs, self._dirty(p, st, events, reads))
         writes = {e for e, v in after.items() if before.get(e) != v}
         writes |= {e for e in before if e not in after}
         self.fps = after
@@ -287,6 +318,27 @@ class Machine:
             got = lines[0].split(" = ", 1)[1] if " = " in lines[0] else "<unfinished ...>"
             failed = (st.lineno, str(st.expect), got)
         return Outcome(lines, Footprint(key, frozenset(reads | writes), frozenset(writes)), failed)
+
+    def _dirty(self, p: Process, st: Call, events: list[Event], reads: set[Hashable]) -> set[Hashable] | None:
+        """The entities a step may have changed, or None for all of them: the caller, what it
+        names and refers to, whoever shares an open file with it, and every process the step
+        resumed with what that one refers to. Deaths, signals and forks reach further: all."""
+        if st.call in _FAR_REACHING or any(ev.kind in ("exit", "signal", "stopped") for ev in events):
+            return None
+        k = self.kernel
+        procs = {p.pid} | {ev.pid for ev in events if ev.kind == "resumed"}
+        files = {id(f) for pid in procs if pid in k.procs for _fd, f in k.procs[pid].fds.items()}
+        if st.call in _NO_FILES and len(procs) == 1:
+            files = set()  # these calls leave open files (offsets, flags, counts) alone
+        for q in k.procs.values():
+            if q.pid not in procs and any(id(f) in files for _fd, f in q.fds.items()):
+                procs.add(q.pid)
+        dirty: set[Hashable] = set(reads)
+        for pid in procs:
+            key = ("proc", pid)
+            dirty.add(key)
+            dirty |= self.refs.get(key, frozenset())
+        return dirty
 
     def _named(self, st: Call, p: Process) -> set[Hashable]:
         """The entities the line's arguments name: descriptors, names, processes."""
@@ -330,7 +382,7 @@ class Machine:
         """The kernel's state, where each program is, and what each process has seen."""
         return hash(
             (
-                tuple(sorted(self.fps.items(), key=repr)),
+                tuple(self.fps.items()),
                 tuple(self.pcs.items()),
                 tuple((n, tuple(v)) for n, v in sorted(self.seen.items())),
             )
