@@ -30,6 +30,7 @@ class OutcomeGroup:
     blocked: list[dict[str, Any]] = field(default_factory=list)
     cycle: list[str] = field(default_factory=list)
     failure: dict[str, Any] | None = None
+    key: Hashable = None  # what schedules that end alike share (SPEC: how outcomes are grouped)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "schedules": self.schedules, "trace": self.trace}
@@ -233,6 +234,7 @@ class _Search:
         group = self.groups.get(key)
         if group is None:
             group = self.groups[key] = make()
+            group.key = key
         group.schedules += 1
         if self.progress is not None and self.schedules % 64 == 0:
             self.progress(self.schedules, len(self.cache))

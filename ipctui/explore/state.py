@@ -270,9 +270,23 @@ class Machine:
         for key, pc in self.pcs.items():
             if pc < len(self.progs.lines[key]):
                 p = self.process(key)
-                if p is not None and p.waiter is None and not p.stopped:
+                if (
+                    p is not None
+                    and p.waiter is None
+                    and not p.stopped
+                    and self._ready(self.progs.lines[key][pc])
+                ):
                     out.append(key)
         return out
+
+    def _ready(self, st: Call) -> bool:
+        """A line whose arguments name a process not made yet waits until it is."""
+        if not st.names_proc:
+            return True
+        return all(
+            not isinstance(v, ProcRef) or self.kernel.process(v.ref) is not None or self._ever(v.ref)
+            for v in [*st.eargs, *st.ekwargs.values()]
+        )
 
     def existing(self) -> frozenset[Key]:
         return frozenset(k for k in self.pcs if self.process(k) is not None)
@@ -312,6 +326,9 @@ class Machine:
         after, self.refs = fingerprint(self.kernel, before, self.refs, self._dirty(p, st, events, reads))
         writes = {e for e, v in after.items() if before.get(e) != v}
         writes |= {e for e in before if e not in after}
+        # a line in a process's trace is a change to what it has seen (a caught signal may
+        # leave its kernel state as it was, but not its trace)
+        writes |= {("proc", ev.pid) for ev in events}
         self.fps = after
         failed = None
         if self.progs.check and st.expect is not None and not matches(st.expect, events[0]):
@@ -397,6 +414,10 @@ class Machine:
             lines = self.progs.lines[key]
             if pc < len(lines) and self.kernel.process(key) is None and not self._ever(key):
                 out.append((key, lines[pc]))
+            elif pc < len(lines) and not self._ready(lines[pc]):
+                p = self.process(key)
+                if p is not None and p.waiter is None:
+                    out.append((key, lines[pc]))
         return out
 
     def _ever(self, key: Key) -> bool:
