@@ -36,6 +36,7 @@ def test_the_issue_lists_every_demo() -> None:
         "shared-memory",
         "semaphores",
         "deadlock",
+        "lost-wakeup",
         "signals",
         "sockets",
     }

@@ -15,6 +15,7 @@ ORDER = [
     "shared-memory",
     "semaphores",
     "deadlock",
+    "lost-wakeup",
     "signals",
     "sockets",
 ]
