@@ -37,6 +37,7 @@ from .themes import DEFAULT_THEME, discover, load_settings, save_setting
 from .widgets.console import Console
 from .widgets.pane_bar import PaneBar
 from .widgets.process_table import ProcessTable
+from .widgets.stuck_banner import StuckBanner
 from .widgets.trace_log import TraceLog
 
 PANES: list[tuple[str, str, type]] = [
@@ -84,6 +85,7 @@ class MainScreen(Screen):
             with Vertical(id="trace-box"):  # the border is the box's: the log scrolls, the box does not
                 yield TraceLog(id="trace")
         yield Static(id="narration")
+        yield StuckBanner(id="stuck")
         yield Console(self.session, id="console")
         yield Static(id="console-problem")
         yield Footer()
@@ -211,6 +213,7 @@ class PlaygroundApp(App[None]):
             return
         s = self.session
         self.main.query_one(ProcessTable).show(s.kernel)
+        self.main.query_one(StuckBanner).show(s.kernel)
         self.main.query_one(TraceLog).show(s.trace)
         if s.narration != self._shown_narration:  # a change of height means a relayout: only when needed
             narration = self.main.query_one("#narration", Static)

@@ -68,3 +68,24 @@ def test_snapshot_explore_pane(snap_compare) -> None:
 
     app = PlaygroundApp(script=str(BUFFER), theme="ipctui-night")
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+async def test_the_stuck_banner_names_the_cycle() -> None:
+    from ipctui.app.widgets.stuck_banner import StuckBanner
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        banner = app.query_one(StuckBanner)
+        lines = ["spawn a", "a: pipe()", "a: pipe()", 'a: fork("b")', "a: read(5, 1)"]
+        for line in lines:
+            app.submit(line)
+        await pilot.pause()
+        assert not banner.has_class("shown")  # b can still move
+        app.submit("b: read(3, 1)")
+        await pilot.pause()
+        assert banner.has_class("shown")
+        assert "deadlock, a → b → a" in str(banner.render()) or "deadlock, b → a → b" in str(banner.render())
+        app.action_undo()
+        await pilot.pause()
+        assert not banner.has_class("shown")
