@@ -185,7 +185,7 @@ class _Search:
             if self.reduce and cached is not None and cached[0] <= sleep.keys():
                 self.race(path)
                 for i, k in late_races(path, sorted(cached[1], key=repr)):
-                    self.add_backtrack(i, [k], k)
+                    self.add_late_backtrack(i, k)
                 node.summary |= cached[1]
                 continue
             child = self.node(m, sleep)
@@ -196,6 +196,19 @@ class _Search:
             self.stack.append(child)
             fresh = True
         return True
+
+    def add_late_backtrack(self, i: int, key: Key) -> None:
+        """A race with a step the cached subtree took: without the steps in between, which
+        program could start the reversed order is not known, so when `key` itself cannot (not
+        enabled there, or asleep) every program enabled there is tried (Flanagan and Godefroid's
+        fallback, which stays sound with sleep sets)."""
+        node = self.stack[i]
+        if key not in node.existing:
+            return
+        if key in node.enabled and key not in node.sleep:
+            node.backtrack.add(key)
+        else:
+            node.backtrack.update(node.enabled)
 
     def race(self, path: list[Footprint]) -> None:
         """Add a backtrack point for every race along an execution."""

@@ -52,6 +52,7 @@ class Programs:
     spawns: list[Spawn]
     lines: dict[Key, list[Call]]
     check: bool = False
+    plains: dict[int, Call] = field(default_factory=dict)  # each line without its result, made once
 
 
 def _entities(k: Kernel) -> dict[int, Hashable]:
@@ -245,7 +246,6 @@ class Machine:
 
     def __post_init__(self) -> None:
         self.runner = Runner(self.kernel)
-        self._plains: dict[int, Call] = {}
         self.pcs = dict.fromkeys(self.progs.lines, 0)
         for st in self.progs.spawns:
             self._record(self.runner.step(st).events, st)
@@ -305,9 +305,11 @@ class Machine:
         self.fps, self.refs = fingerprint(self.kernel)
 
     def _plain(self, st: Call) -> Call:
-        plain = self._plains.get(id(st))
+        """The line without its written result (results are outcomes here, not checks)."""
+        plains = self.progs.plains
+        plain = plains.get(id(st))
         if plain is None:
-            plain = self._plains[id(st)] = dataclasses.replace(st, expect=None)
+            plain = plains[id(st)] = dataclasses.replace(st, expect=None)
         return plain
 
     def step(self, key: Key) -> Outcome:
