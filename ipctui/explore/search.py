@@ -86,6 +86,8 @@ class _Node:
     done: dict[Key, Footprint] = field(default_factory=dict)
     step: Footprint | None = None
     summary: set[Footprint] = field(default_factory=set)
+    fps: dict[Hashable, Hashable] = field(default_factory=dict)  # the kernel's fingerprint here
+    refs: dict[Hashable, frozenset[Hashable]] = field(default_factory=dict)
 
 
 class _Search:
@@ -114,12 +116,13 @@ class _Search:
             assert node.step is not None
             m.replay(node.step.key)
             self.steps += 1
-        m.refresh()
+        top = self.stack[-1]
+        m.fps, m.refs = top.fps, top.refs  # the same state: no need to fingerprint it again
         return m
 
     def node(self, m: Machine, sleep: dict[Key, Footprint]) -> _Node:
         en = m.enabled()
-        node = _Node(en, m.existing(), sleep, m.state_key())
+        node = _Node(en, m.existing(), sleep, m.state_key(), fps=m.fps, refs=m.refs)
         awake = [k for k in en if k not in sleep]
         if not self.reduce:
             node.backtrack.update(en)
