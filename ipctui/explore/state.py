@@ -300,10 +300,6 @@ class Machine:
         self.pcs[key] += 1
         self._record(self.runner.step(self._plain(st)).events, st)
 
-    def refresh(self) -> None:
-        """Fingerprint the kernel again, after replays."""
-        self.fps, self.refs = fingerprint(self.kernel)
-
     def _plain(self, st: Call) -> Call:
         """The line without its written result (results are outcomes here, not checks)."""
         plains = self.progs.plains
@@ -356,7 +352,8 @@ class Machine:
         for pid in procs:
             key = ("proc", pid)
             dirty.add(key)
-            dirty |= self.refs.get(key, frozenset())
+            if pid != p.pid or st.call not in _NO_FILES:  # these reach only what they name
+                dirty |= self.refs.get(key, frozenset())
         return dirty
 
     def _named(self, st: Call, p: Process) -> set[Hashable]:
