@@ -222,6 +222,46 @@ def run_cmd(
     sys.exit(run_command(script, fmt, real, block_timeout, unsandboxed, time_limit))
 
 
+@main.command("explore")
+@click.argument("script", type=str)
+@click.option("--check", is_flag=True, help="Compare the results written in the script (as `run` does).")
+@click.option(
+    "--max-schedules",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Stop after this many schedules (the report then says it is not exhaustive).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a summary, then each outcome with a trace; json: one document.",
+)
+def explore_cmd(script: str, check: bool, max_schedules: int, fmt: str) -> None:
+    """Run SCRIPT under every schedule of its processes' lines: deadlocks, failures, outcomes.
+
+    Exit status: 0 when every outcome is complete, 1 when a deadlock or failure was found,
+    2 for a script error.
+    """
+    from .explore.run import explore_text
+
+    name, text = _read_script(script)
+    sys.exit(
+        explore_text(
+            name,
+            text,
+            fmt,
+            check,
+            max_schedules,
+            lambda s: sys.stdout.write(s),
+            lambda s: click.echo(s, err=True),
+        )
+    )
+
+
 @main.command("diff")
 @click.argument("script", type=str)
 @click.option(

@@ -38,6 +38,7 @@ def test_the_issue_lists_every_demo() -> None:
         "semaphores",
         "deadlock",
         "sysv",
+        "lost-wakeup",
         "signals",
         "sockets",
     }

@@ -38,6 +38,7 @@ from .themes import DEFAULT_THEME, discover, load_settings, save_setting
 from .widgets.console import Console
 from .widgets.pane_bar import PaneBar
 from .widgets.process_table import ProcessTable
+from .widgets.stuck_banner import StuckBanner
 from .widgets.trace_log import TraceLog
 
 PANES: list[tuple[str, str, type]] = [
@@ -85,6 +86,7 @@ class MainScreen(Screen):
             with Vertical(id="trace-box"):  # the border is the box's: the log scrolls, the box does not
                 yield TraceLog(id="trace")
         yield Static(id="narration")
+        yield StuckBanner(id="stuck")
         yield Console(self.session, id="console")
         yield Static(id="console-problem")
         yield Footer()
@@ -118,6 +120,7 @@ class PlaygroundApp(App[None]):
         Binding("d", "demos", "demos"),
         Binding("K", "check_real", "real kernel", show=False),
         Binding("B", "bench", "bench", show=False),
+        Binding("E", "explore", "explore", show=False),
         Binding("g", "jump", "jump", show=False),
         Binding("plus,equals_sign", "speed(1)", "faster", show=False),
         Binding("minus", "speed(-1)", "slower", show=False),
@@ -211,6 +214,7 @@ class PlaygroundApp(App[None]):
             return
         s = self.session
         self.main.query_one(ProcessTable).show(s.kernel)
+        self.main.query_one(StuckBanner).show(s.kernel)
         self.main.query_one(TraceLog).show(s.trace)
         if s.narration != self._shown_narration:  # a change of height means a relayout: only when needed
             narration = self.main.query_one("#narration", Static)
@@ -497,6 +501,33 @@ class PlaygroundApp(App[None]):
         self.action_show_pane("bench")
         self.main.query_one(BenchPane).run()
 
+    def action_explore(self) -> None:
+        """Explore every schedule of the loaded script (or of the lines run so far)."""
+        from ..explore import programs_of
+        from ..script import Script, parse
+        from .panes.explore import ExplorePane
+
+        name = self.session.script_name or "session"
+        if self.session.script:
+            script = Script(name, list(self.session.script))
+        else:
+            script = parse(self.session.script_text(), name)
+        progs = programs_of(script)
+        if not progs.lines:
+            self.notify("nothing to explore: load a script or run some calls first", severity="warning")
+            return
+        self.push_screen(ExplorePane(progs, name), self._open_trace)
+
+    def _open_trace(self, trace: list[str] | None) -> None:
+        """An outcome chosen in the explore pane: its trace becomes the session."""
+        if not trace:
+            return
+        self._stop()
+        self._load(lambda: self.session.load("\n".join(trace), "explored.ipc"))
+        self.main.query_one(TraceLog).reset()
+        self.refresh_views()
+        self.notify("one schedule that reaches it: press space to step through", timeout=4)
+
     def show_compare(self) -> None:
         self.action_show_pane("compare")
 
@@ -542,6 +573,11 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
         yield SystemCommand(
             "Run the benchmark", "measure this machine's real IPC, about 15 s (B)", self.action_bench
+        )
+        yield SystemCommand(
+            "Explore every schedule",
+            "every order of the script's lines: deadlocks, races (E)",
+            self.action_explore,
         )
         yield SystemCommand("Compare the mechanisms", "what each is, and what it measured", self.show_compare)
         yield SystemCommand(

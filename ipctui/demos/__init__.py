@@ -17,6 +17,7 @@ ORDER = [
     "semaphores",
     "deadlock",
     "sysv",
+    "lost-wakeup",
     "signals",
     "sockets",
 ]

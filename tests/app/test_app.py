@@ -435,17 +435,18 @@ async def test_the_process_table_follows_each_change_of_a_process():
 
         for line in ["spawn A", "A: pipe()", 'A: fork("B")']:
             await type_line(pilot, line)
-        assert row(2)[1:] == ["B", "1000", "ready", "A", "3:pipe1:r 4:pipe1:w"]
+        assert row(2)[1:] == ["B", "1000", "ready", "", "A", "3:pipe1:r 4:pipe1:w"]
         await type_line(pilot, "B: read(3, 1)")
         assert row(2)[3] == "blocked in read(3, 1)"
+        assert row(2)[4] == "A, B"  # the write end's holders: B holds one too
         await type_line(pilot, 'A: write(4, "x")')
-        assert row(2)[3] == "ready"
+        assert row(2)[3] == "ready" and row(2)[4] == ""
         await type_line(pilot, "A: close(3)")
-        assert row(1)[5] == "4:pipe1:w"
+        assert row(1)[6] == "4:pipe1:w"
         await type_line(pilot, "A: exit(0)")
-        assert "1" not in table.rows and row(2)[4] == "—"  # nobody waits for A: gone; B orphaned
+        assert "1" not in table.rows and row(2)[5] == "—"  # nobody waits for A: gone; B orphaned
         await pilot.press("escape", "u")  # undo: a replay makes new processes, the table follows
-        assert row(1)[3] == "ready" and row(1)[5] == "4:pipe1:w" and row(2)[4] == "A"
+        assert row(1)[3] == "ready" and row(1)[6] == "4:pipe1:w" and row(2)[5] == "A"
 
 
 async def test_the_collector_is_tuned_while_the_app_runs_and_restored_after():

@@ -35,6 +35,7 @@ the console runs lines you type. The trace shows each call with its result, like
 | `tab` | the next part of the screen; on the pane titles `←` `→` change pane |
 | `K` | check the session on the real kernel: the same lines run by real processes, side by side |
 | `B` | measure this machine's real IPC (the Bench pane; Compare puts the mechanisms side by side) |
+| `E` | explore every schedule of the script: deadlocks, lost wake-ups, races (Enter opens one) |
 | `ctrl+o` / `ctrl+s` | open a script / save the session as a script that `ipctui run` replays |
 | `ctrl+p` | the command palette: every action, pane and theme |
 | `?` | this help · `escape` closes it |

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from ...engine import Kernel, Process
+from ...engine.waitfor import wait_for
 from .holders import describe_fd
 
 STATE_STYLE = {"ready": "green", "blocked": "yellow", "stopped": "magenta", "zombie": "dim red"}
@@ -27,7 +28,7 @@ class ProcessTable(DataTable):
 
     DEFAULT_CSS = "ProcessTable { height: 1fr; }"
 
-    COLUMNS = ("pid", "name", "uid", "state", "parent", "descriptors")
+    COLUMNS = ("pid", "name", "uid", "state", "waits for", "parent", "descriptors")
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -40,7 +41,10 @@ class ProcessTable(DataTable):
         """Columns sized to what is shown now, not to the widest ever; when the rows and the
         widths are what they were, only the cells that changed are redrawn (a step usually
         changes one or two), which keeps the table out of the screen's layout."""
-        rows = [self._row(kernel, p) for p in kernel.procs.values()]
+        # who could wake each blocked process (the wait-for graph); only when some process waits
+        blocked = any(p.waiter is not None for p in kernel.procs.values())
+        waits = {w.pid: ", ".join(w.waits_for) or "nobody" for w in wait_for(kernel)} if blocked else {}
+        rows = [self._row(kernel, p, waits.get(p.pid, "")) for p in kernel.procs.values()]
         if len(self._rows) > 2 * len(rows) + 16:  # processes reaped, or a replay made new ones
             self._rows = {pid: kept for pid, kept in self._rows.items() if pid in kernel.procs}
         pad = 2 * self.cell_padding
@@ -72,7 +76,7 @@ class ProcessTable(DataTable):
         if selected is not None and str(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(str(selected)))
 
-    def _row(self, kernel: Kernel, p: Process) -> tuple[object, ...]:
+    def _row(self, kernel: Kernel, p: Process, waits: str = "") -> tuple[object, ...]:
         """A process's cells, made again only when what they show may have changed: its state,
         what it waits in, its parent, its open files (the same objects: what an open file refers
         to never changes). A step changes one or two processes of fifty."""
@@ -84,14 +88,15 @@ class ProcessTable(DataTable):
             and kept[1] == p.state
             and kept[2] is p.waiter
             and kept[3] == p.parent
+            and kept[6] == waits
             and len(kept[4]) == len(files)
             and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(kept[4], files, strict=True))
         ):
             return kept[5]
         parent = kernel.procs.get(p.parent) if p.parent is not None else None
         fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in files)
-        row = (str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds)
-        self._rows[p.pid] = (p, p.state, p.waiter, p.parent, files, row)
+        row = (str(p.pid), p.name, str(p.uid), state_text(p), waits, parent.name if parent else "—", fds)
+        self._rows[p.pid] = (p, p.state, p.waiter, p.parent, files, row, waits)
         return row
 
     @property

@@ -1,0 +1,35 @@
+"""`ipctui explore SCRIPT`: parse, explore, print; the exit status SPEC section 4 gives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..script.parser import ScriptError, parse
+from .report import json_report, text_report
+from .search import explore, programs_of
+
+EXIT_OK, EXIT_FOUND, EXIT_SCRIPT_ERROR = 0, 1, 2
+
+
+def explore_text(
+    name: str,
+    text: str,
+    fmt: str,
+    check: bool,
+    max_schedules: int,
+    write: Callable[[str], None],
+    error: Callable[[str], None],
+) -> int:
+    """Explore a script's text; writes the report (or the error) and returns the exit status."""
+    from ..engine import Kernel  # noqa: F401  (registers every call before parsing)
+
+    try:
+        result = explore(programs_of(parse(text, name), check), max_schedules)
+    except ScriptError as e:
+        error(f"{name}:{e.lineno}: error: {e.message}")
+        return EXIT_SCRIPT_ERROR
+    write(json_report(result) if fmt == "json" else text_report(result))
+    return EXIT_OK if all(o.kind == "complete" for o in result.outcomes) else EXIT_FOUND
+
+
+__all__ = ["explore_text"]
