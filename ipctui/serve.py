@@ -1,0 +1,115 @@
+"""`ipctui serve`: the playground in web browsers, through textual-serve.
+
+textual-serve starts one process per browser tab (each websocket runs `session_command()`), so
+each tab is its own session with its own simulated kernel, and a tab closed ends its process.
+That process is `python -m ipctui.serve --session ...`, which opens the app with the served
+session's limits (ipctui.app.served). Textual is imported only there, not by the server.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import socket
+import sys
+from dataclasses import dataclass
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What `ipctui serve` was asked for; every tab's session is opened with these."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    demo: str | None = None  # each tab opens with this demo loaded
+    allow_real: bool = False  # the real-kernel check and the bench may run processes on the server
+    theme: str | None = None
+
+
+def session_command(options: ServeOptions) -> str:
+    """The shell command textual-serve runs for each tab (it runs it through a shell: quoted)."""
+    argv = [sys.executable, "-m", "ipctui.serve", "--session"]
+    if options.demo:
+        argv += ["--demo", options.demo]
+    if options.theme:
+        argv += ["--theme", options.theme]
+    if options.allow_real:
+        argv.append("--allow-real")
+    return shlex.join(argv)
+
+
+def is_loopback(host: str) -> bool:
+    """Only this machine can reach a server bound to `host` (a name counts as loopback only as localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (in use, no such address), or None when it can.
+
+    Checked before textual-serve starts, whose own failure would be a traceback."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        return f"cannot listen on {host}: {e.strerror}"
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+        try:
+            s.bind(address)
+        except OSError as e:
+            return f"cannot listen on {host}:{port}: {e.strerror or e}"
+    return None
+
+
+def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
+    """The textual-serve server; the page's websocket follows the address the browser used, so
+    `--host 0.0.0.0` works from other machines (textual-serve would send them to 0.0.0.0)."""
+    from textual_serve.server import Server
+
+    class PlaygroundServer(Server):
+        async def handle_index(self, request):  # type: ignore[no-untyped-def]
+            # No await before the page is rendered: no other request can change it in between.
+            self.public_url = f"{request.scheme}://{request.host}"
+            return await super().handle_index(request)
+
+    return PlaygroundServer(session_command(options), host=options.host, port=options.port, title="ipctui")
+
+
+def serve(options: ServeOptions) -> None:
+    """Serve until ctrl+c."""
+    make_server(options).serve()
+
+
+def session_main(argv: list[str] | None = None) -> None:
+    """One tab's session (run by textual-serve with Textual's web driver)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m ipctui.serve", description=session_main.__doc__)
+    parser.add_argument("--session", action="store_true", required=True)
+    parser.add_argument("--demo")
+    parser.add_argument("--theme")
+    parser.add_argument("--allow-real", action="store_true")
+    args = parser.parse_args(argv)
+    from .app import PlaygroundApp
+    from .demos import get
+
+    demo = get(args.demo) if args.demo else None
+    PlaygroundApp(
+        script_text=demo.text if demo else None,
+        script_name=f"{demo.name}.ipc" if demo else None,
+        theme=args.theme,
+        allow_real=args.allow_real,
+        served=True,
+    ).run()
+
+
+if __name__ == "__main__":
+    session_main()
