@@ -38,7 +38,8 @@ def session_command(options: ServeOptions) -> str:
         argv += ["--theme", options.theme]
     if options.allow_real:
         argv.append("--allow-real")
-    return shlex.join(argv)
+    # exec: the session is the server's own child (not a shell's), so it can end with the server.
+    return "exec " + shlex.join(argv)
 
 
 def is_loopback(host: str) -> bool:
@@ -70,15 +71,38 @@ def port_problem(host: str, port: int) -> str | None:
 
 
 def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
-    """The textual-serve server; the page's websocket follows the address the browser used, so
-    `--host 0.0.0.0` works from other machines (textual-serve would send them to 0.0.0.0)."""
+    """The textual-serve server, with two changes: the page's websocket follows the address the
+    browser used, so `--host 0.0.0.0` works from other machines (textual-serve would send them to
+    0.0.0.0); and stopping the server ends every tab's session (textual-serve would wait up to a
+    minute for open tabs, then leave their processes running)."""
+    import asyncio
+
     from textual_serve.server import Server
 
     class PlaygroundServer(Server):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            self.sessions: set[asyncio.Task] = set()  # one per open tab
+
         async def handle_index(self, request):  # type: ignore[no-untyped-def]
             # No await before the page is rendered: no other request can change it in between.
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
+
+        async def handle_websocket(self, request):  # type: ignore[no-untyped-def]
+            task = asyncio.current_task()
+            assert task is not None
+            self.sessions.add(task)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions.discard(task)
+
+        async def on_shutdown(self, app) -> None:  # type: ignore[no-untyped-def]
+            # A cancelled tab closes its websocket and tells its session to quit, and waits for it.
+            for task in self.sessions:
+                task.cancel()
+            await asyncio.gather(*self.sessions, return_exceptions=True)
 
     return PlaygroundServer(session_command(options), host=options.host, port=options.port, title="ipctui")
 
@@ -86,6 +110,22 @@ def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
 def serve(options: ServeOptions) -> None:
     """Serve until ctrl+c."""
     make_server(options).serve()
+
+
+def end_with_server() -> None:
+    """A session ends when the server that started it dies, even by SIGKILL (its input closing is
+    not enough: Textual's web driver keeps the app running without input)."""
+    import ctypes
+    import os
+    import signal
+
+    PR_SET_PDEATHSIG = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux: the server's shutdown still ends its sessions
+        return
+    if os.getppid() == 1:  # the server died before the line above
+        sys.exit(0)
 
 
 def session_main(argv: list[str] | None = None) -> None:
@@ -98,6 +138,7 @@ def session_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--theme")
     parser.add_argument("--allow-real", action="store_true")
     args = parser.parse_args(argv)
+    end_with_server()
     from .app import PlaygroundApp
     from .demos import get
 

@@ -158,7 +158,10 @@ class Tab:
         await self.evaluate("window.__ipctuiTerminal && window.__ipctuiTerminal.focus()")
 
     async def press(self, key: str) -> None:
-        """A key as the user presses it: a name from KEYS, or one printable character."""
+        """A key as the user presses it: a name from KEYS, one printable character, or ctrl+LETTER."""
+        modifiers = 0
+        if key.startswith("ctrl+") and len(key) == 6:
+            modifiers, key = 2, key[-1]
         if key in KEYS:
             name, code, vk, text = KEYS[key]
         elif len(key) == 1:
@@ -167,11 +170,18 @@ class Tab:
             vk = ord(key.upper()) if key.isalnum() else 0
         else:
             raise ValueError(f"unknown key {key!r}")
-        down: dict[str, Any] = {"key": name, "code": code, "windowsVirtualKeyCode": vk}
         if key.isupper():
-            down["modifiers"] = 8  # shift
+            modifiers |= 8  # shift
+        if modifiers & 2:
+            text = ""  # a control key types nothing: xterm.js sends its control character
+        down: dict[str, Any] = {"key": name, "code": code, "windowsVirtualKeyCode": vk}
+        down["modifiers"] = modifiers
         await self.send("Input.dispatchKeyEvent", type="keyDown" if text else "rawKeyDown", text=text, **down)
         await self.send("Input.dispatchKeyEvent", type="keyUp", **down)
+
+    async def download_to(self, folder: Path) -> None:
+        """Files the page hands over as downloads land in `folder`."""
+        await self.send("Browser.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
 
     async def screenshot(self, path: Path) -> None:
         data = await self.send("Page.captureScreenshot", format="png")

@@ -104,6 +104,7 @@ def test_each_tab_runs_a_session_with_the_servers_options() -> None:
     """textual-serve runs this through a shell: quoted, and it opens the app in a served session."""
     argv = shlex.split(session_command(ServeOptions(demo="tour", allow_real=True, theme="my theme")))
     assert argv == [
+        "exec",
         sys.executable,
         *["-m", "ipctui.serve", "--session", "--demo", "tour", "--theme", "my theme", "--allow-real"],
     ]

@@ -523,7 +523,8 @@ class PlaygroundApp(App[None]):
         default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
         if self.served.saves_to_browser:  # nothing is written on the server: the browser downloads it
             self.deliver_text(io.StringIO(self.session.script_text()), save_filename=default)
-            self.notify(f"{default}: {self.session.steps} steps, sent to your browser as a download")
+            steps = self.session.steps
+            self.notify(f"{default}: {steps} step{'s' * (steps != 1)}, sent to your browser as a download")
             return
 
         def done(value: str | None) -> None:
