@@ -144,3 +144,33 @@ async def test_a_browser_session_keeps_its_hands_off_the_server(
     assert saved.read_text().endswith("spawn alice\n")
     # nothing written where the server runs, nor its settings (the theme) remembered
     assert [p.name for p in tmp_path.iterdir() if p.suffix != ".log"] == ["downloads"]
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.parametrize("how", ["stopped", "killed"])
+async def test_the_sessions_end_with_the_server(browser: Chromium, tmp_path: Path, how: str) -> None:
+    """Stopped (ctrl+c, SIGTERM) or killed, the server leaves no session running."""
+    server, url = start_server(tmp_path, "--demo", "tour")
+    try:
+        for _ in range(2):
+            await opened(browser, url)
+        sessions = children(server.pid)
+        assert len(sessions) == 2  # a process per tab
+        started = time.monotonic()
+        if how == "stopped":
+            server.terminate()
+            server.wait(10)
+            assert time.monotonic() - started < 5  # it no longer waits for the open tabs
+        else:
+            server.kill()
+            server.wait()
+        deadline = time.monotonic() + 10
+        while (left := [p for p in sessions if Path(f"/proc/{p}").exists()]) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        assert left == []
+    finally:
+        if server.poll() is None:
+            stop(server)
