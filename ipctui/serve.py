@@ -89,6 +89,13 @@ def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
+        async def on_startup(self, app) -> None:  # type: ignore[no-untyped-def]
+            # textual-serve's banner shows the command each tab runs; say what a user needs.
+            where = self.public_url
+            if options.host in ("0.0.0.0", "::"):
+                where = f"port {options.port} of every address here (http://127.0.0.1:{options.port})"
+            self.console.print(f"ipctui: the playground on {where}; ctrl+c stops it", soft_wrap=True)
+
         async def handle_websocket(self, request):  # type: ignore[no-untyped-def]
             task = asyncio.current_task()
             assert task is not None

@@ -200,3 +200,17 @@ async def test_a_served_session_does_not_remember_its_theme_on_the_server(privat
         app.theme = "ipctui-paper"
         await pilot.pause()
     assert '"theme": "ipctui-paper"' in (private_config / "settings.json").read_text()
+
+
+async def test_the_page_sends_the_browser_back_to_the_address_it_used() -> None:
+    """With --host 0.0.0.0, textual-serve's page would point the websocket at 0.0.0.0: the page
+    must use the address the browser asked for, so other machines can connect."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    server = serve_module.make_server(ServeOptions(host="0.0.0.0", port=8000, demo="tour"))
+    async with TestClient(TestServer(await server._make_app())) as client:
+        page = await (await client.get("/", headers={"Host": "lab.example:8000"})).text()
+        assert 'data-session-websocket-url="ws://lab.example:8000/ws"' in page
+        assert "<div>ipctui</div>" in page  # the title, not the command each tab runs
+        page = await (await client.get("/", headers={"Host": "10.0.0.7:9000"})).text()
+        assert 'data-session-websocket-url="ws://10.0.0.7:9000/ws"' in page
