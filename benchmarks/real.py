@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from ipctui.check.run import run_real
 from ipctui.real.kernel import BLOCK_TIMEOUT
 from ipctui.real.places import SHM_DIR
-from ipctui.real.run import run_real
 from ipctui.script import parse
 from ipctui.script.parser import Assertion
 

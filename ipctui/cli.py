@@ -49,7 +49,7 @@ def run_command(path: str, fmt: str, real: bool = False, block_timeout: float = 
     try:
         script = parse(text, name)
         if real:
-            from .real.run import run_real
+            from .check.run import run_real
 
             kernel = run_real(script.statements, write, fmt, block_timeout)
             if kernel.used_sockets:
@@ -197,8 +197,8 @@ def diff_cmd(script: str, fmt: str, block_timeout: float) -> None:
     """
     import json
 
+    from .check.diff import diff, render, to_json
     from .engine import Kernel  # noqa: F401
-    from .real.diff import diff, render, to_json
     from .script import ScriptError, parse
 
     name, text = _read_script(script)

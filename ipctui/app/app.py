@@ -19,6 +19,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
+from ..vocab.mechanisms import MECHANISMS, mechanism
 from .collector import Collector
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
@@ -54,11 +55,11 @@ PANES: list[tuple[str, str, type]] = [
     ("compare", "Compare", ComparePane),
 ]
 PANE_KEYS = "1234567890"  # a digit brings each pane forward, in order
-# which pane a call's mechanism belongs to, as each pane declares it
-MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechanisms", ())}
+# which pane shows a call's mechanism, and which a descriptor's (its kind is its mechanism's name)
+MECHANISM_PANE = {m.name: m.pane for m in MECHANISMS if m.pane is not None}
+FILE_KINDS = tuple(m.name for m in MECHANISMS if m.makes_files)
 # the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
 IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
-KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
@@ -274,7 +275,7 @@ class PlaygroundApp(App[None]):
         if spec.mechanism == "files" and st.eargs and isinstance(st.eargs[0], int):
             proc = self.session.kernel.process(st.proc)
             f = proc.fds.get(st.eargs[0]) if proc is not None else None
-            return KIND_PANE.get(f.kind, "pipes") if f is not None else None
+            return MECHANISM_PANE.get(f.kind, "pipes") if f is not None else None
         return MECHANISM_PANE.get(spec.mechanism)
 
     def _bring_forward(self, st: object) -> None:
@@ -400,13 +401,12 @@ class PlaygroundApp(App[None]):
             return out
         first = spec.params[0]
         if first.kind == "fd":
-            want = {
-                "files": ("pipe", "socket", "mq", "shm"),
-                "mqueue": ("mq",),
-                "shm": ("shm",),
-                "socket": ("socket",),
-            }
-            kinds = want.get(spec.mechanism, ("pipe",))
+            if spec.mechanism == "files":
+                kinds = FILE_KINDS
+            elif mechanism(spec.mechanism).makes_files:
+                kinds = (spec.mechanism,)
+            else:
+                kinds = ("pipe",)  # a FIFO's descriptors are a pipe's
             for fd, f in p.fds.items():
                 if (
                     f.kind in kinds

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from .ends import SMALL, End, Unavailable
 from .environment import current_cpu
-from .links import LINKS, SMALL, End, UdpLink, Unavailable, remove, workdir
+from .links import LINKS, UdpLink, remove, workdir
 from .stats import summarise
 
 PLACEMENTS = ("same", "split", "auto")

@@ -3,6 +3,7 @@
 Importing this package registers every mechanism's calls in `SYSCALLS`.
 """
 
+from ..vocab.events import Event
 from . import (  # noqa: F401  (each registers its calls)
     fifo,
     files,
@@ -17,7 +18,6 @@ from . import (  # noqa: F401  (each registers its calls)
     sysv_msg,
 )
 from .errors import Errno, SysError, UsageError
-from .events import Event
 from .kernel import BLOCKED, Kernel
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS, Param, Syscall

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .constants import F_GETFL, F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_NONBLOCK
+from ..vocab.constants import F_GETFL, F_GETPIPE_SZ, F_SETFL, F_SETPIPE_SZ, O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, Kernel
 from .pipe import pipe_fcntl

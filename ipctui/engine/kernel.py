@@ -19,7 +19,7 @@ from functools import partial
 from types import GeneratorType
 from typing import Any
 
-from .constants import (
+from ..vocab.constants import (
     SIGCHLD,
     SIGCONT,
     SIGKILL,
@@ -27,8 +27,8 @@ from .constants import (
     STOP_SIGNALS,
     default_action,
 )
+from ..vocab.events import Event
 from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
-from .events import Event
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
 from .waitq import Waiter, WaitQueue

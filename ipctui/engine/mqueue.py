@@ -10,7 +10,7 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 
-from .constants import O_NONBLOCK
+from ..vocab.constants import O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create
@@ -111,12 +111,12 @@ def sys_mq_open(
 
     q: MQueue = open_or_create(p, k.mqueues.get(name), flags, readable, writable, create)
     q.opens += 1
-    return k.install(p, OpenFile("mq", q, readable, writable, bool(flags & O_NONBLOCK)))
+    return k.install(p, OpenFile("mqueue", q, readable, writable, bool(flags & O_NONBLOCK)))
 
 
 def _queue(k: Kernel, p: Process, mqd: int) -> tuple[OpenFile, MQueue]:
     f = p.fds.get(mqd)
-    if f is None or f.kind != "mq":
+    if f is None or f.kind != "mqueue":
         raise SysError(Errno.EBADF)
     return f, f.obj
 
@@ -199,4 +199,4 @@ def _read(k: Kernel, p: Process, f: OpenFile, n: int) -> bytes:
     return out
 
 
-FILE_KINDS["mq"] = FileOps(release=_release, read=_read)
+FILE_KINDS["mqueue"] = FileOps(release=_release, read=_read)

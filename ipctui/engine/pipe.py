@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .constants import F_GETPIPE_SZ, F_SETPIPE_SZ, SIGPIPE
+from ..vocab.constants import F_GETPIPE_SZ, F_SETPIPE_SZ, SIGPIPE
 from .errors import Errno, Interrupted, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .process import OpenFile, Process

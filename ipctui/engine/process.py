@@ -19,7 +19,7 @@ RLIMIT_NOFILE = 1024
 class OpenFile:
     """An open file description: shared by every descriptor that a fork copies."""
 
-    kind: str  # "pipe", "mq", "shm", "socket"
+    kind: str  # the mechanism that made it: "pipe", "mqueue", "shm", "socket"
     obj: Any
     readable: bool
     writable: bool

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .constants import (
+from ..vocab.constants import (
     O_NONBLOCK,
     O_TRUNC,
     SIGBUS,

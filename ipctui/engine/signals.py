@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from .constants import (
+from ..vocab.constants import (
     NSIG,
     SIG_BLOCK,
     SIG_SETMASK,

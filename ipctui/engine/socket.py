@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .constants import (
+from ..vocab.constants import (
     AF_INET,
     AF_UNIX,
     SHUT_RD,

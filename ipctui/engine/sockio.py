@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .constants import AF_INET, AF_UNIX, SIGPIPE
+from ..vocab.constants import AF_INET, AF_UNIX, SIGPIPE
 from .errors import Errno, Interrupted, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .process import OpenFile, Process

@@ -6,30 +6,13 @@ before the kernel sees them (kinds are listed in `KINDS`).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-KINDS = {
-    "int": "an integer",
-    "fd": "a descriptor number",
-    "bytes": "a string",
-    "str": "a string",
-    "flags": "flags such as O_RDWR|O_CREAT, or an integer",
-    "sig": "a signal such as SIGUSR1, or its number",
-    "proc": "a process name or pid",
-    "name": "a process name in quotes",
-    "handler": "SIG_DFL, SIG_IGN or a handler name in quotes",
-    "siglist": "a list of signals such as [SIGUSR1]",
-    "const": "a constant such as SIG_BLOCK, or an integer",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    name: str
-    kind: str
-    optional: bool = False
+from ..vocab.calls import KINDS, Param
 
 
 @dataclass(frozen=True)
@@ -44,10 +27,18 @@ class Syscall:
     summary: str = ""
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
+    no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
 
     @property
     def required(self) -> int:
         return sum(1 for p in self.params if not p.optional)
+
+    @cached_property
+    def defaults(self) -> tuple[Any, ...]:
+        """The value each optional parameter takes when left out, as the simulation gives it (C has
+        none): the real kernel fills left-out arguments with these so both kernels see the same call."""
+        params = inspect.signature(self.fn).parameters
+        return tuple(params[p.name].default if p.optional else None for p in self.params)
 
     def usage(self) -> str:
         parts = [p.name + ("?" if p.optional else "") for p in self.params]
@@ -56,6 +47,8 @@ class Syscall:
 
 
 SYSCALLS: dict[str, Syscall] = {}
+
+__all__ = ["KINDS", "SYSCALLS", "Param", "Syscall", "syscall"]
 
 
 def syscall(
@@ -67,6 +60,7 @@ def syscall(
     summary: str = "",
     restartable: bool = True,
     interruptible: bool = True,
+    no_real: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
 
@@ -88,6 +82,7 @@ def syscall(
             summary,
             restartable,
             interruptible,
+            no_real,
         )
         return fn
 

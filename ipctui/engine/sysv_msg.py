@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from .constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID
+from ..vocab.constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE, IPC_RMID
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed

@@ -13,7 +13,6 @@ Pids, System V ids and kernel-chosen ports are renumbered as the simulation numb
 from __future__ import annotations
 
 import errno as errno_mod
-import inspect
 import os
 import pickle
 import select
@@ -21,11 +20,13 @@ import signal
 import socket
 import time
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.constants import (
+from ..vocab.calls import CallSignature, with_defaults
+from ..vocab.constants import (
     F_SETPIPE_SZ,
     O_CREAT,
     SIGCHLD,
@@ -35,9 +36,8 @@ from ..engine.constants import (
     SIGPIPE,
     STOP_SIGNALS,
 )
-from ..engine.errors import Errno, UsageError, check_runnable
-from ..engine.events import Event
-from ..engine.syscalls import SYSCALLS
+from ..vocab.errors import Errno, UsageError, check_runnable
+from ..vocab.events import Event
 from . import worker
 from .places import Guard, Places, inet, make_places
 
@@ -83,7 +83,13 @@ class Proc:
 class RealKernel:
     """Runs lines on this machine's kernel; use as a context manager (cleanup is its exit)."""
 
-    def __init__(self, block_timeout: float = BLOCK_TIMEOUT, places: Places | None = None) -> None:
+    def __init__(
+        self,
+        calls: Mapping[str, CallSignature],
+        block_timeout: float = BLOCK_TIMEOUT,
+        places: Places | None = None,
+    ) -> None:
+        self.calls = calls  # the script language's calls: their signatures and defaults
         self.block_timeout = block_timeout
         self.places = places or make_places()
         self.root = os.geteuid() == 0
@@ -167,13 +173,15 @@ class RealKernel:
         kwargs: dict[str, Any] | None = None,
         tag: Any = None,
     ) -> list[Event]:
-        if name not in SYSCALLS:
+        if name not in self.calls:
             raise UsageError(f"unknown call {name}()")
+        if self.calls[name].no_real:
+            raise CannotRun(self.calls[name].no_real)
         if isinstance(ref, str) and ref in self._cannot:
             raise CannotRun(self._cannot[ref])
         p = self._runnable(ref)
         kwargs = dict(kwargs or {})
-        args = _with_defaults(name, args)
+        args = with_defaults(self.calls[name], args)
         self._obs = []
         stopped = {q.pid for q in self.procs.values() if q.stopped}
         rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
@@ -666,15 +674,6 @@ def _limit(name: str) -> int:
         return int(Path("/proc/sys/fs", name).read_text())
     except (OSError, ValueError):
         return 1 << 62
-
-
-def _with_defaults(name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Positional arguments left out, with the values the simulation gives them (C has none)."""
-    spec = SYSCALLS[name]
-    if len(args) >= len(spec.params):
-        return args
-    defaults = inspect.signature(spec.fn).parameters
-    return args + tuple(defaults[param.name].default for param in spec.params[len(args) :])
 
 
 def _errno_name(n: int) -> str:

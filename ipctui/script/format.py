@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ..engine.errors import Errno
-from ..engine.events import Event
+from ..vocab.events import Event
 from .parser import Call, Spawn
 from .values import fmt, to_json
 

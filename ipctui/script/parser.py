@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..engine.constants import CONSTANTS, SIGNALS
 from ..engine.errors import Errno
 from ..engine.syscalls import KINDS, SYSCALLS, Param, Syscall
+from ..vocab.constants import CONSTANTS, SIGNALS
 from .values import FAULT, Sym, fmt, to_json
 
 

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Event, Kernel, UsageError
+from ..engine import Kernel
+from ..vocab.calls import KernelAPI
+from ..vocab.errors import UsageError
+from ..vocab.events import Event
 from .format import json_line, result_text, text_line
 from .parser import Assertion, Call, Expect, Narration, ProcRef, ScriptError, Spawn, Statement
 from .values import normalise
@@ -56,8 +59,8 @@ def _assertion_matches(a: Assertion, ev: Event) -> bool:
 class Runner:
     """Feeds statements to a kernel one at a time, keeping the events not yet asserted."""
 
-    def __init__(self, kernel: Kernel | None = None) -> None:
-        self.kernel = kernel or Kernel()
+    def __init__(self, kernel: KernelAPI | None = None) -> None:
+        self.kernel: KernelAPI = kernel or Kernel()
         self._unchecked: deque[tuple[Event, Statement]] = deque()
 
     def step(self, st: Statement) -> Step:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from ipctui.check.run import run_real
+from ipctui.engine import SYSCALLS
 from ipctui.real.kernel import RealKernel
 from ipctui.real.libc import libc
 from ipctui.real.places import SHM_DIR, Places, inet, make_places, workers
-from ipctui.real.run import run_real
 from ipctui.script import parse
 from ipctui.script.runner import Runner
 
@@ -242,8 +243,8 @@ def test_a_hundred_runs_leave_nothing_behind():
     statements = parse(CLEANUP_SCRIPT).statements
     for _ in range(100):
         places = make_places()
-        with RealKernel(block_timeout=0.01, places=places) as kernel:
-            runner = Runner(kernel)  # type: ignore[arg-type]
+        with RealKernel(SYSCALLS, block_timeout=0.01, places=places) as kernel:
+            runner = Runner(kernel)
             for st in statements:
                 runner.step(st)
         assert left_behind(places) == []

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from ...engine import SYSCALLS
+from ...vocab.mechanisms import MECHANISMS
 from .base import Dialog
 
 KEYS = """\
@@ -46,22 +47,10 @@ def calls_by_mechanism() -> str:
     groups: dict[str, list[str]] = {}
     for spec in SYSCALLS.values():
         groups.setdefault(spec.mechanism, []).append(f"`{spec.usage()}` {spec.summary}")
-    titles = {
-        "process": "Processes",
-        "signals": "Signals",
-        "pipe": "Pipes",
-        "fifo": "FIFOs (named pipes)",
-        "files": "Any descriptor",
-        "mqueue": "POSIX message queues",
-        "sysv_msg": "System V message queues",
-        "shm": "Shared memory (and its lock)",
-        "sem": "POSIX semaphores",
-        "socket": "Sockets",
-    }
     out = ["# The calls\n"]
-    for mech, title in titles.items():
-        out.append(f"## {title}\n")
-        out += [f"- {line}" for line in groups.get(mech, [])]
+    for mech in MECHANISMS:
+        out.append(f"## {mech.title}\n")
+        out += [f"- {line}" for line in groups.get(mech.name, [])]
         out.append("")
     return "\n".join(out)
 

@@ -14,9 +14,8 @@ from textual.widgets.option_list import Option
 
 from ...engine import SYSCALLS, Kernel
 from ...engine.kernel import NAME_RE
+from ...vocab.mechanisms import order
 from .base import Dialog
-
-ORDER = ["process", "signals", "pipe", "fifo", "files", "mqueue", "sysv_msg", "shm", "sem", "socket"]
 
 
 class CallPicker(Dialog[str | None]):
@@ -37,7 +36,7 @@ class CallPicker(Dialog[str | None]):
     def fill(self, text: str) -> None:
         options = self.query_one("#calls", OptionList)
         options.clear_options()
-        calls = sorted(SYSCALLS.values(), key=lambda s: (ORDER.index(s.mechanism), s.name))
+        calls = sorted(SYSCALLS.values(), key=lambda s: (order(s.mechanism), s.name))
         for spec in calls:
             if text in spec.name or text in spec.mechanism:
                 options.add_option(

@@ -30,7 +30,6 @@ class MechanismPane:
     """What one mechanism's pane shows: its objects, as items. Subclasses list them."""
 
     title: ClassVar[str] = ""
-    mechanisms: ClassVar[frozenset[str]] = frozenset()  # Syscall.mechanism values it shows
     hint: ClassVar[str] = ""  # what to type when there is nothing to show
 
     def empty(self) -> RenderableType:

@@ -73,7 +73,6 @@ def sysv_panel(q) -> RenderableType:
 
 class QueuesPane(MechanismPane):
     title = "Queues"
-    mechanisms = frozenset({"mqueue", "sysv_msg"})
     hint = 'POSIX: A: mq_open("/jobs", O_CREAT|O_RDWR)  ·  System V: A: msgget(42, IPC_CREAT, mode=0600)'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

@@ -1,5 +1,5 @@
 """Check on the real kernel: the session's lines run by real processes on this machine, beside
-what the simulation did, differing lines marked with their reasons (ipctui.real.diff)."""
+what the simulation did, differing lines marked with their reasons (ipctui.check.diff)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 
-from ...real.diff import Diff, Side, compare, plain_script, render, simulate
+from ...check.diff import Diff, Side, compare, plain_script, render, simulate
 from ...script import parse
 from .background import RunsInBackground
 

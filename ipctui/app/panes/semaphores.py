@@ -11,7 +11,6 @@ HEADERS = ("name", "value", "waiting", "open in (handle)", "posts / takes")
 
 class SemaphoresPane(MechanismPane):
     title = "Semaphores"
-    mechanisms = frozenset({"sem"})
     hint = 'A: sem_open("/s", O_CREAT, value=1), A: sem_wait(1), A: sem_post(1)  (a handle is not an fd)'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...engine import Kernel
-from ...engine.constants import SIGNAL_NAMES
+from ...vocab.constants import SIGNAL_NAMES
 from .base import Cell, Item, MechanismPane, table_items
 
 HEADERS = ("process", "handlers (the rest default)", "blocked", "pending")
@@ -15,7 +15,6 @@ def _sig(n: int) -> str:
 
 class SignalsPane(MechanismPane):
     title = "Signals"
-    mechanisms = frozenset({"signals"})
     hint = 'A: signal(SIGUSR1, "on_usr1"), B: kill(A, SIGUSR1)  ·  A: sigprocmask(SIG_BLOCK, [SIGUSR2])'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

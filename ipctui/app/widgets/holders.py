@@ -37,7 +37,7 @@ def describe_fd(f: OpenFile) -> str:
         end = "rw" if f.readable and f.writable else ("r" if f.readable else "w")
         fifo = getattr(obj, "fifo", None)
         return f"fifo{getattr(fifo, 'path', '')}:{end}" if fifo is not None else f"pipe{obj.pipe.id}:{end}"
-    if f.kind == "mq":
+    if f.kind == "mqueue":
         return f"mq{obj.name}"
     if f.kind == "shm":
         return f"shm{obj.name}"

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..real.kernel import BLOCK_TIMEOUT
 from ..script.parser import Assertion, Call, ScriptError, Spawn, Statement
 from ..script.runner import ExpectationFailed, run_script
-from .kernel import BLOCK_TIMEOUT
 from .run import run_real
 
 _CALL = re.compile(r"^[^:]+: (?:<\.\.\. )?(?P<call>[a-z_]+)[( ]")

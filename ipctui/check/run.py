@@ -6,9 +6,10 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable
 
+from ..engine import SYSCALLS
+from ..real.kernel import BLOCK_TIMEOUT, CannotRun, RealKernel
 from ..script.parser import Assertion, Narration, Statement
 from ..script.runner import ExpectationFailed, Runner, TraceOut
-from .kernel import BLOCK_TIMEOUT, CannotRun, RealKernel
 
 
 def run_real(
@@ -36,8 +37,8 @@ def _interrupted(signum: int, frame: object) -> None:
 def _run(
     statements: list[Statement], write: Callable[[str], None], fmt: str, block_timeout: float
 ) -> RealKernel:
-    with RealKernel(block_timeout=block_timeout) as kernel:
-        runner = Runner(kernel)  # type: ignore[arg-type]
+    with RealKernel(SYSCALLS, block_timeout=block_timeout) as kernel:
+        runner = Runner(kernel)
         out = TraceOut(write, fmt)
         for st in statements:
             if isinstance(st, Narration):
