@@ -142,6 +142,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     ipctui SCRIPT        the playground with SCRIPT loaded, to step through
     ipctui run SCRIPT    run SCRIPT headless and print its trace
     ipctui diff SCRIPT   run SCRIPT on the simulated and the real kernel, side by side
+    ipctui serve         the playground in web browsers, a session per tab
     """
     if ctx.invoked_subcommand is not None:
         return

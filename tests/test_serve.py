@@ -16,7 +16,7 @@ from ipctui import serve as serve_module
 from ipctui.app import PlaygroundApp
 from ipctui.app.panes.bench import BenchPane
 from ipctui.app.panes.real import RealPane
-from ipctui.app.served import Served
+from ipctui.app.served import Limits
 from ipctui.cli import main
 from ipctui.serve import ServeOptions, is_loopback, port_problem, session_command
 
@@ -124,9 +124,9 @@ def test_the_session_entry_point_refuses_to_run_without_session() -> None:
 
 
 def test_the_terminal_has_no_limits() -> None:
-    assert Served().refuse_real("The bench") is None
-    assert Served().refuse_open() is None
-    assert not Served().saves_to_browser
+    assert Limits().refuse_real("The bench") is None
+    assert Limits().refuse_open() is None
+    assert not Limits().saves_to_browser
 
 
 async def test_a_served_session_runs_no_real_processes(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,7 @@ from .panes.reference import ReferencePane
 from .panes.semaphores import SemaphoresPane
 from .panes.signals import SignalsPane
 from .panes.sockets import SocketsPane
-from .served import Served
+from .served import Limits
 from .themes import DEFAULT_THEME, discover, load_settings, save_setting
 from .widgets.console import Console
 from .widgets.pane_bar import PaneBar
@@ -143,7 +143,7 @@ class PlaygroundApp(App[None]):
         served: bool = False,
     ) -> None:
         super().__init__()
-        self.served = Served(served=served, allow_real=allow_real)  # what a browser tab may not do
+        self.limits = Limits(browser=served, allow_real=allow_real)  # what a browser tab may not do
         self.session = Session()
         self.script_path = script
         self.script_text = script_text
@@ -198,7 +198,7 @@ class PlaygroundApp(App[None]):
         self.theme = wanted
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and not self.served.served:
+        if self.is_mounted and not self.limits.browser:
             save_setting("theme", theme)
 
     def _load(self, load) -> None:  # type: ignore[no-untyped-def]
@@ -482,7 +482,7 @@ class PlaygroundApp(App[None]):
         self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
 
     def action_open(self) -> None:
-        if refused := self.served.refuse_open():
+        if refused := self.limits.refuse_open():
             self.notify(refused, severity="warning", timeout=8)
             return
 
@@ -500,7 +500,7 @@ class PlaygroundApp(App[None]):
         self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
 
     def action_bench(self) -> None:
-        if refused := self.served.refuse_real("The bench"):
+        if refused := self.limits.refuse_real("The bench"):
             self.notify(refused, severity="warning", timeout=8)
             return
         self.action_show_pane("bench")
@@ -510,7 +510,7 @@ class PlaygroundApp(App[None]):
         self.action_show_pane("compare")
 
     def action_check_real(self) -> None:
-        if refused := self.served.refuse_real("The check on the real kernel"):
+        if refused := self.limits.refuse_real("The check on the real kernel"):
             self.notify(refused, severity="warning", timeout=8)
             return
         if self.session.steps == 0:
@@ -521,7 +521,7 @@ class PlaygroundApp(App[None]):
 
     def action_save(self) -> None:
         default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
-        if self.served.saves_to_browser:  # nothing is written on the server: the browser downloads it
+        if self.limits.saves_to_browser:  # nothing is written on the server: the browser downloads it
             self.deliver_text(io.StringIO(self.session.script_text()), save_filename=default)
             steps = self.session.steps
             self.notify(f"{default}: {steps} step{'s' * (steps != 1)}, sent to your browser as a download")

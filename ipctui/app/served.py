@@ -27,10 +27,11 @@ OPEN_OFF = (
 
 
 @dataclass(frozen=True)
-class Served:
-    """A session's limits: `Served()` is the terminal (no limits); `Served(True, False)` a browser tab."""
+class Limits:
+    """What a session may do: `Limits()` in a terminal (anything); `Limits(browser=True,
+    allow_real=False)` in a browser tab of `ipctui serve`."""
 
-    served: bool = False  # the session is a browser tab of `ipctui serve`
+    browser: bool = False  # the session is a browser tab of `ipctui serve`
     allow_real: bool = True  # real processes may run (the check on the real kernel, the bench)
 
     def refuse_real(self, what: str) -> str | None:
@@ -39,9 +40,9 @@ class Served:
 
     def refuse_open(self) -> str | None:
         """Why a script file may not be opened here, or None when it may."""
-        return OPEN_OFF if self.served else None
+        return OPEN_OFF if self.browser else None
 
     @property
     def saves_to_browser(self) -> bool:
         """Save hands the script to the browser as a download instead of writing a file."""
-        return self.served
+        return self.browser
