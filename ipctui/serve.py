@@ -18,6 +18,18 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
+# Added to textual-serve's page: keys reach the playground at once, without a first click. The
+# terminal's input is focused when the app's first screen arrives (textual.js marks the body
+# "-first-byte"): only then is the websocket there to tell the app it has the focus.
+FOCUS = """<script>
+new MutationObserver((changes, observer) => {
+  const input = document.querySelector(".xterm-helper-textarea");
+  if (input && document.body.classList.contains("-first-byte")) { input.focus(); observer.disconnect(); }
+}).observe(document.body, {attributes: true, attributeFilter: ["class"]});
+</script>
+"""
+
+
 @dataclass(frozen=True)
 class ServeOptions:
     """What `ipctui serve` was asked for; every tab's session is opened with these."""
@@ -71,10 +83,10 @@ def port_problem(host: str, port: int) -> str | None:
 
 
 def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
-    """The textual-serve server, with two changes: the page's websocket follows the address the
+    """The textual-serve server, with three changes: the page's websocket follows the address the
     browser used, so `--host 0.0.0.0` works from other machines (textual-serve would send them to
-    0.0.0.0); and stopping the server ends every tab's session (textual-serve would wait up to a
-    minute for open tabs, then leave their processes running)."""
+    0.0.0.0); the page takes keys at once (FOCUS); and stopping the server ends every tab's session
+    (textual-serve would wait up to a minute for open tabs, then leave their processes running)."""
     import asyncio
 
     from textual_serve.server import Server
@@ -87,7 +99,9 @@ def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
         async def handle_index(self, request):  # type: ignore[no-untyped-def]
             # No await before the page is rendered: no other request can change it in between.
             self.public_url = f"{request.scheme}://{request.host}"
-            return await super().handle_index(request)
+            page = await super().handle_index(request)
+            page.text = page.text.replace("</body>", FOCUS + "</body>", 1)
+            return page
 
         async def on_startup(self, app) -> None:  # type: ignore[no-untyped-def]
             # textual-serve's banner shows the command each tab runs; say what a user needs.

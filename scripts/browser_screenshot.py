@@ -46,8 +46,7 @@ async def main() -> None:
                 tab = await browser.tab(url)
                 await tab.wait_for("─ trace ─", timeout=60)
                 shown = time.perf_counter() - start
-                await tab.focus()
-                await tab.wait_for("space step")
+                await tab.wait_for("space step")  # the page has the keys, without a click
                 times = [await key_to_screen(tab, "space") for _ in range(STEPS)]
                 await tab.wait_quiet(settle=1.0)
                 await tab.screenshot(OUT)
