@@ -225,7 +225,11 @@ class Chromium:
         self.process = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
         )
-        self.endpoint = await asyncio.to_thread(self._devtools_address)
+        try:
+            self.endpoint = await asyncio.wait_for(asyncio.to_thread(self._devtools_address), 60)
+        except (BrowserError, TimeoutError):
+            await self.__aexit__()  # no browser left behind (the reading thread ends with it)
+            raise
         self.http = aiohttp.ClientSession()
         return self
 
@@ -233,15 +237,12 @@ class Chromium:
         """host:port of DevTools, from the line Chromium prints when it listens."""
         assert self.process is not None and self.process.stderr is not None
         seen = []
-        deadline = time.monotonic() + 30
         for line in self.process.stderr:
             seen.append(line)
             if m := re.search(r"DevTools listening on ws://([^/]+)/", line):
                 # Keep reading stderr so that a chatty browser never blocks on a full pipe.
                 threading.Thread(target=self._drain, daemon=True).start()
                 return m.group(1)
-            if time.monotonic() > deadline:
-                break
         raise BrowserError("chromium did not start:\n" + "".join(seen[-20:]))
 
     def _drain(self) -> None:
