@@ -182,6 +182,7 @@ def main(ctx: click.Context, theme: str | None) -> None:
     ipctui SCRIPT        the playground with SCRIPT loaded, to step through
     ipctui run SCRIPT    run SCRIPT headless and print its trace
     ipctui diff SCRIPT   run SCRIPT on the simulated and the real kernel, side by side
+    ipctui serve         the playground in web browsers, a session per tab
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -488,3 +489,37 @@ def compare_cmd(fmt: str) -> None:
     from rich.console import Console
 
     Console().print(facts_table(rows, doc))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--demo", metavar="NAME", help="Each tab opens with demo NAME loaded (tour, pipe, ...).")
+@click.option(
+    "--allow-real",
+    is_flag=True,
+    help="Let browser sessions run the bench and the real-kernel check (real processes on this machine).",
+)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, demo: str | None, allow_real: bool) -> None:
+    """Serve the playground to web browsers: each tab its own session.
+
+    Opening files is off in a browser session and saving hands the script to the browser as a
+    download: nothing on this machine is read or written. The bench and the real-kernel check
+    are off unless --allow-real.
+    """
+    from .serve import ServeOptions, is_loopback, port_problem, serve
+
+    if demo is not None:
+        from .demos import ORDER, get
+
+        if get(demo) is None:
+            raise click.BadParameter(
+                f"no demo named {demo!r}; the demos are: {', '.join(ORDER)}", param_hint="--demo"
+            )
+    if problem := port_problem(host, port):
+        raise click.ClickException(problem)
+    if not is_loopback(host):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can use the playground", err=True)
+    theme = ctx.parent.params.get("theme") if ctx.parent else None
+    serve(ServeOptions(host=host, port=port, demo=demo, allow_real=allow_real, theme=theme))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import ClassVar
 
@@ -34,6 +35,7 @@ from .panes.reference import ReferencePane
 from .panes.semaphores import SemaphoresPane
 from .panes.signals import SignalsPane
 from .panes.sockets import SocketsPane
+from .served import Limits
 from .themes import DEFAULT_THEME, discover, load_settings, save_setting
 from .widgets.console import Console
 from .widgets.pane_bar import PaneBar
@@ -140,8 +142,11 @@ class PlaygroundApp(App[None]):
         theme: str | None = None,
         script_text: str | None = None,
         script_name: str | None = None,
+        allow_real: bool = True,
+        served: bool = False,
     ) -> None:
         super().__init__()
+        self.limits = Limits(browser=served, allow_real=allow_real)  # what a browser tab may not do
         self.session = Session()
         self.script_path = script
         self.script_text = script_text
@@ -196,7 +201,7 @@ class PlaygroundApp(App[None]):
         self.theme = wanted
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted:
+        if self.is_mounted and not self.limits.browser:
             save_setting("theme", theme)
 
     def _load(self, load) -> None:  # type: ignore[no-untyped-def]
@@ -484,6 +489,10 @@ class PlaygroundApp(App[None]):
         self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
 
     def action_open(self) -> None:
+        if refused := self.limits.refuse_open():
+            self.notify(refused, severity="warning", timeout=8)
+            return
+
         def check(value: str) -> str | None:
             path = Path(value).expanduser()
             return None if path.is_file() else f"no file {path}"
@@ -498,6 +507,9 @@ class PlaygroundApp(App[None]):
         self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
 
     def action_bench(self) -> None:
+        if refused := self.limits.refuse_real("The bench"):
+            self.notify(refused, severity="warning", timeout=8)
+            return
         self.action_show_pane("bench")
         self.main.query_one(BenchPane).run()
 
@@ -532,6 +544,9 @@ class PlaygroundApp(App[None]):
         self.action_show_pane("compare")
 
     def action_check_real(self) -> None:
+        if refused := self.limits.refuse_real("The check on the real kernel"):
+            self.notify(refused, severity="warning", timeout=8)
+            return
         if self.session.steps == 0:
             self.notify("nothing to check yet: run some lines first", severity="warning")
             return
@@ -540,6 +555,11 @@ class PlaygroundApp(App[None]):
 
     def action_save(self) -> None:
         default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
+        if self.limits.saves_to_browser:  # nothing is written on the server: the browser downloads it
+            self.deliver_text(io.StringIO(self.session.script_text()), save_filename=default)
+            steps = self.session.steps
+            self.notify(f"{default}: {steps} step{'s' * (steps != 1)}, sent to your browser as a download")
+            return
 
         def done(value: str | None) -> None:
             if not value:
