@@ -27,7 +27,7 @@ from .constants import (
     STOP_SIGNALS,
     default_action,
 )
-from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
+from .errors import Errno, Exited, Fault, Interrupted, NoReturn, SysError, UsageError, check_runnable
 from .events import Event
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
@@ -131,6 +131,8 @@ class Kernel:
             self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         except Fault as f:
             self._frame.insert(0, partial(self._fault, p, f.signal))
+            self.emit(Event("call", pid, pname, name, "fault", tag=tag))
+        except NoReturn:
             self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         if self._frame:
             self._drain()

@@ -196,6 +196,8 @@ def _access(p: Process, name: str, offset: int, n: int) -> Segment:
     "poke", "name:str, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
 )
 def sys_poke(k: Kernel, p: Process, name: str, offset: int, data: bytes) -> int:
+    if not data:
+        return 0  # a store of nothing touches no memory, mapped or not
     seg = _access(p, name, offset, len(data))
     if data:
         seg.backing[offset : offset + len(data)] = data
@@ -209,6 +211,8 @@ def sys_poke(k: Kernel, p: Process, name: str, offset: int, data: bytes) -> int:
 def sys_peek(k: Kernel, p: Process, name: str, offset: int, count: int) -> bytes:
     if count < 0:
         raise SysError(Errno.EINVAL)
+    if count == 0:
+        return b""  # a load of nothing touches no memory, mapped or not
     seg = _access(p, name, offset, count)
     return bytes(seg.backing[offset : offset + count])
 

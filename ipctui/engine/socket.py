@@ -213,13 +213,13 @@ def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
 @syscall("bind", "fd:fd, addr:str", mechanism="socket", summary="give a socket its address")
 def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
     _, s = sock_of(k, p, fd)
-    if s.local is not None:
-        raise SysError(Errno.EINVAL)
-    if s.domain == AF_UNIX:
+    if s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
         if not addr:
             raise SysError(Errno.EINVAL)
         if addr in k.fs:
             raise SysError(Errno.EADDRINUSE)
+        if s.local is not None:
+            raise SysError(Errno.EINVAL)
         s.node = SocketNode(addr, p.uid, 0o600, s)
         k.fs[addr] = s.node
         s.local = addr
@@ -229,6 +229,8 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EADDRNOTAVAIL)
         if 0 < port < 1024 and p.uid != 0:
             raise SysError(Errno.EACCES)
+        if s.local is not None:  # checked after the address, as inet_bind does
+            raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
         elif port in k.ports[s.proto]:
@@ -268,14 +270,27 @@ def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
         check(p, node.owner, node.mode, write=True)
         if node.sock.type != s.type:
             raise SysError(Errno.EPROTOTYPE)
+        if s.stream and node.sock.state != "LISTEN":
+            raise SysError(Errno.ECONNREFUSED)  # unix_stream_connect: the other end must listen
         return node.sock
-    ip, port = parse_inet(addr)
-    if not is_local(ip) and ip != "0.0.0.0":
-        raise SysError(Errno.ENETUNREACH)
+    ip, port = destination(addr)
     for other in k.ports[s.proto].get(port, {}).values():
         if (other.state == "LISTEN" or not s.stream) and other.ip in ("0.0.0.0", ip):
             return other
+    if s.stream and s.state == "CLOSED" and s.port == port and s.ip in ("0.0.0.0", ip):
+        return s  # bound, not listening, dialling its own address: TCP's simultaneous open
     raise SysError(Errno.ECONNREFUSED)
+
+
+def destination(addr: str) -> tuple[str, int]:
+    """An AF_INET address to connect or send to: `0.0.0.0` means this host (Linux routes
+    INADDR_ANY as a destination to 127.0.0.1); another host is unreachable."""
+    ip, port = parse_inet(addr)
+    if ip == "0.0.0.0":
+        ip = "127.0.0.1"
+    if not is_local(ip):
+        raise SysError(Errno.ENETUNREACH)
+    return ip, port
 
 
 def _establish(k: Kernel, client: Socket, listener: Socket) -> None:
@@ -327,11 +342,21 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
         return 0
     if s.state != "CLOSED" or s.peer is not None:
         raise SysError(Errno.EISCONN if s.state != "LISTEN" or s.domain == AF_INET else Errno.EINVAL)
-    listener = _find_listener(k, p, s, addr)
-    s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*parse_inet(addr))
+    try:
+        listener = _find_listener(k, p, s, addr)
+    except SysError as e:
+        if e.errno is not Errno.ECONNREFUSED or not f.nonblock or s.domain != AF_INET:
+            raise
+        s.pending_error = e.errno  # the reset to our SYN comes back after the call
+        raise SysError(Errno.EINPROGRESS) from None
+    s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*destination(addr))
+    if listener is s:
+        s.peer, s.state = s, "ESTABLISHED"
+        s.local = s.remote if s.ip == "0.0.0.0" else s.local
+        return _connected(f, s)
     if len(listener.accept_queue) < listener.backlog + 1 and not listener.syn_queue:
         _establish(k, s, listener)
-        return 0
+        return _connected(f, s)
     if f.nonblock and s.domain == AF_UNIX:
         s.remote = None
         raise SysError(Errno.EAGAIN)
@@ -355,6 +380,15 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     raise SysError(err)
 
 
+def _connected(f: OpenFile, s: Socket) -> int:
+    """A connect that has connected at once: TCP still answers EINPROGRESS when non-blocking
+    (the handshake is never done inside the call), and the next connect reports it."""
+    if f.nonblock and s.domain == AF_INET:
+        s.connect_done = True
+        raise SysError(Errno.EINPROGRESS)
+    return 0
+
+
 def _abandon(s: Socket) -> None:
     """A connect that gave up (a signal, or its process died) leaves the listener's queue."""
     if s.state == "SYN_SENT" and s.listener is not None:
@@ -371,9 +405,7 @@ def _connect_dgram(k: Kernel, p: Process, s: Socket, addr: str) -> int:
         s.peer = target
         s.remote = addr
     else:
-        ip, port = parse_inet(addr)
-        if not is_local(ip):
-            raise SysError(Errno.ENETUNREACH)
+        ip, port = destination(addr)
         if s.port is None:
             ephemeral(k, s, "0.0.0.0")
         s.remote = f"{ip}:{port}"

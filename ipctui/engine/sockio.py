@@ -6,7 +6,7 @@ from .constants import AF_INET, AF_UNIX, SIGPIPE
 from .errors import Errno, Interrupted, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .process import OpenFile, Process
-from .socket import RCVBUF, Socket, _find_listener, ephemeral, parse_inet, release, sock_of
+from .socket import RCVBUF, Socket, _find_listener, destination, ephemeral, release, sock_of
 from .syscalls import syscall
 from .waitq import CallGen
 
@@ -67,10 +67,10 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
 def stream_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen:
     if s.peer is None and not s.peer_gone and s.state != "SYN_SENT":
         raise SysError(Errno.ENOTCONN if s.domain == AF_INET else Errno.EINVAL)
-    if n == 0:
-        return b""
-    while True:
+    while True:  # recv(fd, 0) waits like any recv, then takes nothing
         if s.rbuf:
+            if n == 0:
+                return b""
             out = bytes(s.rbuf[:n])
             del s.rbuf[:n]
             k.wake_one(s.room_wait)
@@ -91,9 +91,9 @@ def _dgram_target(k: Kernel, p: Process, s: Socket, addr: str) -> Socket | None:
     """Where a datagram to `addr` goes: a socket, or None when UDP drops it."""
     if s.domain == AF_UNIX:
         return _find_listener(k, p, s, addr)
-    ip, port = parse_inet(addr)
-    if not ip.startswith("127.") and ip != "0.0.0.0":
-        raise SysError(Errno.ENETUNREACH)
+    ip, port = destination(addr)
+    if port == 0:
+        raise SysError(Errno.EINVAL)  # udp_sendmsg: no port to send to
     for other in k.ports["udp"].get(port, {}).values():
         if other.ip in ("0.0.0.0", ip) and not other.closed:
             return other
@@ -111,6 +111,9 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     if s.pending_error is not None:
         err, s.pending_error = s.pending_error, None
         raise SysError(err)
+    if s.domain == AF_INET and s.port is None:
+        ephemeral(k, s)  # inet_sendmsg binds first, whatever udp_sendmsg then says
+        s.state = "bound" if s.state == "unbound" else s.state
     if addr is None:
         if s.remote is None:
             raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
@@ -128,10 +131,6 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     limit = UDP_MAX if s.domain == AF_INET else RCVBUF
     if len(data) > limit:
         raise SysError(Errno.EMSGSIZE)
-    if s.domain == AF_INET and s.port is None:
-        ephemeral(k, s)
-        if s.state == "unbound":
-            s.state = "bound"
     if target is None:
         if addr is None:  # connected UDP: the ICMP port-unreachable comes back as an error
             s.pending_error = Errno.ECONNREFUSED
@@ -202,6 +201,8 @@ def sys_recv(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
 @syscall("sendto", "fd:fd, data:bytes, addr:str", mechanism="socket", summary="send a datagram to an address")
 def sys_sendto(k: Kernel, p: Process, fd: int, data: bytes, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
+    if s.stream and s.domain == AF_UNIX:  # unix_stream_sendmsg refuses an address
+        raise SysError(Errno.EISCONN if s.peer is not None else Errno.EOPNOTSUPP)
     return _send(k, p, f, data, None if s.stream else addr)
 
 

@@ -37,6 +37,8 @@ from ..engine.constants import (
 )
 from ..engine.errors import Errno, UsageError, check_runnable
 from ..engine.events import Event
+from ..engine.mqueue import HARD_MAXMSG, HARD_MSGSIZE
+from ..engine.names import NAME_MAX
 from ..engine.syscalls import SYSCALLS
 from . import worker
 from .places import Guard, Places, inet, make_places
@@ -233,8 +235,16 @@ class RealKernel:
         if name == "fcntl" and a[1] == F_SETPIPE_SZ:
             self._pipe_size(p, a[2], p.scales.get(a[0], 1))
         if name == "mq_open" and a[1] & O_CREAT and p.uid == 0 and not self.sys_resource:
-            big = kw.get("maxmsg", 10) > _limit("mqueue/msg_max")
-            if big or kw.get("msgsize", 8192) > _limit("mqueue/msgsize_max"):
+            maxmsg, msgsize = kw.get("maxmsg", 10), kw.get("msgsize", 8192)
+            # only what CAP_SYS_RESOURCE would let through: a bad name or size is Linux's EINVAL
+            # or ENAMETOOLONG with or without it, so those lines run
+            valid = (
+                0 < maxmsg <= HARD_MAXMSG
+                and 0 < msgsize <= HARD_MSGSIZE
+                and len(str(a[0]).lstrip("/").encode()) <= NAME_MAX
+            )
+            big = maxmsg > _limit("mqueue/msg_max") or msgsize > _limit("mqueue/msgsize_max")
+            if valid and big:
                 raise CannotRun(NO_SYS_RESOURCE + " to pass the queue limits")
         if name == "fork":
             child, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)

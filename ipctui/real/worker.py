@@ -416,7 +416,11 @@ class Worker:
 
     def c_bind(self, fd: int, addr: dict[str, Any]) -> int:
         raw = _sockaddr(fd, addr)
-        return check(libc.bind(fd, raw, len(raw)))
+        old = os.umask(0o177)  # an AF_UNIX socket file is made 0600, as SPEC (and the simulation) has it
+        try:
+            return check(libc.bind(fd, raw, len(raw)))
+        finally:
+            os.umask(old)
 
     def c_connect(self, fd: int, addr: dict[str, Any]) -> int:
         raw = _sockaddr(fd, addr)
@@ -517,7 +521,10 @@ def check_ptr_map(length: int, prot: int, at: int | None = None) -> int:
 def recv_fds(sock: socket.socket, blocking: bool = False) -> tuple[bytes, list[int]]:
     """One message and the descriptors that came with it."""
     fds = array.array("i")
-    data, anc, _flags, _addr = sock.recvmsg(1 << 16, socket.CMSG_SPACE(4 * fds.itemsize))
+    data, anc, _flags, _addr = sock.recvmsg(
+        1 << 20,  # a line may be longer than 64 KiB
+        socket.CMSG_SPACE(4 * fds.itemsize),
+    )
     for level, kind, payload in anc:
         if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
             fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])

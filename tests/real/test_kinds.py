@@ -1,0 +1,135 @@
+"""Issue 18's kinds of disagreement, each as a reproducer that must give the trace written here
+on the simulated kernel and on the real one (as root, as CI runs)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ipctui.real.run import run_real
+from ipctui.script import parse
+from ipctui.script.runner import run_script
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root")
+
+KINDS: dict[str, str] = {
+    "unix_connect_to_a_socket_not_listening": """spawn A
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k1") = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: connect(4, "/tmp/ipctui-k1") = -1 ECONNREFUSED (Connection refused)
+A: unlink("/tmp/ipctui-k1") = 0
+""",
+    "nonblocking_tcp_connect_is_always_in_progress": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: connect(3, "127.0.0.1:9000") = -1 ECONNREFUSED (Connection refused)
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9001") = 0
+A: listen(4, 5) = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 5
+A: connect(5, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: connect(5, "127.0.0.1:9001") = 0
+A: connect(5, "127.0.0.1:9001") = -1 EISCONN (Transport endpoint is already connected)
+""",
+    "recv_of_0_bytes_waits_for_data": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK) = [3, 4]
+A: recv(3, 0) = -1 EAGAIN (Resource temporarily unavailable)
+A: send(4, "ab") = 2
+A: recv(3, 0) = ""
+A: recv(3, 5) = "ab"
+A: close(4) = 0
+A: recv(3, 0) = ""
+""",
+    "sendto_with_an_address": """spawn A
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: sendto(3, "x", "/tmp/ipctui-k2") = -1 EOPNOTSUPP (Operation not supported)
+A: socketpair(AF_UNIX, SOCK_STREAM) = [4, 5]
+A: sendto(4, "x", "/tmp/ipctui-k2") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_DGRAM) = 6
+A: sendto(6, "x", "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: bind(6, "0.0.0.0:9100") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_DGRAM) = 7
+A: bind(7, "127.0.0.1:9101") = 0
+A: sendto(6, "hi", "0.0.0.0:9101") = 2
+A: recv(7, 10) = "hi"
+""",
+    "bind_checks_in_linux_order": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9200") = 0
+A: bind(3, "10.1.2.3:9201") = -1 EADDRNOTAVAIL (Cannot assign requested address)
+A: bind(3, "127.0.0.1:9202") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: bind(4, "/tmp/ipctui-k3") = 0
+A: bind(4, "/tmp/ipctui-k3") = -1 EADDRINUSE (Address already in use)
+A: bind(4, "/tmp/ipctui-k4") = -1 EINVAL (Invalid argument)
+A: unlink("/tmp/ipctui-k3") = 0
+""",
+    "tcp_connect_to_itself": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9300") = 0
+A: connect(3, "127.0.0.1:9300") = 0
+A: send(3, "me") = 2
+A: recv(3, 10) = "me"
+""",
+    "kill_sigcont_across_uids_and_sigkill_to_itself": """spawn A uid=1000
+spawn B uid=1001
+B: kill(A, SIGSTOP) = -1 EPERM (Operation not permitted)
+B: kill(B, SIGSTOP) = 0
+B: --- stopped by SIGSTOP ---
+A: kill(B, SIGCONT) = 0
+B: --- SIGCONT ---
+A: kill(A, SIGKILL) = ?
+A: +++ killed by SIGKILL +++
+""",
+    "peek_and_poke_of_nothing_never_fault": """spawn A
+A: shm_open("/ipctui-k5", O_CREAT|O_RDWR) = 3
+A: ftruncate(3, 4096) = 0
+A: mmap(3) = 0
+A: peek("/ipctui-k5", 8192, 0) = ""
+A: poke("/ipctui-k5", 8192, "") = 0
+A: peek("/elsewhere", 0, 0) = ""
+A: poke("/elsewhere", 5, "") = 0
+A: shm_unlink("/ipctui-k5") = 0
+""",
+    "unix_socket_file_is_0600": """spawn A
+spawn B uid=1001
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k6") = 0
+A: listen(3, 1) = 0
+B: socket(AF_UNIX, SOCK_STREAM) = 3
+B: connect(3, "/tmp/ipctui-k6") = -1 EACCES (Permission denied)
+A: unlink("/tmp/ipctui-k6") = 0
+""",
+    "mq_open_as_root_with_invalid_sizes": """spawn A
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=0) = -1 EINVAL (Invalid argument)
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=70000) = -1 EINVAL (Invalid argument)
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, msgsize=0) = -1 EINVAL (Invalid argument)
+""",
+    "a_line_longer_than_64_KiB": f"""spawn A
+A: socket(AF_INET, SOCK_DGRAM) = 3
+A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
+A: getpid() = 1
+""",
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_the_simulation_gives_what_linux_gives(name: str):
+    lines: list[str] = []
+    run_script(parse(KINDS[name]).statements, lines.append, "text")
+    assert lines == _lines(KINDS[name])
+
+
+@needs_root
+@pytest.mark.parametrize("name", KINDS)
+def test_the_real_kernel_gives_the_same(name: str):
+    lines: list[str] = []
+    kernel = run_real(parse(KINDS[name]).statements, lines.append, "text")
+    assert kernel.skipped == 0
+    assert lines == _lines(KINDS[name])
