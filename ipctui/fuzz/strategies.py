@@ -154,7 +154,7 @@ def shm_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
 
 def sem_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
     name = st.sampled_from(["/fm1", "/fm2"])
-    handles = st.integers(1, 3)
+    handles = fds  # the handles it has open: glibc follows any other as a wild pointer
     return _one_of(
         st.builds(
             lambda n, f, v, m: f'{p}: sem_open("{n}", {f}, value={v}, mode={m})',
@@ -273,7 +273,7 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 14) -> str:
             if keep(f'{p}: fork("C")'):
                 procs.append("C")
             continue
-        keep(draw(line_of(p, _descriptors(kernel, p))))
+        keep(draw(line_of(p, _handles(kernel, p) if family == "sem" else _descriptors(kernel, p))))
     return "\n".join(lines) + "\n"
 
 
@@ -283,6 +283,14 @@ def _descriptors(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
     p = kernel.process(name)
     open_fds = [fd for fd, _ in p.fds.items()] if p is not None else []
     return st.sampled_from(open_fds * 4 + [3, 4, 5, 6, 7]) if open_fds else st.integers(3, 7)
+
+
+def _handles(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
+    """Only semaphore handles the process has open: any other is not a handle a C program can
+    pass (the real run cannot make the call, so a script using one compares nothing)."""
+    p = kernel.process(name)
+    open_handles = sorted(p.ext.get("sems", {})) if p is not None else []
+    return st.sampled_from(open_handles) if open_handles else st.nothing()
 
 
 def _can_call(kernel: Kernel, name: str) -> bool:
