@@ -82,6 +82,9 @@ def _clock(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
     """No clock: the real call was still unfinished when the run moved on, where the simulated
     one had finished; or this is that real call finishing later. Only a call that Linux finishes
     on a timer (a connect whose SYN was dropped, and the accept that waits for it)."""
+    if s is not None and s.resumed and s.call in _TIMED and (r is None or r.head != s.head):
+        ctx.clock.add((s.proc, s.call))  # finished at the event here; Linux finishes it later
+        return True
     if r is None or r.call not in _TIMED:
         return False
     if s and s.head == r.head and r.unfinished and not s.unfinished and not s.resumed:

@@ -23,6 +23,22 @@ CASES = [
         ['A: connect(3, "127.0.0.1:80") <unfinished ...>'],
         [CLOCK],
     ),
+    (  # the simulated connect finished at the accept; the real one was still waiting for its retry
+        "clock fits a resumed line the real run has not reached",
+        [
+            'A: connect(3, "127.0.0.1:80") <unfinished ...>',
+            "B: accept(3) = 4",
+            "A: <... connect resumed> = 0",
+        ],
+        ['A: connect(3, "127.0.0.1:80") <unfinished ...>', "B: accept(3) = 4"],
+        [CLOCK],
+    ),
+    (  # ... but a resumed read is no timed call
+        "clock look-alike on a resumed read",
+        ["A: read(3, 10) <unfinished ...>", "B: close(4) = 0", "A: <... read resumed> = 0"],
+        ["A: read(3, 10) <unfinished ...>", "B: close(4) = 0"],
+        [None],
+    ),
     (  # a connect that Linux refused: no clock explains another errno
         "clock look-alike",
         ['A: connect(3, "127.0.0.1:80") = 0'],
