@@ -132,7 +132,7 @@ def generate(family: str, count: int, seed: int = 0) -> list[str]:
     )
     @given(scripts(family))
     def draw(script: str) -> None:
-        if script not in seen and len(found) < count and script.count("\n") > 2:
+        if script not in seen and len(found) < count and script.count("\n") > 5:
             seen.add(script)
             found.append(script)
 

@@ -190,6 +190,8 @@ def signals_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
         ),
         st.just(f"{p}: sigpending()"),
         st.just(f"{p}: pause()"),
+        st.just(f"{p}: wait()"),
+        st.builds(lambda c: f"{p}: exit({c})", st.integers(0, 3)),
         st.just(f"{p}: getpid()"),
     )
 
@@ -240,7 +242,7 @@ _FORKS = {"pipe", "socket", "signals", "shm", "sem", "mqueue", "fifo"}
 
 
 @st.composite
-def scripts(draw: st.DrawFn, family: str, max_lines: int = 14) -> str:
+def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     """A valid script of `family`'s calls: each line is one its process can make when it comes."""
     line_of = FAMILIES[family]
     kernel = Kernel()
