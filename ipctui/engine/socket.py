@@ -71,6 +71,9 @@ class Socket:
     reset: bool = False  # TCP: the connection was reset; sends give EPIPE (after one ECONNRESET)
     pending_error: Errno | None = None  # reported once by the next call (ECONNRESET, ECONNREFUSED)
     connect_done: bool = False  # a non-blocking connect finished and has not been reported yet
+    connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
+    done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
+    # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
     node: SocketNode | None = None
     data_wait: WaitQueue = field(default_factory=lambda: WaitQueue("recv"))
@@ -332,13 +335,16 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
     if not s.stream:
         return _connect_dgram(k, p, s, addr)
-    if s.pending_error is not None and s.state == "CLOSED":
-        err, s.pending_error = s.pending_error, None
+    if s.state == "CLOSED" and (s.pending_error is not None or (s.connecting and s.peer is None)):
+        # inet_stream_connect on a socket that was closed under a connect: its error, or, when
+        # a send or recv has already taken that, ECONNABORTED; then it disconnects
+        err = s.pending_error or Errno.ECONNABORTED
+        s.pending_error, s.connecting, s.done = None, False, False
         raise SysError(err)
     if s.state == "SYN_SENT":
         raise SysError(Errno.EALREADY)
     if s.connect_done:
-        s.connect_done = False
+        s.connect_done = s.connecting = False
         return 0
     if s.state != "CLOSED" or s.peer is not None:
         raise SysError(Errno.EISCONN if s.state != "LISTEN" or s.domain == AF_INET else Errno.EINVAL)
@@ -348,6 +354,7 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
         if e.errno is not Errno.ECONNREFUSED or not f.nonblock or s.domain != AF_INET:
             raise
         s.pending_error = e.errno  # the reset to our SYN comes back after the call
+        s.connecting = s.done = True
         raise SysError(Errno.EINPROGRESS) from None
     s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*destination(addr))
     if listener is s:
@@ -366,6 +373,7 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     s.listener = listener
     listener.syn_queue.append(s)
     if f.nonblock:
+        s.connecting = True
         raise SysError(Errno.EINPROGRESS)
     try:
         while s.state == "SYN_SENT":
@@ -384,7 +392,7 @@ def _connected(f: OpenFile, s: Socket) -> int:
     """A connect that has connected at once: TCP still answers EINPROGRESS when non-blocking
     (the handshake is never done inside the call), and the next connect reports it."""
     if f.nonblock and s.domain == AF_INET:
-        s.connect_done = True
+        s.connect_done = s.connecting = True
         raise SysError(Errno.EINPROGRESS)
     return 0
 
@@ -487,6 +495,7 @@ def _close_listener(k: Kernel, s: Socket) -> None:
         client.listener = None
         client.remote = None
         client.pending_error = Errno.ECONNREFUSED
+        client.done = client.connecting  # a blocking connect reports it and disconnects at once
         k.wake_all(client.connect_wait)
     k.wake_all(s.accept_wait)
 

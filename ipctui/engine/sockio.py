@@ -23,6 +23,9 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
         s.pending_error = None
         raise SysError(Errno.ECONNRESET)
     if s.peer is None:  # never connected
+        if s.pending_error is Errno.ECONNREFUSED:  # sk_stream_wait_connect reports it first
+            s.pending_error = None
+            raise SysError(Errno.ECONNREFUSED)
         if s.state == "SYN_SENT" and f.nonblock:
             raise SysError(Errno.EAGAIN)
         if s.domain == AF_UNIX:
@@ -66,6 +69,11 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
 
 def stream_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen:
     if s.peer is None and not s.peer_gone and s.state != "SYN_SENT":
+        if s.pending_error is Errno.ECONNREFUSED:
+            s.pending_error = None
+            raise SysError(Errno.ECONNREFUSED)
+        if s.done:
+            return b""  # refused: shut down both ways until a connect disconnects it
         raise SysError(Errno.ENOTCONN if s.domain == AF_INET else Errno.EINVAL)
     while True:  # recv(fd, 0) waits like any recv, then takes nothing
         if s.rbuf:

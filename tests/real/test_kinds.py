@@ -33,6 +33,22 @@ A: connect(5, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
 A: connect(5, "127.0.0.1:9001") = 0
 A: connect(5, "127.0.0.1:9001") = -1 EISCONN (Transport endpoint is already connected)
 """,
+    "a_refused_connect_whose_error_was_taken_is_aborted": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: send(3, "x") = -1 ECONNREFUSED (Connection refused)
+A: recv(3, 5) = ""
+A: connect(3, "127.0.0.1:9000") = -1 ECONNABORTED (Software caused connection abort)
+A: recv(3, 5) = -1 ENOTCONN (Transport endpoint is not connected)
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 4
+A: connect(4, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: recv(4, 5) = -1 ECONNREFUSED (Connection refused)
+A: recv(4, 5) = ""
+A: send(4, "x") = -1 EPIPE (Broken pipe)
+A: --- SIGPIPE ---
+A: +++ killed by SIGPIPE +++
+""",
     "recv_of_0_bytes_waits_for_data": """spawn A
 A: socketpair(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK) = [3, 4]
 A: recv(3, 0) = -1 EAGAIN (Resource temporarily unavailable)
