@@ -221,11 +221,13 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EINVAL)
         if addr in k.fs:
             raise SysError(Errno.EADDRINUSE)
-        if s.local is not None:
+        if s.node is not None:  # bound to a path; a socketpair's or a connected client's has none
             raise SysError(Errno.EINVAL)
         s.node = SocketNode(addr, p.uid, 0o600, s)
         k.fs[addr] = s.node
         s.local = addr
+        if s.peer is not None and s.stream:
+            s.peer.remote = addr  # what the peer's recvfrom now names as the sender
     else:
         ip, port = parse_inet(addr)
         if ip != "0.0.0.0" and not is_local(ip):

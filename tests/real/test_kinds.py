@@ -82,6 +82,23 @@ A: bind(4, "/tmp/ipctui-k3") = -1 EADDRINUSE (Address already in use)
 A: bind(4, "/tmp/ipctui-k4") = -1 EINVAL (Invalid argument)
 A: unlink("/tmp/ipctui-k3") = 0
 """,
+    "unix_bind_after_socketpair_or_connect": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: bind(3, "/tmp/ipctui-k8") = 0
+A: bind(3, "/tmp/ipctui-k9") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: bind(5, "/tmp/ipctui-k10") = 0
+A: listen(5, 1) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: connect(6, "/tmp/ipctui-k10") = 0
+A: bind(6, "/tmp/ipctui-k11") = 0
+A: accept(5) = 7
+A: send(6, "hi") = 2
+A: recvfrom(7, 5) = ["hi", "/tmp/ipctui-k11"]
+A: unlink("/tmp/ipctui-k8") = 0
+A: unlink("/tmp/ipctui-k10") = 0
+A: unlink("/tmp/ipctui-k11") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
