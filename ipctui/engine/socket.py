@@ -275,7 +275,7 @@ def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
         check(p, node.owner, node.mode, write=True)
         if node.sock.type != s.type:
             raise SysError(Errno.EPROTOTYPE)
-        if s.stream and node.sock.state != "LISTEN":
+        if s.stream and (node.sock.state != "LISTEN" or node.sock.shut_rd):
             raise SysError(Errno.ECONNREFUSED)  # unix_stream_connect: the other end must listen
         return node.sock
     ip, port = destination(addr)
@@ -348,8 +348,8 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     if s.connect_done:
         s.connect_done = s.connecting = False
         return 0
-    if s.state != "CLOSED" or s.peer is not None:
-        raise SysError(Errno.EISCONN if s.state != "LISTEN" or s.domain == AF_INET else Errno.EINVAL)
+    if s.domain == AF_INET and (s.state != "CLOSED" or s.peer is not None):
+        raise SysError(Errno.EISCONN)
     try:
         listener = _find_listener(k, p, s, addr)
     except SysError as e:
@@ -358,6 +358,10 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
         s.pending_error = e.errno  # the reset to our SYN comes back after the call
         s.connecting = s.done = True
         raise SysError(Errno.EINPROGRESS) from None
+    if s.state != "CLOSED" or s.peer is not None:  # AF_UNIX: the target is found first
+        if f.nonblock and len(listener.accept_queue) >= listener.backlog + 1:
+            raise SysError(Errno.EAGAIN)
+        raise SysError(Errno.EISCONN if s.state != "LISTEN" else Errno.EINVAL)
     s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*destination(addr))
     if listener is s:
         s.peer, s.state = s, "ESTABLISHED"

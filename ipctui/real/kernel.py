@@ -104,6 +104,7 @@ class RealKernel:
         self._seq = 0
         self._obs: list[tuple[Proc, str, Any]] = []
         self._cannot: dict[str, str] = {}
+        self._sent: tuple[int, int] | None = None  # the current line's kill: (real pid, signal)
         self.used_sockets = False  # whether to say where the sockets ran
         self.skipped = 0
 
@@ -179,6 +180,7 @@ class RealKernel:
         self._obs = []
         stopped = {q.pid for q in self.procs.values() if q.stopped}
         rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
+        self._sent = (rargs[0], rargs[1]) if name == "kill" else None  # who it may end, and how
         assert p.sock is not None
         message = pickle.dumps((name, rargs, rkw))
         if fds:  # fork: the child's channel goes with the line
@@ -518,6 +520,9 @@ class RealKernel:
     def _death(self, q: Proc, status: int | None) -> list[Event]:
         if status is None:
             status = self._reaped_status(q)
+        sent = self._sent
+        if status is None and q.exit_code is None and sent is not None and sent[0] == q.real and sent[1]:
+            status = sent[1]  # reaped at once (its parent ignores SIGCHLD): the kill says what ended it
         q.blocked = None
         events = []
         if status is not None and os.WIFSIGNALED(status):

@@ -99,6 +99,26 @@ A: unlink("/tmp/ipctui-k8") = 0
 A: unlink("/tmp/ipctui-k10") = 0
 A: unlink("/tmp/ipctui-k11") = 0
 """,
+    "unix_connect_finds_its_target_first": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: connect(3, "/tmp/ipctui-k12") = -1 ENOENT (No such file or directory)
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: bind(5, "/tmp/ipctui-k13") = 0
+A: listen(5, 0) = 0
+A: connect(3, "/tmp/ipctui-k13") = -1 EISCONN (Transport endpoint is already connected)
+A: connect(5, "/tmp/ipctui-k13") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: shutdown(5, SHUT_RD) = 0
+A: connect(6, "/tmp/ipctui-k13") = -1 ECONNREFUSED (Connection refused)
+A: unlink("/tmp/ipctui-k13") = 0
+""",
+    "a_child_killed_while_its_parent_ignores_sigchld": """spawn A
+A: fork("C") = 2
+A: signal(SIGCHLD, SIG_IGN) = 0
+A: kill(C, SIGKILL) = 0
+C: +++ killed by SIGKILL +++
+A: wait() = -1 ECHILD (No child processes)
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
