@@ -21,7 +21,7 @@ from ..script.runner import ExpectationFailed, Runner
 
 Line = Callable[[str, "st.SearchStrategy[int]"], st.SearchStrategy[str]]  # process, its descriptors -> a line
 
-DATA = st.sampled_from(["a", "bc", "hello", "", "x" * 100])
+DATA = st.sampled_from(["a", "bc", "hello", "", "x" * 100, "a", "bc", "hello", "", "x" * 100, "y" * 70000])
 SIGS = st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT", "SIGKILL", "SIGCHLD", "0"])
 HANDLERS = st.sampled_from(["SIG_IGN", "SIG_DFL", '"on_sig"'])
 
@@ -86,8 +86,8 @@ def mqueue_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
             lambda n, f, mx, sz, m: f'{p}: mq_open("{n}", {f}, maxmsg={mx}, msgsize={sz}, mode={m})',
             name,
             flags,
-            st.integers(1, 3),
-            st.sampled_from([4, 8, 16]),
+            st.sampled_from([1, 2, 3, 1, 2, 3, 0, 70000]),  # 0 and 70000: EINVAL, as root too
+            st.sampled_from([4, 8, 16, 4, 8, 16, 0]),
             st.sampled_from(["0600", "0666", "0644"]),
         ),
         st.builds(lambda fd, d, pr: f"{p}: mq_send({fd}, {_q(d)}, {pr})", fds, DATA, st.integers(0, 3)),
@@ -226,6 +226,24 @@ def socket_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
     )
 
 
+# Objects a family's scripts may start with (each group drawn or not), so that the random lines
+# after them meet a listener, a queue or a FIFO more often than chance would make one. `{fd}` is
+# the descriptor the group's first line opens (the lowest free one).
+SETUPS: dict[str, list[list[str]]] = {
+    "socket": [
+        ["B: socket(AF_INET, SOCK_STREAM)", 'B: bind({fd}, "127.0.0.1:9000")', "B: listen({fd}, 1)"],
+        ["A: socket(AF_UNIX, SOCK_STREAM)", 'A: bind({fd}, "/tmp/fk1")', "A: listen({fd}, 1)"],
+        ["A: socket(AF_INET, SOCK_DGRAM)", 'A: bind({fd}, "127.0.0.1:9001")'],
+        ["B: socket(AF_UNIX, SOCK_DGRAM)", 'B: bind({fd}, "/tmp/fk2")'],
+        ["A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK)"],
+    ],
+    "fifo": [['A: mkfifo("/tmp/fz1", mode=0666)']],
+    "mqueue": [['A: mq_open("/fq1", O_CREAT|O_RDWR, maxmsg=2, msgsize=8, mode=0666)']],
+    "shm": [['A: shm_open("/fs1", O_CREAT|O_RDWR, mode=0666)', "A: ftruncate({fd}, 4096)", "A: mmap({fd})"]],
+    "sem": [['A: sem_open("/fm1", O_CREAT, value=1, mode=0666)']],
+    "sysv_msg": [["A: msgget(0x1234, IPC_CREAT, mode=0666)"]],
+}
+
 FAMILIES: dict[str, Line] = {
     "pipe": pipe_line,
     "fifo": fifo_line,
@@ -266,6 +284,13 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     for name, uid in zip(("A", "B"), uids, strict=True):
         keep(f"spawn {name}" + (f" uid={uid}" if uid is not None else ""))
         procs.append(name)
+    for group in SETUPS.get(family, []):
+        if draw(st.booleans()):
+            owner = kernel.process(group[0].split(":", 1)[0])
+            taken = {fd for fd, _ in owner.fds.items()} if owner is not None else set()
+            fd = min(set(range(3, 64)) - taken)
+            for text in group:
+                keep(text.format(fd=fd))
     for _ in range(draw(st.integers(1, max_lines))):
         ready = [p for p in procs if _can_call(kernel, p)]
         if not ready:
