@@ -47,7 +47,9 @@ def main() -> int:
             print(f"[{label}: {checkout}] " + summary.report(family), flush=True)
             for kind in summary.kinds():
                 for o in [o for o in outcomes if o.kind == kind][: args.show]:
-                    print("      " + o.script.replace("\n", "\n      ").rstrip())
+                    for line in o.script.splitlines():
+                        short = line if len(line) < 160 else f"{line[:150]}... ({len(line)} chars)"
+                        print("      " + short)
             if label == "after":
                 bad += sum(o.unexplained for o in outcomes) + sum(1 for o in outcomes if o.error)
     for label, (agree, n) in totals.items():

@@ -72,6 +72,7 @@ class Socket:
     pending_error: Errno | None = None  # reported once by the next call (ECONNRESET, ECONNREFUSED)
     connect_done: bool = False  # a non-blocking connect finished and has not been reported yet
     connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
+    disconnecting: bool = False  # shut down while connecting and not connected: connect is EINVAL
     done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
@@ -337,6 +338,8 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
     if not s.stream:
         return _connect_dgram(k, p, s, addr)
+    if s.disconnecting:
+        raise SysError(Errno.EINVAL)  # SS_DISCONNECTING: no connect gets past inet_stream_connect
     if s.state == "CLOSED" and (s.pending_error is not None or (s.connecting and s.peer is None)):
         # inet_stream_connect on a socket that was closed under a connect: its error, or, when
         # a send or recv has already taken that, ECONNABORTED; then it disconnects
@@ -452,11 +455,22 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     _, s = sock_of(k, p, fd)
     if how not in (SHUT_RD, SHUT_WR, SHUT_RDWR):
         raise SysError(Errno.EINVAL)
+    if s.connecting and s.domain == AF_INET:  # inet_shutdown of a socket still SS_CONNECTING
+        s.disconnecting = s.state in ("CLOSED", "SYN_SENT")
+        s.connecting = s.connect_done = False
     if s.state == "LISTEN" and s.domain == AF_INET:
-        _close_listener(k, s)
-        s.state = "CLOSED"
+        if how in (SHUT_RD, SHUT_RDWR):  # inet_shutdown disconnects a listener only for reading
+            _close_listener(k, s)
+            s.state = "CLOSED"
+        return 0
+    if s.state == "SYN_SENT" and s.domain == AF_INET:
+        _abandon(s)  # a connect under way is disconnected
+        s.connecting = False
         return 0
     if not (s.connected or s.state == "connected") and s.domain == AF_INET:
+        # unconnected: ENOTCONN, yet inet_shutdown marks the socket shut all the same
+        s.shut_rd = s.shut_rd or how in (SHUT_RD, SHUT_RDWR)
+        s.shut_wr = s.shut_wr or how in (SHUT_WR, SHUT_RDWR)
         raise SysError(Errno.ENOTCONN)  # AF_UNIX sockets take a shutdown in any state
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True

@@ -72,8 +72,8 @@ def stream_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGe
         if s.pending_error is Errno.ECONNREFUSED:
             s.pending_error = None
             raise SysError(Errno.ECONNREFUSED)
-        if s.done:
-            return b""  # refused: shut down both ways until a connect disconnects it
+        if s.done or (s.shut_rd and s.domain == AF_INET):
+            return b""  # shut down for reading (by a refusal, or by shutdown itself)
         raise SysError(Errno.ENOTCONN if s.domain == AF_INET else Errno.EINVAL)
     while True:  # recv(fd, 0) waits like any recv, then takes nothing
         if s.rbuf:
@@ -122,23 +122,28 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     if s.domain == AF_INET and s.port is None:
         ephemeral(k, s)  # inet_sendmsg binds first, whatever udp_sendmsg then says
         s.state = "bound" if s.state == "unbound" else s.state
-    if addr is None:
-        if s.remote is None:
-            raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
-        if s.domain == AF_UNIX:
-            target = s.peer
-            if target is None or target.closed:
-                s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
-                raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
-        else:
-            target = _dgram_target(k, p, s, s.remote)
-    else:  # an address given: that socket, connected or not (Linux allows it for AF_UNIX too)
-        target = _dgram_target(k, p, s, addr)
-        if target is not None and s.domain == AF_UNIX and target.peer not in (None, s):
-            raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
     limit = UDP_MAX if s.domain == AF_INET else RCVBUF
+    if s.domain == AF_INET and len(data) > 0xFFFF:
+        raise SysError(Errno.EMSGSIZE)  # udp_sendmsg's first check, before the address
+    if addr is None and s.remote is None:
+        raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
+    if s.domain == AF_INET:
+        dest = addr if addr is not None else s.remote
+        assert dest is not None
+        target = _dgram_target(k, p, s, dest)
     if len(data) > limit:
         raise SysError(Errno.EMSGSIZE)
+    if s.shut_wr:
+        raise SysError(Errno.EPIPE)  # sock_alloc_send_pskb: shut down for writing (no SIGPIPE here)
+    if s.domain == AF_UNIX and addr is None:
+        target = s.peer
+        if target is None or target.closed:
+            s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
+            raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
+    elif s.domain == AF_UNIX and addr is not None:  # that socket, connected or not
+        target = _dgram_target(k, p, s, addr)
+        if target is not None and target.peer not in (None, s):
+            raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
     if target is None:
         if addr is None:  # connected UDP: the ICMP port-unreachable comes back as an error
             s.pending_error = Errno.ECONNREFUSED

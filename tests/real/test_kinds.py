@@ -119,6 +119,57 @@ A: kill(C, SIGKILL) = 0
 C: +++ killed by SIGKILL +++
 A: wait() = -1 ECHILD (No child processes)
 """,
+    "shutdown_for_writing_of_a_datagram_socket_is_epipe": """spawn A
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: bind(3, "/tmp/ipctui-k14") = 0
+A: shutdown(3, SHUT_RDWR) = 0
+A: sendto(3, "bc", "127.0.0.1:9000") = -1 EPIPE (Broken pipe)
+A: sendto(3, "bc", "/tmp/ipctui-k14") = -1 EPIPE (Broken pipe)
+A: socketpair(AF_UNIX, SOCK_DGRAM) = [4, 5]
+A: shutdown(4, SHUT_WR) = 0
+A: send(4, "x") = -1 EPIPE (Broken pipe)
+A: send(5, "y") = 1
+A: recv(4, 5) = "y"
+A: socket(AF_INET, SOCK_DGRAM) = 6
+A: shutdown(6, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: sendto(6, "z", "127.0.0.1:9000") = -1 EPIPE (Broken pipe)
+A: unlink("/tmp/ipctui-k14") = 0
+""",
+    "shutdown_of_an_unconnected_or_connecting_tcp_socket": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: shutdown(3, SHUT_RD) = -1 ENOTCONN (Transport endpoint is not connected)
+A: recv(3, 5) = ""
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: recv(4, 5) = -1 ENOTCONN (Transport endpoint is not connected)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: bind(5, "127.0.0.1:9000") = 0
+A: listen(5, 1) = 0
+A: shutdown(5, SHUT_WR) = 0
+A: socket(AF_INET, SOCK_STREAM) = 6
+A: connect(6, "127.0.0.1:9000") = 0
+A: accept(5) = 7
+A: shutdown(5, SHUT_RD) = 0
+A: accept(5) = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 8
+A: connect(8, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(8, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: connect(8, "127.0.0.1:9000") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 9
+A: shutdown(9, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: getpid() = 1
+A: socket(AF_INET, SOCK_STREAM) = 10
+A: bind(10, "127.0.0.1:9001") = 0
+A: listen(10, 3) = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 11
+A: connect(11, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(11, SHUT_WR) = 0
+A: connect(11, "127.0.0.1:9001") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 12
+A: connect(12, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: accept(10) = 13
+A: recv(13, 5) = ""
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
