@@ -280,7 +280,7 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
         lines.append(text)
         return True
 
-    uids = draw(st.sampled_from([(None, None), (None, 1001), (1001, 1002)]))
+    uids = draw(st.sampled_from([(None, None), (None, 1001), (1001, 1002), (0, 1001)]))
     for name, uid in zip(("A", "B"), uids, strict=True):
         keep(f"spawn {name}" + (f" uid={uid}" if uid is not None else ""))
         procs.append(name)
