@@ -13,6 +13,7 @@ throughput compares MB/s at 64 KiB.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -20,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT.parent / "shared" / "reference" / "ipcbench_c.c"
+# beside the repository, as ../shared/reference/; IPCBENCH_C names it elsewhere (from a worktree, say)
+SOURCE = Path(os.environ.get("IPCBENCH_C", ROOT.parent / "shared" / "reference" / "ipcbench_c.c"))
 LATENCY = {
     "pipe": "pipe",
     "fifo": "fifo",
