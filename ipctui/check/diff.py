@@ -18,9 +18,8 @@ from ..script.parser import Assertion, Call, ScriptError, Spawn, Statement
 from ..script.runner import ExpectationFailed, run_script
 from .run import run_real
 
-_CALL = re.compile(r"^[^:]+: (?:<\.\.\. )?(?P<call>[a-z_]+)[( ]")
-
-# The simulation's departures from Linux, as SPEC section 2 states them, by the calls they touch.
+# The simulation's departures from Linux, as SPEC section 2 states them. Each is named on a line
+# only where its rule (below, one function each) explains that very line.
 DEPARTURES: dict[str, str] = {
     "buffer": "buffer sizes: the simulation gives every socket 65536 bytes to receive into; "
     "Linux sizes and tunes its own, so a send can block, or not, at a different point",
@@ -30,16 +29,109 @@ DEPARTURES: dict[str, str] = {
     "ports": "ephemeral ports: the simulation hands them out in order from 32768; Linux picks "
     "them at random (the real run renumbers those it sees, first seen first numbered)",
 }
+_LINE = re.compile(r"^(?P<proc>[^:]+): (?P<resumed><\.\.\. )?(?P<call>[a-z_0-9]+)(?P<rest>[( ].*)$")
 _REALTIME = re.compile(r"^[^:]+: (signal|kill|sigprocmask)\(.*\b(3[2-9]|[45][0-9]|6[0-4])\b.*= -1 EINVAL")
-_BY_CALL = {
-    "send": "buffer",
-    "sendto": "buffer",
-    "recv": "buffer",
-    "recvfrom": "buffer",
-    "connect": "clock",
-    "accept": "clock",
-    "bind": "ports",
-}
+_EPHEMERAL = re.compile(
+    r"(?<![0-9])(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})(?![0-9])"
+)
+_SENDS = ("send", "sendto")
+_TIMED = ("connect", "accept")  # where Linux waits on a timer: a dropped SYN is retried later
+_BUFFER_RESULTS = re.compile(r"^(\d+|-1 EAGAIN .*|-1 EMSGSIZE .*|<unfinished \.\.\.>)$")
+
+
+@dataclass(frozen=True)
+class CallLine:
+    """A call's trace line taken apart: who, which call, the text before its result, the result."""
+
+    proc: str
+    call: str
+    head: str  # `A: send(3, "x")` (for a resumed line, `A: <... send resumed>`)
+    result: str  # `2`, `-1 EAGAIN (...)`, `<unfinished ...>`, `?`
+    resumed: bool
+
+    @property
+    def unfinished(self) -> bool:
+        return self.result == "<unfinished ...>"
+
+
+def call_line(text: str | None) -> CallLine | None:
+    if not text:
+        return None
+    m = _LINE.match(text)
+    if m is None:
+        return None
+    if text.endswith(" <unfinished ...>"):
+        head, result = text.removesuffix(" <unfinished ...>"), "<unfinished ...>"
+    elif " = " in text:
+        head, result = text.rsplit(" = ", 1)
+    else:
+        return None
+    return CallLine(m.group("proc"), m.group("call"), head, result, bool(m.group("resumed")))
+
+
+@dataclass
+class _Context:
+    """What earlier lines leave for later ones: calls that a departure left waiting on one side."""
+
+    clock: set[tuple[str, str]] = field(default_factory=set)  # (proc, call): real still waiting
+    buffer: set[tuple[str, str]] = field(default_factory=set)  # (proc, call): a send one side waits in
+    skipped: set[str] = field(default_factory=set)  # processes with a line that could not run here
+
+
+def _clock(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
+    """No clock: the real call was still unfinished when the run moved on, where the simulated
+    one had finished; or this is that real call finishing later. Only a call that Linux finishes
+    on a timer (a connect whose SYN was dropped, and the accept that waits for it)."""
+    if s is not None and s.resumed and s.call in _TIMED and (r is None or r.head != s.head):
+        ctx.clock.add((s.proc, s.call))  # finished at the event here; Linux finishes it later
+        return True
+    if r is None or r.call not in _TIMED:
+        return False
+    if s and s.head == r.head and r.unfinished and not s.unfinished and not s.resumed:
+        ctx.clock.add((r.proc, r.call))
+        return True
+    if r.resumed and (r.proc, r.call) in ctx.clock and (s is None or s.head != r.head):
+        ctx.clock.discard((r.proc, r.call))
+        return True
+    return False
+
+
+def _buffer(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
+    """Buffer sizes: one send, where one kernel took a different count than the other, or made
+    it wait (EAGAIN, blocked), or found it too big; or the later end of such a wait."""
+    if (
+        s is not None
+        and r is not None
+        and s.head == r.head
+        and s.call in _SENDS
+        and not s.resumed
+        and _BUFFER_RESULTS.match(s.result)
+        and _BUFFER_RESULTS.match(r.result)
+    ):
+        ctx.buffer.update((x.proc, x.call) for x in (s, r) if x.unfinished)
+        return True
+    for side, other in ((s, r), (r, s)):
+        if side is None or not side.resumed or (side.proc, side.call) not in ctx.buffer:
+            continue
+        if other is None or other.head != side.head:
+            ctx.buffer.discard((side.proc, side.call))
+            return True
+    return False
+
+
+def _ports(sim: str | None, real: str | None) -> bool:
+    """Ephemeral ports: the lines differ only in numbers from the ephemeral range."""
+    if not sim or not real:
+        return False
+    return _EPHEMERAL.sub("PORT", sim) == _EPHEMERAL.sub("PORT", real)
+
+
+def _realtime(sim: str | None, real: str | None) -> bool:
+    """The simulation refuses a real-time signal (EINVAL) that Linux takes."""
+    if not sim or not _REALTIME.match(sim):
+        return False
+    s, r = call_line(sim), call_line(real)
+    return r is not None and s is not None and r.head == s.head and not r.result.startswith("-1 EINVAL")
 
 
 @dataclass
@@ -53,12 +145,22 @@ class Side:
 
 @dataclass
 class Difference:
+    """One differing row. `reason` is the departure that explains it (None: nothing does, so one
+    of the two kernels is wrong); `uncompared` marks a line after one run had stopped, which
+    nothing was compared with."""
+
     simulated: str | None
     real: str | None
-    reason: str | None  # None: not a known departure, so one of the two is wrong
+    reason: str | None
+    uncompared: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        return {"simulated": self.simulated, "real": self.real, "reason": self.reason}
+        return {
+            "simulated": self.simulated,
+            "real": self.real,
+            "reason": self.reason,
+            "uncompared": self.uncompared,
+        }
 
 
 @dataclass
@@ -68,10 +170,23 @@ class Diff:
     rows: list[tuple[str | None, str | None, str | None, bool]]  # sim, real, reason, differs
     differences: list[Difference]
     note: str = ""
+    stopped: str | None = None  # which run stopped early, and why
 
     @property
     def agree(self) -> bool:
-        return not self.differences
+        return not self.differences and self.stopped is None
+
+    @property
+    def explained(self) -> int:
+        return sum(1 for x in self.differences if x.reason)
+
+    @property
+    def unexplained(self) -> int:
+        return sum(1 for x in self.differences if not x.reason and not x.uncompared)
+
+    @property
+    def uncompared(self) -> int:
+        return sum(1 for x in self.differences if x.uncompared)
 
 
 def _unchecked(statements: list[Statement]) -> list[Statement]:
@@ -112,17 +227,20 @@ def _proc(line: str) -> str:
     return line.split(":", 1)[0] if ":" in line else ""
 
 
-def reason_for(sim: str | None, real: str | None) -> str | None:
-    """The departure that explains a differing line, if it is one."""
-    for text in (real, sim):
-        if text and text.startswith("# cannot run here: "):
-            return "cannot run here: " + text.rsplit(" -- ", 1)[-1]
-    if sim and _REALTIME.match(sim):
+def reason_for(sim: str | None, real: str | None, ctx: _Context | None = None) -> str | None:
+    """The departure whose rule explains this very pair of lines, if one does."""
+    ctx = ctx if ctx is not None else _Context()
+    if real and real.startswith("# cannot run here: "):
+        return "cannot run here: " + real.rsplit(" -- ", 1)[-1]
+    if _realtime(sim, real):
         return DEPARTURES["realtime"]
-    for text in (sim, real):
-        m = _CALL.match(text or "")
-        if m and m.group("call") in _BY_CALL:
-            return DEPARTURES[_BY_CALL[m.group("call")]]
+    s, r = call_line(sim), call_line(real)
+    if _clock(s, r, ctx):
+        return DEPARTURES["clock"]
+    if _buffer(s, r, ctx):
+        return DEPARTURES["buffer"]
+    if _ports(sim, real):
+        return DEPARTURES["ports"]
     return None
 
 
@@ -148,14 +266,15 @@ def diff(
 
 
 def compare(sim: Side, real: Side, note: str = "") -> Diff:
-    """Line by line, each differing line with its reason."""
+    """Line by line, each differing line with the departure that explains it, if one does."""
     a = sim.lines + ([f"error: {sim.error}"] if sim.error else [])
     b = real.lines + ([f"error: {real.error}"] if real.error else [])
     rows: list[tuple[str | None, str | None, str | None, bool]] = []
     differences: list[Difference] = []
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    ended: str | None = None  # which run has stopped on a script error, from here on
-    skipped: set[str] = set()  # processes with a line that could not run here
+    ctx = _Context()
+    stopped: str | None = None
+    ended: str | None = None  # the run that has stopped on a script error, from here on
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows.extend((x, x, None, False) for x in a[i1:i2])
@@ -164,24 +283,31 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
         for k in range(max(len(left), len(right))):
             s = left[k] if k < len(left) else None
             r = right[k] if k < len(right) else None
+            stop = next(
+                ((side, t) for side, t in (("simulated", s), ("real", r)) if t and t.startswith("error: ")),
+                None,
+            )
+            if stop is not None:  # a run stopped: say why; the other side's line is not compared
+                side, text = stop
+                ended = ended or side
+                stopped = stopped or f"the {side} run stopped early ({text.removeprefix('error: ')})"
+                rows.append((s, r, None, True))
+                other = r if side == "simulated" else s
+                if other is not None and not other.startswith("error: "):
+                    differences.append(Difference(s if side == "real" else None, r, None, True))
+                continue
             if ended is not None and (s if ended == "simulated" else r) is None:
-                why: str | None = f"the {ended} run had stopped"
-            elif (
-                any(t and t.startswith("error: ") for t in (s, r)) and differences and differences[-1].reason
-            ):
-                why = "follows from the difference above"
-            else:
-                why = reason_for(s, r)
+                rows.append((s, r, None, True))
+                differences.append(Difference(s, r, None, uncompared=True))
+                continue
+            why = reason_for(s, r, ctx)
             if r and r.startswith("# cannot run here: "):
-                skipped.add(r.removeprefix("# cannot run here: ").split(":", 1)[0].removeprefix("spawn "))
-            elif why is None and _proc(s or r or "") in skipped:
+                ctx.skipped.add(r.removeprefix("# cannot run here: ").split(":", 1)[0].removeprefix("spawn "))
+            elif why is None and _proc(s or r or "") in ctx.skipped:
                 why = f"follows from a line of {_proc(s or r or '')} that could not run here"
-            for side, text in (("simulated", s), ("real", r)):
-                if text is not None and text.startswith("error: "):
-                    ended = side
             rows.append((s, r, why, True))
             differences.append(Difference(s, r, why))
-    return Diff(sim, real, rows, differences, note)
+    return Diff(sim, real, rows, differences, note, stopped)
 
 
 def to_json(d: Diff, script: str) -> dict[str, Any]:
@@ -194,6 +320,10 @@ def to_json(d: Diff, script: str) -> dict[str, Any]:
         "simulated": side(d.simulated),
         "real": side(d.real) | {"note": d.note},
         "differences": [x.as_json() for x in d.differences],
+        "explained": d.explained,
+        "unexplained": d.unexplained,
+        "uncompared": d.uncompared,
+        "stopped": d.stopped,
     }
 
 
@@ -208,29 +338,36 @@ def render(d: Diff, script: str) -> Any:
     table.add_column("", width=1)
     table.add_column("real kernel", ratio=1, overflow="fold")
     for s, r, why, differs in d.rows:
+        stop = any(t and t.startswith("error: ") for t in (s, r))
         style = "" if not differs else ("yellow" if why else "bold red")
         table.add_row(
             Text(s or "", style=style), Text("≠" if differs else "", style=style), Text(r or "", style=style)
         )
-        if differs:
-            table.add_row(
-                "",
-                "",
-                Text(
-                    f"↳ {why or 'not a known departure: one of the two kernels is wrong'}",
-                    style="dim" if why else "red",
-                ),
-            )
+        if differs and not stop:
+            if why:
+                note, note_style = f"↳ {why}", "dim"
+            elif d.stopped and (s is None or r is None):
+                note, note_style = "↳ not compared: the other run had stopped", "dim red"
+            else:
+                note, note_style = "↳ not a known departure: one of the two kernels is wrong", "red"
+            table.add_row("", "", Text(note, style=note_style))
     parts: list[Any] = [table]
     if d.agree:
         parts.append(Text("The two kernels agree on every line.", style="green"))
     else:
-        n = len(d.differences)
-        known = sum(1 for x in d.differences if x.reason)
+        n = d.explained + d.unexplained
         parts.append(
             Text(
-                f"{n} line{'s' if n != 1 else ''} differ; {known} of them by a known departure.",
-                style="yellow",
+                f"{n} line{'s' if n != 1 else ''} differ: {d.explained} explained by a known departure, "
+                f"{d.unexplained} unexplained.",
+                style="yellow" if not d.unexplained else "bold red",
+            )
+        )
+    if d.stopped:
+        parts.append(
+            Text(
+                f"{d.stopped[0].upper()}{d.stopped[1:]}: {d.uncompared} line(s) could not be compared.",
+                style="red",
             )
         )
     if d.real.skipped:

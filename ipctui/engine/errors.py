@@ -30,6 +30,11 @@ class Exited(Exception):
         self.code = code
 
 
+class NoReturn(Exception):
+    """The call never returns (it killed its own process): the line shows `= ?`; the death is
+    already on its way."""
+
+
 class Interrupted(Exception):
     """Thrown into a blocked call when a caught signal arrives; a call may catch it to return early."""
 

@@ -28,7 +28,7 @@ from ..vocab.constants import (
     default_action,
 )
 from ..vocab.events import Event
-from .errors import Errno, Exited, Fault, Interrupted, SysError, UsageError, check_runnable
+from .errors import Errno, Exited, Fault, Interrupted, NoReturn, SysError, UsageError, check_runnable
 from .inodes import FileSystem
 from .process import OpenFile, Process
 from .syscalls import SYSCALLS
@@ -140,6 +140,8 @@ class Kernel:
             self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         except Fault as f:
             self._frame.insert(0, partial(self._fault, p, f.signal))
+            self.emit(Event("call", pid, pname, name, "fault", tag=tag))
+        except NoReturn:
             self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         if self._frame:
             self._drain()

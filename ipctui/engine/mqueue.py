@@ -10,7 +10,7 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..vocab.constants import O_NONBLOCK
+from ..vocab.constants import HARD_MAXMSG, HARD_MSGSIZE, O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create
@@ -20,7 +20,6 @@ from .waitq import CallGen, WaitQueue
 
 MQ_PRIO_MAX = 32768
 DFLT_MAXMSG, DFLT_MSGSIZE = 10, 8192  # /proc/sys/fs/mqueue/msg_max, msgsize_max
-HARD_MAXMSG, HARD_MSGSIZE = 65536, 16777216  # what uid 0 may ask for
 RLIMIT_MSGQUEUE = 819200
 MSG_OVERHEAD = 48  # sizeof(struct msg_msg) and of a posix_msg_tree_node, as the kernel charges
 

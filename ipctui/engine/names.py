@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..vocab.constants import O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_WRONLY
+from ..vocab.constants import NAME_MAX, O_ACCMODE, O_CREAT, O_EXCL, O_RDONLY, O_RDWR, O_WRONLY
 from .errors import Errno, SysError
 from .perm import check
 from .process import Process
 
 T = TypeVar("T")
-
-NAME_MAX = 255
 
 
 def ipc_name(

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..vocab.constants import NAME_MAX
 from .errors import Errno, SysError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
-from .names import NAME_MAX, ipc_name, may_remove, open_or_create
+from .names import ipc_name, may_remove, open_or_create
 from .process import Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue

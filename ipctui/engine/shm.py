@@ -222,6 +222,8 @@ def _access(p: Process, name: str | int, offset: int, n: int, store: bool = Fals
     "poke", "name:seg, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
 )
 def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -> int:
+    if not data:
+        return 0  # a store of nothing touches no memory, mapped or not
     seg = _access(p, name, offset, len(data), store=True)
     if data:
         seg.backing[offset : offset + len(data)] = data
@@ -235,6 +237,8 @@ def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -
 def sys_peek(k: Kernel, p: Process, name: str | int, offset: int, count: int) -> bytes:
     if count < 0:
         raise SysError(Errno.EINVAL)
+    if count == 0:
+        return b""  # a load of nothing touches no memory, mapped or not
     seg = _access(p, name, offset, count)
     return bytes(seg.backing[offset : offset + count])
 

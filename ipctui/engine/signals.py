@@ -9,12 +9,13 @@ from ..vocab.constants import (
     SIG_BLOCK,
     SIG_SETMASK,
     SIG_UNBLOCK,
+    SIGCONT,
     SIGKILL,
     SIGNAL_NAMES,
     SIGSTOP,
     default_action,
 )
-from .errors import Errno, SysError
+from .errors import Errno, NoReturn, SysError
 from .kernel import Kernel
 from .process import Handler, Process
 from .syscalls import syscall
@@ -34,10 +35,12 @@ def sys_kill(k: Kernel, p: Process, pid: int, sig: int) -> int:
         raise SysError(Errno.ESRCH)
     if sig != 0 and not valid(sig):
         raise SysError(Errno.EINVAL)
-    if p.uid != 0 and p.uid != target.uid:
-        raise SysError(Errno.EPERM)
+    if p.uid != 0 and p.uid != target.uid and sig != SIGCONT:
+        raise SysError(Errno.EPERM)  # SIGCONT within a session passes whatever the uids
     if sig != 0:
         k.send_signal(target, sig)
+    if target is p and sig == SIGKILL:
+        raise NoReturn  # the process dies before the call can return
     return 0
 
 

@@ -71,6 +71,10 @@ class Socket:
     reset: bool = False  # TCP: the connection was reset; sends give EPIPE (after one ECONNRESET)
     pending_error: Errno | None = None  # reported once by the next call (ECONNRESET, ECONNREFUSED)
     connect_done: bool = False  # a non-blocking connect finished and has not been reported yet
+    connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
+    disconnecting: bool = False  # shut down while connecting and not connected: connect is EINVAL
+    done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
+    # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
     node: SocketNode | None = None
     data_wait: WaitQueue = field(default_factory=lambda: WaitQueue("recv"))
@@ -213,22 +217,26 @@ def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
 @syscall("bind", "fd:fd, addr:str", mechanism="socket", summary="give a socket its address")
 def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
     _, s = sock_of(k, p, fd)
-    if s.local is not None:
-        raise SysError(Errno.EINVAL)
-    if s.domain == AF_UNIX:
+    if s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
         if not addr:
             raise SysError(Errno.EINVAL)
         if addr in k.fs:
             raise SysError(Errno.EADDRINUSE)
+        if s.node is not None:  # bound to a path; a socketpair's or a connected client's has none
+            raise SysError(Errno.EINVAL)
         s.node = SocketNode(addr, p.uid, 0o600, s)
         k.fs[addr] = s.node
         s.local = addr
+        if s.peer is not None and s.stream:
+            s.peer.remote = addr  # what the peer's recvfrom now names as the sender
     else:
         ip, port = parse_inet(addr)
         if ip != "0.0.0.0" and not is_local(ip):
             raise SysError(Errno.EADDRNOTAVAIL)
         if 0 < port < 1024 and p.uid != 0:
             raise SysError(Errno.EACCES)
+        if s.local is not None:  # checked after the address, as inet_bind does
+            raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
         elif port in k.ports[s.proto]:
@@ -268,14 +276,27 @@ def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
         check(p, node.owner, node.mode, write=True)
         if node.sock.type != s.type:
             raise SysError(Errno.EPROTOTYPE)
+        if s.stream and (node.sock.state != "LISTEN" or node.sock.shut_rd):
+            raise SysError(Errno.ECONNREFUSED)  # unix_stream_connect: the other end must listen
         return node.sock
-    ip, port = parse_inet(addr)
-    if not is_local(ip) and ip != "0.0.0.0":
-        raise SysError(Errno.ENETUNREACH)
+    ip, port = destination(addr)
     for other in k.ports[s.proto].get(port, {}).values():
         if (other.state == "LISTEN" or not s.stream) and other.ip in ("0.0.0.0", ip):
             return other
+    if s.stream and s.state == "CLOSED" and s.port == port and s.ip in ("0.0.0.0", ip):
+        return s  # bound, not listening, dialling its own address: TCP's simultaneous open
     raise SysError(Errno.ECONNREFUSED)
+
+
+def destination(addr: str) -> tuple[str, int]:
+    """An AF_INET address to connect or send to: `0.0.0.0` means this host (Linux routes
+    INADDR_ANY as a destination to 127.0.0.1); another host is unreachable."""
+    ip, port = parse_inet(addr)
+    if ip == "0.0.0.0":
+        ip = "127.0.0.1"
+    if not is_local(ip):
+        raise SysError(Errno.ENETUNREACH)
+    return ip, port
 
 
 def _establish(k: Kernel, client: Socket, listener: Socket) -> None:
@@ -317,21 +338,41 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
     if not s.stream:
         return _connect_dgram(k, p, s, addr)
-    if s.pending_error is not None and s.state == "CLOSED":
-        err, s.pending_error = s.pending_error, None
+    if s.disconnecting:
+        raise SysError(Errno.EINVAL)  # SS_DISCONNECTING: no connect gets past inet_stream_connect
+    if s.state == "CLOSED" and (s.pending_error is not None or (s.connecting and s.peer is None)):
+        # inet_stream_connect on a socket that was closed under a connect: its error, or, when
+        # a send or recv has already taken that, ECONNABORTED; then it disconnects
+        err = s.pending_error or Errno.ECONNABORTED
+        s.pending_error, s.connecting, s.done = None, False, False
         raise SysError(err)
     if s.state == "SYN_SENT":
         raise SysError(Errno.EALREADY)
     if s.connect_done:
-        s.connect_done = False
+        s.connect_done = s.connecting = False
         return 0
-    if s.state != "CLOSED" or s.peer is not None:
-        raise SysError(Errno.EISCONN if s.state != "LISTEN" or s.domain == AF_INET else Errno.EINVAL)
-    listener = _find_listener(k, p, s, addr)
-    s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*parse_inet(addr))
+    if s.domain == AF_INET and (s.state != "CLOSED" or s.peer is not None):
+        raise SysError(Errno.EISCONN)
+    try:
+        listener = _find_listener(k, p, s, addr)
+    except SysError as e:
+        if e.errno is not Errno.ECONNREFUSED or not f.nonblock or s.domain != AF_INET:
+            raise
+        s.pending_error = e.errno  # the reset to our SYN comes back after the call
+        s.connecting = s.done = True
+        raise SysError(Errno.EINPROGRESS) from None
+    if s.state != "CLOSED" or s.peer is not None:  # AF_UNIX: the target is found first
+        if f.nonblock and len(listener.accept_queue) >= listener.backlog + 1:
+            raise SysError(Errno.EAGAIN)
+        raise SysError(Errno.EISCONN if s.state != "LISTEN" else Errno.EINVAL)
+    s.remote = addr if s.domain == AF_UNIX else "{}:{}".format(*destination(addr))
+    if listener is s:
+        s.peer, s.state = s, "ESTABLISHED"
+        s.local = s.remote if s.ip == "0.0.0.0" else s.local
+        return _connected(f, s)
     if len(listener.accept_queue) < listener.backlog + 1 and not listener.syn_queue:
         _establish(k, s, listener)
-        return 0
+        return _connected(f, s)
     if f.nonblock and s.domain == AF_UNIX:
         s.remote = None
         raise SysError(Errno.EAGAIN)
@@ -341,6 +382,7 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     s.listener = listener
     listener.syn_queue.append(s)
     if f.nonblock:
+        s.connecting = True
         raise SysError(Errno.EINPROGRESS)
     try:
         while s.state == "SYN_SENT":
@@ -353,6 +395,15 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
         return 0
     err, s.pending_error = s.pending_error or Errno.ECONNREFUSED, None
     raise SysError(err)
+
+
+def _connected(f: OpenFile, s: Socket) -> int:
+    """A connect that has connected at once: TCP still answers EINPROGRESS when non-blocking
+    (the handshake is never done inside the call), and the next connect reports it."""
+    if f.nonblock and s.domain == AF_INET:
+        s.connect_done = s.connecting = True
+        raise SysError(Errno.EINPROGRESS)
+    return 0
 
 
 def _abandon(s: Socket) -> None:
@@ -371,9 +422,7 @@ def _connect_dgram(k: Kernel, p: Process, s: Socket, addr: str) -> int:
         s.peer = target
         s.remote = addr
     else:
-        ip, port = parse_inet(addr)
-        if not is_local(ip):
-            raise SysError(Errno.ENETUNREACH)
+        ip, port = destination(addr)
         if s.port is None:
             ephemeral(k, s, "0.0.0.0")
         s.remote = f"{ip}:{port}"
@@ -406,11 +455,22 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     _, s = sock_of(k, p, fd)
     if how not in (SHUT_RD, SHUT_WR, SHUT_RDWR):
         raise SysError(Errno.EINVAL)
+    if s.connecting and s.domain == AF_INET:  # inet_shutdown of a socket still SS_CONNECTING
+        s.disconnecting = s.state in ("CLOSED", "SYN_SENT")
+        s.connecting = s.connect_done = False
     if s.state == "LISTEN" and s.domain == AF_INET:
-        _close_listener(k, s)
-        s.state = "CLOSED"
+        if how in (SHUT_RD, SHUT_RDWR):  # inet_shutdown disconnects a listener only for reading
+            _close_listener(k, s)
+            s.state = "CLOSED"
+        return 0
+    if s.state == "SYN_SENT" and s.domain == AF_INET:
+        _abandon(s)  # a connect under way is disconnected
+        s.connecting = False
         return 0
     if not (s.connected or s.state == "connected") and s.domain == AF_INET:
+        # unconnected: ENOTCONN, yet inet_shutdown marks the socket shut all the same
+        s.shut_rd = s.shut_rd or how in (SHUT_RD, SHUT_RDWR)
+        s.shut_wr = s.shut_wr or how in (SHUT_WR, SHUT_RDWR)
         raise SysError(Errno.ENOTCONN)  # AF_UNIX sockets take a shutdown in any state
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True
@@ -455,6 +515,7 @@ def _close_listener(k: Kernel, s: Socket) -> None:
         client.listener = None
         client.remote = None
         client.pending_error = Errno.ECONNREFUSED
+        client.done = client.connecting  # a blocking connect reports it and disconnects at once
         k.wake_all(client.connect_wait)
     k.wake_all(s.accept_wait)
 

@@ -6,11 +6,12 @@ from ..vocab.constants import AF_INET, AF_UNIX, SIGPIPE
 from .errors import Errno, Interrupted, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .process import OpenFile, Process
-from .socket import RCVBUF, Socket, _find_listener, ephemeral, parse_inet, release, sock_of
+from .socket import RCVBUF, Socket, _find_listener, destination, ephemeral, release, sock_of
 from .syscalls import syscall
 from .waitq import CallGen
 
 UDP_MAX = 65507  # the largest UDP payload over IPv4
+UNIX_DGRAM_MAX = 212992 - 32  # unix_dgram_sendmsg: the default sk_sndbuf (wmem_default) less 32
 
 
 def _epipe(k: Kernel, p: Process) -> SysError:
@@ -23,6 +24,9 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
         s.pending_error = None
         raise SysError(Errno.ECONNRESET)
     if s.peer is None:  # never connected
+        if s.pending_error is Errno.ECONNREFUSED:  # sk_stream_wait_connect reports it first
+            s.pending_error = None
+            raise SysError(Errno.ECONNREFUSED)
         if s.state == "SYN_SENT" and f.nonblock:
             raise SysError(Errno.EAGAIN)
         if s.domain == AF_UNIX:
@@ -66,11 +70,16 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
 
 def stream_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen:
     if s.peer is None and not s.peer_gone and s.state != "SYN_SENT":
+        if s.pending_error is Errno.ECONNREFUSED:
+            s.pending_error = None
+            raise SysError(Errno.ECONNREFUSED)
+        if s.done or (s.shut_rd and s.domain == AF_INET):
+            return b""  # shut down for reading (by a refusal, or by shutdown itself)
         raise SysError(Errno.ENOTCONN if s.domain == AF_INET else Errno.EINVAL)
-    if n == 0:
-        return b""
-    while True:
+    while True:  # recv(fd, 0) waits like any recv, then takes nothing
         if s.rbuf:
+            if n == 0:
+                return b""
             out = bytes(s.rbuf[:n])
             del s.rbuf[:n]
             k.wake_one(s.room_wait)
@@ -91,9 +100,9 @@ def _dgram_target(k: Kernel, p: Process, s: Socket, addr: str) -> Socket | None:
     """Where a datagram to `addr` goes: a socket, or None when UDP drops it."""
     if s.domain == AF_UNIX:
         return _find_listener(k, p, s, addr)
-    ip, port = parse_inet(addr)
-    if not ip.startswith("127.") and ip != "0.0.0.0":
-        raise SysError(Errno.ENETUNREACH)
+    ip, port = destination(addr)
+    if port == 0:
+        raise SysError(Errno.EINVAL)  # udp_sendmsg: no port to send to
     for other in k.ports["udp"].get(port, {}).values():
         if other.ip in ("0.0.0.0", ip) and not other.closed:
             return other
@@ -111,33 +120,37 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     if s.pending_error is not None:
         err, s.pending_error = s.pending_error, None
         raise SysError(err)
-    if addr is None:
-        if s.remote is None:
-            raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
-        if s.domain == AF_UNIX:
-            target = s.peer
-            if target is None or target.closed:
-                s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
-                raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
-        else:
-            target = _dgram_target(k, p, s, s.remote)
-    else:  # an address given: that socket, connected or not (Linux allows it for AF_UNIX too)
-        target = _dgram_target(k, p, s, addr)
-        if target is not None and s.domain == AF_UNIX and target.peer not in (None, s):
-            raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
-    limit = UDP_MAX if s.domain == AF_INET else RCVBUF
+    if s.domain == AF_INET and s.port is None:
+        ephemeral(k, s)  # inet_sendmsg binds first, whatever udp_sendmsg then says
+        s.state = "bound" if s.state == "unbound" else s.state
+    limit = UDP_MAX if s.domain == AF_INET else UNIX_DGRAM_MAX
+    if s.domain == AF_INET and len(data) > 0xFFFF:
+        raise SysError(Errno.EMSGSIZE)  # udp_sendmsg's first check, before the address
+    if addr is None and s.remote is None:
+        raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
+    if s.domain == AF_INET:
+        dest = addr if addr is not None else s.remote
+        assert dest is not None
+        target = _dgram_target(k, p, s, dest)
     if len(data) > limit:
         raise SysError(Errno.EMSGSIZE)
-    if s.domain == AF_INET and s.port is None:
-        ephemeral(k, s)
-        if s.state == "unbound":
-            s.state = "bound"
+    if s.shut_wr:
+        raise SysError(Errno.EPIPE)  # sock_alloc_send_pskb: shut down for writing (no SIGPIPE here)
+    if s.domain == AF_UNIX and addr is None:
+        target = s.peer
+        if target is None or target.closed:
+            s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
+            raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
+    elif s.domain == AF_UNIX and addr is not None:  # that socket, connected or not
+        target = _dgram_target(k, p, s, addr)
+        if target is not None and target.peer not in (None, s):
+            raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
     if target is None:
         if addr is None:  # connected UDP: the ICMP port-unreachable comes back as an error
             s.pending_error = Errno.ECONNREFUSED
             k.wake_one(s.data_wait)
         return len(data)
-    while target.dbytes + len(data) > RCVBUF:
+    while target.dgrams and target.dbytes + len(data) > RCVBUF:  # an empty queue takes any one
         if s.domain == AF_INET:
             return len(data)  # a full UDP receive buffer drops the datagram
         if f.nonblock:
@@ -202,6 +215,8 @@ def sys_recv(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
 @syscall("sendto", "fd:fd, data:bytes, addr:str", mechanism="socket", summary="send a datagram to an address")
 def sys_sendto(k: Kernel, p: Process, fd: int, data: bytes, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
+    if s.stream and s.domain == AF_UNIX:  # unix_stream_sendmsg refuses an address
+        raise SysError(Errno.EISCONN if s.peer is not None else Errno.EOPNOTSUPP)
     return _send(k, p, f, data, None if s.stream else addr)
 
 

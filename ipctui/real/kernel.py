@@ -27,6 +27,9 @@ from typing import Any
 from ..vocab.calls import CallSignature, with_defaults
 from ..vocab.constants import (
     F_SETPIPE_SZ,
+    HARD_MAXMSG,
+    HARD_MSGSIZE,
+    NAME_MAX,
     O_CREAT,
     SETALL,
     SETVAL,
@@ -130,6 +133,7 @@ class RealKernel:
         self._seq = 0
         self._obs: list[tuple[Proc, str, Any]] = []
         self._cannot: dict[str, str] = {}
+        self._sent: tuple[int, int] | None = None  # the current line's kill: (real pid, signal)
         self.used_sockets = False  # whether to say where the sockets ran
         self.skipped = 0
 
@@ -218,6 +222,7 @@ class RealKernel:
         self._obs = []
         stopped = {q.pid for q in self.procs.values() if q.stopped}
         rargs, rkw, fds, child = self._translate(p, name, list(args), kwargs)
+        self._sent = (rargs[0], rargs[1]) if name == "kill" else None  # who it may end, and how
         assert p.sock is not None
         try:  # fork: the child's channel goes with the line
             wire.send(p.sock, [name, rargs, rkw], fds)
@@ -287,8 +292,16 @@ class RealKernel:
         if name == "fcntl" and a[1] == F_SETPIPE_SZ:
             self._pipe_size(p, a[2], p.scales.get(a[0], 1))
         if name == "mq_open" and a[1] & O_CREAT and p.uid == 0 and not self.sys_resource:
-            big = kw.get("maxmsg", 10) > _limit("mqueue/msg_max")
-            if big or kw.get("msgsize", 8192) > _limit("mqueue/msgsize_max"):
+            maxmsg, msgsize = kw.get("maxmsg", 10), kw.get("msgsize", 8192)
+            # only what CAP_SYS_RESOURCE would let through: a bad name or size is Linux's EINVAL
+            # or ENAMETOOLONG with or without it, so those lines run
+            valid = (
+                0 < maxmsg <= HARD_MAXMSG
+                and 0 < msgsize <= HARD_MSGSIZE
+                and len(str(a[0]).lstrip("/").encode()) <= NAME_MAX
+            )
+            big = maxmsg > _limit("mqueue/msg_max") or msgsize > _limit("mqueue/msgsize_max")
+            if valid and big:
                 raise CannotRun(NO_SYS_RESOURCE + " to pass the queue limits")
         if name == "fork":
             child, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -584,6 +597,9 @@ class RealKernel:
     def _death(self, q: Proc, status: int | None) -> list[Event]:
         if status is None:
             status = self._reaped_status(q)
+        sent = self._sent
+        if status is None and q.exit_code is None and sent is not None and sent[0] == q.real and sent[1]:
+            status = sent[1]  # reaped at once (its parent ignores SIGCHLD): the kill says what ended it
         q.blocked = None
         events = []
         if status is not None and os.WIFSIGNALED(status):

@@ -572,7 +572,11 @@ class Worker:
 
     def c_bind(self, fd: int, addr: dict[str, Any]) -> int:
         raw = _sockaddr(fd, addr)
-        return check(libc.bind(fd, raw, len(raw)))
+        old = os.umask(0o177)  # an AF_UNIX socket file is made 0600, as SPEC (and the simulation) has it
+        try:
+            return check(libc.bind(fd, raw, len(raw)))
+        finally:
+            os.umask(old)
 
     def c_connect(self, fd: int, addr: dict[str, Any]) -> int:
         raw = _sockaddr(fd, addr)

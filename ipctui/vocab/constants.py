@@ -134,3 +134,7 @@ CONSTANTS: dict[str, int] = {
     **{name: globals()[name] for name in ("SEM_UNDO", "GETVAL", "GETALL", "GETNCNT", "GETZCNT")},
     **{name: globals()[name] for name in ("SETVAL", "SETALL", "SHM_RDONLY")},
 }
+
+# Linux limits both kernels apply
+NAME_MAX = 255  # the longest name of a POSIX IPC object, without its slash
+HARD_MAXMSG, HARD_MSGSIZE = 65536, 16777216  # mq_open: the most uid 0 may ask for

@@ -45,6 +45,7 @@ class Errno(IntEnum):
     EADDRINUSE = 98
     EADDRNOTAVAIL = 99
     ENETUNREACH = 101
+    ECONNABORTED = 103
     ECONNRESET = 104
     EISCONN = 106
     ENOTCONN = 107
@@ -96,6 +97,7 @@ STRERROR: dict[Errno, str] = {
     Errno.EADDRINUSE: "Address already in use",
     Errno.EADDRNOTAVAIL: "Cannot assign requested address",
     Errno.ENETUNREACH: "Network is unreachable",
+    Errno.ECONNABORTED: "Software caused connection abort",
     Errno.ECONNRESET: "Connection reset by peer",
     Errno.EISCONN: "Transport endpoint is already connected",
     Errno.ENOTCONN: "Transport endpoint is not connected",

@@ -1,0 +1,1 @@
+"""A differential fuzzer: random valid scripts per mechanism family, run on both kernels."""

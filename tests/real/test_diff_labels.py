@@ -1,0 +1,149 @@
+"""`ipctui diff` names a departure only where its rule explains that very line: each label with a
+line it fits and a look-alike it must leave unexplained; an early stop is said and counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipctui.check.diff import DEPARTURES, Side, compare
+
+CLOCK, BUFFER, PORTS, REALTIME = (DEPARTURES[k] for k in ("clock", "buffer", "ports", "realtime"))
+HEAD = ["spawn A", "A: socket(AF_INET, SOCK_STREAM) = 3"]
+
+
+def reasons(sim: list[str], real: list[str], real_error: str | None = None) -> list[str | None]:
+    d = compare(Side(HEAD + sim), Side(HEAD + real, real_error))
+    return [x.reason for x in d.differences]
+
+
+CASES = [
+    (  # the real connect was still waiting when the run moved on
+        "clock fits",
+        ['A: connect(3, "127.0.0.1:80") = 0'],
+        ['A: connect(3, "127.0.0.1:80") <unfinished ...>'],
+        [CLOCK],
+    ),
+    (  # the simulated connect finished at the accept; the real one was still waiting for its retry
+        "clock fits a resumed line the real run has not reached",
+        [
+            'A: connect(3, "127.0.0.1:80") <unfinished ...>',
+            "B: accept(3) = 4",
+            "A: <... connect resumed> = 0",
+        ],
+        ['A: connect(3, "127.0.0.1:80") <unfinished ...>', "B: accept(3) = 4"],
+        [CLOCK],
+    ),
+    (  # ... but a resumed read is no timed call
+        "clock look-alike on a resumed read",
+        ["A: read(3, 10) <unfinished ...>", "B: close(4) = 0", "A: <... read resumed> = 0"],
+        ["A: read(3, 10) <unfinished ...>", "B: close(4) = 0"],
+        [None],
+    ),
+    (  # a connect that Linux refused: no clock explains another errno
+        "clock look-alike",
+        ['A: connect(3, "127.0.0.1:80") = 0'],
+        ['A: connect(3, "127.0.0.1:80") = -1 ECONNREFUSED (Connection refused)'],
+        [None],
+    ),
+    (  # ... nor a call the simulation left waiting that Linux finished at once
+        "clock look-alike, the other way",
+        ["A: accept(3) <unfinished ...>"],
+        ["A: accept(3) = 4"],
+        [None],
+    ),
+    (  # the real call finishing later: the end of the same wait
+        "clock fits its resumed line",
+        ['A: connect(3, "127.0.0.1:80") = 0', "A: getpid() = 1"],
+        ['A: connect(3, "127.0.0.1:80") <unfinished ...>', "A: <... connect resumed> = 0", "A: getpid() = 1"],
+        [CLOCK, CLOCK],
+    ),
+    (  # a send Linux took whole, where the simulation's buffer was full
+        "buffer fits",
+        [f'A: send(3, "{"x" * 9}") <unfinished ...>'],
+        [f'A: send(3, "{"x" * 9}") = 9'],
+        [BUFFER],
+    ),
+    (  # a send that failed differently is not about sizes
+        "buffer look-alike",
+        ['A: send(3, "ab") = 2'],
+        ['A: send(3, "ab") = -1 EPIPE (Broken pipe)'],
+        [None],
+    ),
+    (  # a read that Linux left waiting is no clock: no timer finishes a pipe's read
+        "clock look-alike on a read",
+        ["A: read(3, 10) = 0"],
+        ["A: read(3, 10) <unfinished ...>"],
+        [None],
+    ),
+    (  # a recv that got other bytes is not a send's buffer
+        "buffer look-alike on recv",
+        ['A: recv(3, 5) = "ab"'],
+        ['A: recv(3, 5) = "cd"'],
+        [None],
+    ),
+    (  # the lines differ only in an ephemeral port
+        "ports fits",
+        ['A: recvfrom(3, 10) = ["hi", "127.0.0.1:32768"]'],
+        ['A: recvfrom(3, 10) = ["hi", "127.0.0.1:40000"]'],
+        [PORTS],
+    ),
+    (  # a bind that failed differently is not about port numbering
+        "ports look-alike",
+        ['A: bind(3, "127.0.0.1:9000") = 0'],
+        ['A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)'],
+        [None],
+    ),
+    (  # a fixed port differing is not an ephemeral one
+        "ports look-alike with a fixed port",
+        ['A: recvfrom(3, 10) = ["hi", "127.0.0.1:9000"]'],
+        ['A: recvfrom(3, 10) = ["hi", "127.0.0.1:9001"]'],
+        [None],
+    ),
+    (  # the simulation refuses a real-time signal that Linux takes
+        "realtime fits",
+        ["A: signal(40, SIG_IGN) = -1 EINVAL (Invalid argument)"],
+        ["A: signal(40, SIG_IGN) = 0"],
+        [REALTIME],
+    ),
+    (  # a standard signal refused is not about real-time signals
+        "realtime look-alike",
+        ["A: kill(A, 0) = -1 EINVAL (Invalid argument)"],
+        ["A: kill(A, 0) = 0"],
+        [None],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "sim", "real", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_a_label_only_where_its_rule_explains_the_line(
+    name: str, sim: list[str], real: list[str], expected: list[str | None]
+):
+    assert reasons(sim, real) == expected
+
+
+def test_cannot_run_here_is_named_and_what_follows_from_it():
+    sim = ["A: pipe(page_size=8192) = [4, 5]", 'A: write(5, "x") = 1']
+    real = [
+        "# cannot run here: A: pipe(page_size=8192) -- a pipe of 8192-byte pages",
+        'A: write(5, "x") = -1 EBADF (Bad file descriptor)',
+    ]
+    got = reasons(sim, real)
+    assert got[0] == "cannot run here: a pipe of 8192-byte pages"
+    assert got[1] == "follows from a line of A that could not run here"
+
+
+def test_an_early_stop_says_why_and_counts_what_it_could_not_compare():
+    sim = ["A: read(3, 10) = 0", "A: getpid() = 1", "A: close(3) = 0"]
+    real = ["A: read(3, 10) <unfinished ...>"]
+    d = compare(Side(HEAD + sim), Side(HEAD + real, "line 4: error: A is blocked in read()"))
+    assert not d.agree
+    assert d.stopped == "the real run stopped early (line 4: error: A is blocked in read())"
+    assert d.uncompared == 2
+    assert d.unexplained == 1  # the read itself: no departure explains a read that never ends
+    assert [x.reason for x in d.differences if x.uncompared] == [None, None]
+
+
+def test_two_runs_that_agree_have_nothing_to_count():
+    same = [*HEAD, "A: getpid() = 1"]
+    d = compare(Side(same), Side(list(same)))
+    assert d.agree and d.explained == d.unexplained == d.uncompared == 0 and d.stopped is None

@@ -1,0 +1,239 @@
+"""Issue 18's kinds of disagreement, each as a reproducer that must give the trace written here
+on the simulated kernel and on the real one (as root, as CI runs)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ipctui.check.run import run_real
+from ipctui.script import parse
+from ipctui.script.runner import run_script
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root")
+
+KINDS: dict[str, str] = {
+    "unix_connect_to_a_socket_not_listening": """spawn A
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k1") = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: connect(4, "/tmp/ipctui-k1") = -1 ECONNREFUSED (Connection refused)
+A: unlink("/tmp/ipctui-k1") = 0
+""",
+    "nonblocking_tcp_connect_is_always_in_progress": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: connect(3, "127.0.0.1:9000") = -1 ECONNREFUSED (Connection refused)
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9001") = 0
+A: listen(4, 5) = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 5
+A: connect(5, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: connect(5, "127.0.0.1:9001") = 0
+A: connect(5, "127.0.0.1:9001") = -1 EISCONN (Transport endpoint is already connected)
+""",
+    "a_refused_connect_whose_error_was_taken_is_aborted": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: send(3, "x") = -1 ECONNREFUSED (Connection refused)
+A: recv(3, 5) = ""
+A: connect(3, "127.0.0.1:9000") = -1 ECONNABORTED (Software caused connection abort)
+A: recv(3, 5) = -1 ENOTCONN (Transport endpoint is not connected)
+A: connect(3, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 4
+A: connect(4, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: recv(4, 5) = -1 ECONNREFUSED (Connection refused)
+A: recv(4, 5) = ""
+A: send(4, "x") = -1 EPIPE (Broken pipe)
+A: --- SIGPIPE ---
+A: +++ killed by SIGPIPE +++
+""",
+    "recv_of_0_bytes_waits_for_data": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK) = [3, 4]
+A: recv(3, 0) = -1 EAGAIN (Resource temporarily unavailable)
+A: send(4, "ab") = 2
+A: recv(3, 0) = ""
+A: recv(3, 5) = "ab"
+A: close(4) = 0
+A: recv(3, 0) = ""
+""",
+    "sendto_with_an_address": """spawn A
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: sendto(3, "x", "/tmp/ipctui-k2") = -1 EOPNOTSUPP (Operation not supported)
+A: socketpair(AF_UNIX, SOCK_STREAM) = [4, 5]
+A: sendto(4, "x", "/tmp/ipctui-k2") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_DGRAM) = 6
+A: sendto(6, "x", "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: bind(6, "0.0.0.0:9100") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_DGRAM) = 7
+A: bind(7, "127.0.0.1:9101") = 0
+A: sendto(6, "hi", "0.0.0.0:9101") = 2
+A: recv(7, 10) = "hi"
+""",
+    "bind_checks_in_linux_order": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9200") = 0
+A: bind(3, "10.1.2.3:9201") = -1 EADDRNOTAVAIL (Cannot assign requested address)
+A: bind(3, "127.0.0.1:9202") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: bind(4, "/tmp/ipctui-k3") = 0
+A: bind(4, "/tmp/ipctui-k3") = -1 EADDRINUSE (Address already in use)
+A: bind(4, "/tmp/ipctui-k4") = -1 EINVAL (Invalid argument)
+A: unlink("/tmp/ipctui-k3") = 0
+""",
+    "unix_bind_after_socketpair_or_connect": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: bind(3, "/tmp/ipctui-k8") = 0
+A: bind(3, "/tmp/ipctui-k9") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: bind(5, "/tmp/ipctui-k10") = 0
+A: listen(5, 1) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: connect(6, "/tmp/ipctui-k10") = 0
+A: bind(6, "/tmp/ipctui-k11") = 0
+A: accept(5) = 7
+A: send(6, "hi") = 2
+A: recvfrom(7, 5) = ["hi", "/tmp/ipctui-k11"]
+A: unlink("/tmp/ipctui-k8") = 0
+A: unlink("/tmp/ipctui-k10") = 0
+A: unlink("/tmp/ipctui-k11") = 0
+""",
+    "unix_connect_finds_its_target_first": """spawn A
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: connect(3, "/tmp/ipctui-k12") = -1 ENOENT (No such file or directory)
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: bind(5, "/tmp/ipctui-k13") = 0
+A: listen(5, 0) = 0
+A: connect(3, "/tmp/ipctui-k13") = -1 EISCONN (Transport endpoint is already connected)
+A: connect(5, "/tmp/ipctui-k13") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: shutdown(5, SHUT_RD) = 0
+A: connect(6, "/tmp/ipctui-k13") = -1 ECONNREFUSED (Connection refused)
+A: unlink("/tmp/ipctui-k13") = 0
+""",
+    "a_child_killed_while_its_parent_ignores_sigchld": """spawn A
+A: fork("C") = 2
+A: signal(SIGCHLD, SIG_IGN) = 0
+A: kill(C, SIGKILL) = 0
+C: +++ killed by SIGKILL +++
+A: wait() = -1 ECHILD (No child processes)
+""",
+    "shutdown_for_writing_of_a_datagram_socket_is_epipe": """spawn A
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: bind(3, "/tmp/ipctui-k14") = 0
+A: shutdown(3, SHUT_RDWR) = 0
+A: sendto(3, "bc", "127.0.0.1:9000") = -1 EPIPE (Broken pipe)
+A: sendto(3, "bc", "/tmp/ipctui-k14") = -1 EPIPE (Broken pipe)
+A: socketpair(AF_UNIX, SOCK_DGRAM) = [4, 5]
+A: shutdown(4, SHUT_WR) = 0
+A: send(4, "x") = -1 EPIPE (Broken pipe)
+A: send(5, "y") = 1
+A: recv(4, 5) = "y"
+A: socket(AF_INET, SOCK_DGRAM) = 6
+A: shutdown(6, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: sendto(6, "z", "127.0.0.1:9000") = -1 EPIPE (Broken pipe)
+A: unlink("/tmp/ipctui-k14") = 0
+""",
+    "shutdown_of_an_unconnected_or_connecting_tcp_socket": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: shutdown(3, SHUT_RD) = -1 ENOTCONN (Transport endpoint is not connected)
+A: recv(3, 5) = ""
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: recv(4, 5) = -1 ENOTCONN (Transport endpoint is not connected)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: bind(5, "127.0.0.1:9000") = 0
+A: listen(5, 1) = 0
+A: shutdown(5, SHUT_WR) = 0
+A: socket(AF_INET, SOCK_STREAM) = 6
+A: connect(6, "127.0.0.1:9000") = 0
+A: accept(5) = 7
+A: shutdown(5, SHUT_RD) = 0
+A: accept(5) = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 8
+A: connect(8, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(8, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: connect(8, "127.0.0.1:9000") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 9
+A: shutdown(9, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: getpid() = 1
+A: socket(AF_INET, SOCK_STREAM) = 10
+A: bind(10, "127.0.0.1:9001") = 0
+A: listen(10, 3) = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 11
+A: connect(11, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(11, SHUT_WR) = 0
+A: connect(11, "127.0.0.1:9001") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 12
+A: connect(12, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
+A: accept(10) = 13
+A: recv(13, 5) = ""
+""",
+    "tcp_connect_to_itself": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9300") = 0
+A: connect(3, "127.0.0.1:9300") = 0
+A: send(3, "me") = 2
+A: recv(3, 10) = "me"
+""",
+    "kill_sigcont_across_uids_and_sigkill_to_itself": """spawn A uid=1000
+spawn B uid=1001
+B: kill(A, SIGSTOP) = -1 EPERM (Operation not permitted)
+B: kill(B, SIGSTOP) = 0
+B: --- stopped by SIGSTOP ---
+A: kill(B, SIGCONT) = 0
+B: --- SIGCONT ---
+A: kill(A, SIGKILL) = ?
+A: +++ killed by SIGKILL +++
+""",
+    "peek_and_poke_of_nothing_never_fault": """spawn A
+A: shm_open("/ipctui-k5", O_CREAT|O_RDWR) = 3
+A: ftruncate(3, 4096) = 0
+A: mmap(3) = 0
+A: peek("/ipctui-k5", 8192, 0) = ""
+A: poke("/ipctui-k5", 8192, "") = 0
+A: peek("/elsewhere", 0, 0) = ""
+A: poke("/elsewhere", 5, "") = 0
+A: shm_unlink("/ipctui-k5") = 0
+""",
+    "unix_socket_file_is_0600": """spawn A
+spawn B uid=1001
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k6") = 0
+A: listen(3, 1) = 0
+B: socket(AF_UNIX, SOCK_STREAM) = 3
+B: connect(3, "/tmp/ipctui-k6") = -1 EACCES (Permission denied)
+A: unlink("/tmp/ipctui-k6") = 0
+""",
+    "mq_open_as_root_with_invalid_sizes": """spawn A
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=0) = -1 EINVAL (Invalid argument)
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=70000) = -1 EINVAL (Invalid argument)
+A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, msgsize=0) = -1 EINVAL (Invalid argument)
+""",
+    "a_line_longer_than_64_KiB": f"""spawn A
+A: socket(AF_INET, SOCK_DGRAM) = 3
+A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
+A: getpid() = 1
+""",
+}
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line]
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_the_simulation_gives_what_linux_gives(name: str):
+    lines: list[str] = []
+    run_script(parse(KINDS[name]).statements, lines.append, "text")
+    assert lines == _lines(KINDS[name])
+
+
+@needs_root
+@pytest.mark.parametrize("name", KINDS)
+def test_the_real_kernel_gives_the_same(name: str):
+    lines: list[str] = []
+    kernel = run_real(parse(KINDS[name]).statements, lines.append, "text")
+    assert kernel.skipped == 0
+    assert lines == _lines(KINDS[name])
