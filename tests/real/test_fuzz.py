@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from ipctui.check.diff import diff
 from ipctui.fuzz.strategies import FAMILIES, scripts
@@ -40,6 +40,9 @@ def test_generated_scripts_agree_on_both_kernels(family: str):
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
+        # a family with a known open kind is not shrunk here (shrinking one can take minutes):
+        # scripts/fuzz.py shrinks and sorts it
+        phases=[Phase.explicit, Phase.generate] if family in OPEN else list(Phase),
     )
     @given(scripts(family))
     def check(script: str) -> None:
