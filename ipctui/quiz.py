@@ -4,7 +4,7 @@ Pure logic, no UI: which lines of a script are questions, how an answer typed by
 read and checked, and the score. A line is a question when the script writes its result: a
 call's `= RESULT` or `<unfinished ...>`, and a `<... call resumed> = RESULT` line (a partial
 write's count included). The answer is a value (`5`, `"hi"`, `["a", 1]`), an errno (`EAGAIN`,
-`-1 EAGAIN`) or `blocks`.
+`-1 EAGAIN`) or `blocks`. A call that never returns (`exit(0) = ?`) is no question.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from .script.values import fmt, normalise
 BLOCKS = frozenset(
     {"blocks", "block", "blocked", "it blocks", "sleeps", "waits", "<unfinished ...>", "unfinished"}
 )
-FAULTS = frozenset({"?", "fault", "faults", "segfault", "sigsegv"})
 _ERRNO = re.compile(r"(?:-1\s*)?(E[A-Z0-9]+)(?:\s*\(.*\))?\Z", re.I)
 
 
@@ -40,7 +39,7 @@ class Question:
             return "blocks"
         if e.status == "error":
             return str(e.value)
-        return "?" if e.status == "fault" else fmt(e.value)
+        return fmt(e.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +53,10 @@ class Verdict:
 
 
 def question_for(st: Statement) -> Question | None:
-    """The question a statement asks, if the script writes its result."""
+    """The question a statement asks, if the script writes its result (`= ?`, a call such as
+    exit() that never returns, asks nothing)."""
+    if isinstance(st, (Call, Assertion)) and st.expect is not None and st.expect.status == "fault":
+        return None
     if isinstance(st, Call) and st.expect is not None:
         return Question(st.lineno, st.text, st.expect)
     if isinstance(st, Assertion) and st.kind == "resumed" and st.expect is not None:
@@ -88,9 +90,6 @@ def check(question: Question, given: str) -> Verdict:
     if kind == "blocked":
         ok = e.status == "blocked"
         return Verdict(question, given, ok, "" if ok else f"it does not block: {_said(e)}")
-    if kind == "fault":
-        ok = e.status == "fault"
-        return Verdict(question, given, ok, "" if ok else _said(e))
     if e.status == "blocked":
         return Verdict(question, given, False, "it blocks: nothing can complete it yet")
     if kind == "error":
@@ -112,8 +111,6 @@ def _kind(text: str) -> str:
     low = text.lower()
     if low in BLOCKS:
         return "blocked"
-    if low in FAULTS:
-        return "fault"
     m = _ERRNO.match(text)
     return "error" if m is not None and hasattr(errno_module, m.group(1).upper()) else "value"
 
@@ -137,7 +134,7 @@ def _said(e: Expect) -> str:
         return "it blocks"
     if e.status == "error":
         return f"it fails: -1 {e.value}"
-    return "it faults (?)" if e.status == "fault" else f"it returns {fmt(e.value)}"
+    return f"it returns {fmt(e.value)}"
 
 
 @dataclass

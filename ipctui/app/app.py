@@ -23,6 +23,7 @@ from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
+from .dialogs.quiz import QuizMode
 from .panes.base import MechanismPane, ObjectsView
 from .panes.bench import BenchPane, ComparePane
 from .panes.memory import MemoryPane
@@ -136,6 +137,7 @@ class PlaygroundApp(App[None]):
         theme: str | None = None,
         script_text: str | None = None,
         script_name: str | None = None,
+        quiz: bool = False,
     ) -> None:
         super().__init__()
         self.session = Session()
@@ -151,6 +153,7 @@ class PlaygroundApp(App[None]):
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
         self.main = MainScreen(self.session)
+        self.quiz_mode: QuizMode | None = QuizMode() if quiz else None  # predict, then reveal
 
     # ----------------------------------------------------------------- layout
 
@@ -228,6 +231,8 @@ class PlaygroundApp(App[None]):
                 f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
             )
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
+        if self.quiz_mode is not None:
+            parts.append(f"quiz {self.quiz_mode.quiz.score}")
         # A plain attribute, not App.sub_title: setting that reactive repaints the whole screen,
         # and this changes on every step.
         self.status = " · ".join(parts)
@@ -309,11 +314,15 @@ class PlaygroundApp(App[None]):
             self.notify("The script has no more lines.")
             self._stop()
             return
+        if self.quiz_mode is not None and self.quiz_mode.ask(self):
+            return  # the step runs once the student has predicted its results
         outcome = s.step()
         self._report(outcome)
         nxt = s.next_statement()
         self._bring_forward(nxt if nxt is not None and not isinstance(nxt, Narration) else None)
         self.refresh_views()
+        if self.quiz_mode is not None:
+            self.quiz_mode.after_step(self)
 
     def action_play(self) -> None:
         if self.playing:
@@ -460,6 +469,16 @@ class PlaygroundApp(App[None]):
         self.refresh_views()
         self.notify(f"{demo.name}: press space to step, u to undo", timeout=4)
 
+    def action_quiz(self) -> None:
+        """Quiz me: predict each line's result before it runs, from here on (a demo first, if
+        no script is loaded)."""
+        self.quiz_mode = QuizMode()
+        if not self.session.script:
+            self.action_demos()
+        else:
+            self.notify("Quiz: press space; predict each result before it appears.", timeout=4)
+        self._update_title()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -532,6 +551,9 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Make a call", "pick any call and fill in its form (c)", self.action_call)
         yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
         yield SystemCommand("Open a demo", "a narrated demo to step through (d)", self.action_demos)
+        yield SystemCommand(
+            "Quiz me", "predict each line's result before it runs, then see it", self.action_quiz
+        )
         from ..demos import all_demos
 
         for demo in all_demos():

@@ -18,6 +18,7 @@ B: <... read resumed> = "hi"
 A: close(9) = -1 EBADF (Bad file descriptor)
 A: msgrcv(0, 1) = ["hello", 1]
 A: getpid()
+A: exit(0) = ?
 """
 
 
@@ -40,6 +41,7 @@ def test_questions_are_the_lines_with_a_written_result() -> None:
     # (the session's cursor never rests on the resumed line: the write's step checked it)
     assert prompts[7] == ["A: close(9)"] and prompts[8] == ["A: msgrcv(0, 1)"]
     assert prompts[9] == []  # a call whose result is not written
+    assert prompts[10] == []  # exit() never returns: nothing to predict
     assert questions_at(script, len(script)) == []
 
 
