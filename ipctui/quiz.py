@@ -13,7 +13,7 @@ import errno as errno_module
 import re
 from dataclasses import dataclass, field
 
-from .script import Assertion, Call, ScriptError, Statement
+from .script import Assertion, Call, Narration, ScriptError, Statement
 from .script.parser import Expect, _parse_result
 from .script.values import fmt, normalise
 
@@ -77,6 +77,17 @@ def questions_at(script: list[Statement], cursor: int) -> list[Question]:
             found.append(q)
         i += 1
     return found
+
+
+def upcoming(script: list[Statement], cursor: int) -> tuple[int, list[Question]]:
+    """The questions to ask before stepping at `cursor`, and the index of the statement they
+    belong to. Narration before that statement comes with the reveal, not before it (it often
+    tells what happens: "the sleeping child wakes")."""
+    i = cursor
+    while i < len(script) and isinstance(script[i], Narration):
+        i += 1
+    found = questions_at(script, i)
+    return (i, found) if found else (cursor, [])
 
 
 def check(question: Question, given: str) -> Verdict:

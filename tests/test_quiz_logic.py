@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipctui.quiz import Question, Quiz, check, question_for, questions_at
+from ipctui.quiz import Question, Quiz, check, question_for, questions_at, upcoming
 from ipctui.script import parse
 
 SCRIPT = """\
@@ -111,3 +111,15 @@ def test_score_and_summary() -> None:
     ]
     quiz.answered.pop(1)
     assert quiz.summary().splitlines()[1] == "Nothing to review: every prediction was right."
+
+
+def test_narration_comes_with_the_reveal() -> None:
+    """Stepping onto narration that leads to a question asks first: the narration is revealed
+    with the result (it often tells it)."""
+    script = parse(SCRIPT).statements
+    index, asked = upcoming(script, 3)  # the narration before B's read
+    assert index == 4 and [q.prompt for q in asked] == ["B: read(3, 10)"]
+    assert upcoming(script, 1) == (1, [])  # a spawn: nothing to ask
+    assert upcoming(script, 2)[0] == 2
+    tail = parse("spawn A\n## the end\nA: getpid()").statements
+    assert upcoming(tail, 1) == (1, [])  # narration before a line with no written result

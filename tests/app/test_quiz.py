@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.quiz import QuizQuestion, QuizSummary
 from ipctui.demos import get
-from ipctui.quiz import questions_at
+from ipctui.quiz import questions_at, upcoming
 
 
 def pipe_quiz() -> PlaygroundApp:
@@ -25,7 +25,8 @@ async def test_quiz_answers_right_and_wrong_then_sums_up() -> None:
             if s.at_end:
                 break
             before = s.cursor
-            expected = questions_at(s.script, s.cursor)
+            target, expected = upcoming(s.script, s.cursor)
+            held = len(s.trace)
             await pilot.press("space")
             await pilot.pause()
             if not expected:
@@ -33,8 +34,8 @@ async def test_quiz_answers_right_and_wrong_then_sums_up() -> None:
                 assert s.cursor > before  # nothing to predict: the step just runs
                 continue
             assert isinstance(app.screen, QuizQuestion)
-            assert s.cursor == before  # not revealed yet: the trace holds no result for it
-            assert not any(q.prompt in t.text for q in expected for t in s.trace[-1:])
+            # not revealed yet: neither the result nor the narration leading to it
+            assert s.cursor == before and len(s.trace) == held
             for i, q in enumerate(expected):
                 asked.append(q.prompt)
                 # every third question is answered wrong: "0" for a non-zero value, else "blocks"
@@ -44,7 +45,8 @@ async def test_quiz_answers_right_and_wrong_then_sums_up() -> None:
                 app.screen.query_one(f"#answer-{i}").value = answer
                 await pilot.press("enter")
                 await pilot.pause()
-            assert s.cursor > before  # revealed: the step ran
+            assert s.cursor > target  # revealed: the narration, the line and the lines it checks
+            assert any(t.text.startswith(expected[0].prompt) for t in s.trace[held:])
             assert not isinstance(app.screen, QuizQuestion)
         assert s.at_end
         assert isinstance(app.screen, QuizSummary)

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from ...quiz import Question, Quiz, Verdict, questions_at
+from ...quiz import Question, Quiz, Verdict, upcoming
 from .base import Dialog
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class QuizQuestion(Dialog[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"[b]Quiz[/b] · score {self.score}  (Enter answers · Escape stops here)")
-            yield Label(f"What does each line return? Type {HOW}.", classes="how")
+            yield Static(f"What does each line return? Type {HOW}.", classes="how", markup=False)
             for i, q in enumerate(self.questions):
                 yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?", classes="prompt")
                 yield Input(placeholder="your prediction", id=f"answer-{i}")
@@ -106,7 +106,8 @@ class QuizMode:
             return False
         if isinstance(app.screen, QuizQuestion):  # already asking (a held key, a play tick)
             return True
-        questions = questions_at(app.session.script, app.session.cursor)
+        session = app.session
+        target, questions = upcoming(session.script, session.cursor)
         if not questions:
             return False
         app._stop()  # playing pauses at each question
@@ -116,10 +117,15 @@ class QuizMode:
                 return
             verdicts = [self.quiz.answer(q, a) for q, a in zip(questions, answers, strict=True)]
             self.revealing = True
-            try:
-                app.action_step()
+            try:  # the narration before the line, then the line and the lines it checks
+                while session.cursor <= target and not session.at_end:
+                    before = session.cursor
+                    app.action_step()
+                    if session.cursor == before:  # the line could not run: it said why
+                        break
             finally:
                 self.revealing = False
+            app.clear_notifications()  # one verdict at a time: the latest
             app.notify(
                 self.verdict_text(verdicts),
                 severity="information" if all(v.correct for v in verdicts) else "warning",
