@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
+from . import ink
 from .collector import Collector
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
@@ -182,6 +183,7 @@ class PlaygroundApp(App[None]):
         self.collector.restore()
 
     def _install_themes(self) -> None:
+        ink.install(self, self._recolour)
         themes, problems = discover()
         for theme in themes:
             self.register_theme(theme)
@@ -197,6 +199,17 @@ class PlaygroundApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted:
             save_setting("theme", theme)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **ink.css_defaults(self.current_theme)}
+
+    def _recolour(self) -> None:
+        """A new theme: what was drawn and kept in the old colours is drawn again."""
+        if self.ready:
+            self.main.query_one(ObjectsView).recolour()
+            self.main.query_one(TraceLog).recolour()
+            self.main.query_one(ProcessTable).recolour()
+            self.refresh_views()
 
     def _load(self, load) -> None:  # type: ignore[no-untyped-def]
         try:
