@@ -5,7 +5,7 @@ styles themselves. Here each kind of mark has a style name (`ipc.wait`, `ipc.mut
 Rich theme, made from the current Textual theme's variables and pushed onto the app's console,
 gives each its colour. So a theme change recolours everything, and no pane holds a literal
 colour. A theme file may set any of them itself with a variable of the same name
-(`ipc-wait = "#FFD75F"` under `[variables]`).
+(`ipc-wait = ...` under `[variables]`).
 """
 
 from __future__ import annotations
@@ -45,27 +45,25 @@ def muted(variables: Mapping[str, str]) -> Color:
     MUTED_ALPHA strong over its background."""
     if own := variables.get("ipc-muted"):
         return Color.parse(own)
-    background = Color.parse(variables.get("background", "#000000"))
-    return background.blend(Color.parse(variables.get("foreground", "#FFFFFF")), MUTED_ALPHA)
+    background = Color.parse(variables["background"])
+    return background.blend(Color.parse(variables["foreground"]), MUTED_ALPHA)
 
 
 def css_defaults(theme: Theme) -> dict[str, str]:
     """The CSS variables we add to every theme (a theme file may set its own)."""
-    variables = {"background": theme.background or "#000000", "foreground": theme.foreground or "#FFFFFF"}
-    variables.update(theme.variables)
-    return {"ipc-muted": muted(variables).hex6}
+    return {"ipc-muted": muted(theme.to_color_system().generate()).hex6}
 
 
 def colours(variables: Mapping[str, str]) -> dict[str, Color]:
     """Each colour variable a role names, as a solid colour over the theme's background."""
-    background = Color.parse(variables.get("background", "#000000"))
+    background = Color.parse(variables["background"])
     out: dict[str, Color] = {}
     for var, _ in ROLES.values():
         own = variables.get(var)
         if var == "muted":
             out[var] = muted(variables)
         else:
-            out[var] = background + Color.parse(own or variables.get("foreground", "#FFFFFF"))
+            out[var] = background + Color.parse(own or variables["foreground"])
     return out
 
 
