@@ -160,3 +160,18 @@ def test_quiz_question(snap_compare) -> None:
 
     app = PlaygroundApp(script_text=demo.text, script_name="pipe.ipc", theme="ipctui-night", quiz=True)
     assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_projector_pipe_ring(snap_compare) -> None:
+    """The projector theme at 100x30, the pipe demo with the ring full: the ring's frame, the
+    R/W marks and "blocked writing: parent" in the theme's colours (no default yellow or grey),
+    every frame and the console's hint plainly visible on black."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        for _ in range(12):
+            pilot.app.action_step()
+        await pilot.pause()
+
+    app = PlaygroundApp(script=EXAMPLES / "pipe_basics.ipc", theme="ipctui-projector")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
