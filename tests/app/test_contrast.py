@@ -139,3 +139,35 @@ def test_no_pane_names_a_colour_of_its_own() -> None:
         if named.search(line) and not line.lstrip().startswith("#")
     ]
     assert found == [], "\n".join(found)
+
+
+async def test_a_theme_change_recolours_what_was_drawn() -> None:
+    """The ring's R/W marks, "blocked writing" and the trace take the new theme's colours when
+    the theme changes (they were drawn and kept in the old ones)."""
+    from ipctui.app.panes.base import ObjectsView
+    from ipctui.app.widgets.trace_log import TraceLog
+
+    app = PlaygroundApp(
+        script=Path(__file__).parent.parent / "examples" / "pipe_basics.ipc", theme="ipctui-night"
+    )
+
+    def colour_of(lines, text: str) -> str:  # type: ignore[no-untyped-def]
+        for line in lines:
+            for seg in line:
+                if text in seg.text and seg.style is not None and seg.style.color is not None:
+                    return _solid(seg.style.color).hex6
+        raise AssertionError(f"{text!r} is not drawn")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        for _ in range(12):
+            app.action_step()
+        await pilot.pause()
+        view, trace = app.main.query_one(ObjectsView), app.main.query_one(TraceLog)
+        for theme in ("ipctui-night", "ipctui-projector", "ipctui-paper"):
+            app.theme = theme
+            await pilot.pause()
+            want = app.get_css_variables()
+            assert colour_of(view._lines, "blocked writing") == Color.parse(want["text-warning"]).hex6
+            assert colour_of(view._lines, "W") == Color.parse(want["text-accent"]).hex6
+            assert colour_of(trace.lines, "<unfinished") == Color.parse(want["text-warning"]).hex6
