@@ -5,7 +5,7 @@ from __future__ import annotations
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.quiz import QuizQuestion, QuizSummary
 from ipctui.demos import get
-from ipctui.quiz import questions_at, upcoming
+from ipctui.quiz import upcoming
 
 
 def pipe_quiz() -> PlaygroundApp:
@@ -68,7 +68,7 @@ async def test_escape_leaves_the_step_untaken_and_a_blank_answer_is_refused() ->
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         s = app.session
-        while not questions_at(s.script, s.cursor):
+        while not upcoming(s.script, s.cursor)[1]:
             await pilot.press("space")
             await pilot.pause()
         at = s.cursor
