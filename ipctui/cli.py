@@ -338,8 +338,11 @@ def demos_cmd() -> None:
 @main.command("demo")
 @click.argument("name")
 @click.option("--print", "print_", is_flag=True, help="Print the demo's script instead of opening it.")
+@click.option(
+    "--quiz", is_flag=True, help="Predict each line's result (a value, an errno or blocks) before it shows."
+)
 @click.pass_context
-def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
+def demo_cmd(ctx: click.Context, name: str, print_: bool, quiz: bool) -> None:
     """Open demo NAME in the playground, ready to step through with space."""
     from .demos import ORDER, get
 
@@ -354,7 +357,7 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool) -> None:
     from .app import PlaygroundApp
 
     theme = ctx.parent.params.get("theme") if ctx.parent else None
-    PlaygroundApp(script_text=demo.text, script_name=f"{demo.name}.ipc", theme=theme).run()
+    PlaygroundApp(script_text=demo.text, script_name=f"{demo.name}.ipc", theme=theme, quiz=quiz).run()
 
 
 @main.command("bench")

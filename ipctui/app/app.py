@@ -20,11 +20,13 @@ from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
 from ..vocab.mechanisms import MECHANISMS, mechanism
+from . import ink
 from .collector import Collector
 from .dialogs.call_form import CallForm
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
+from .dialogs.quiz import QuizMode
 from .panes.base import MechanismPane, ObjectsView
 from .panes.bench import BenchPane, ComparePane
 from .panes.memory import MemoryPane
@@ -144,6 +146,7 @@ class PlaygroundApp(App[None]):
         script_name: str | None = None,
         allow_real: bool = True,
         served: bool = False,
+        quiz: bool = False,
     ) -> None:
         super().__init__()
         self.limits = Limits(browser=served, allow_real=allow_real)  # what a browser tab may not do
@@ -160,6 +163,7 @@ class PlaygroundApp(App[None]):
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
         self.main = MainScreen(self.session)
+        self.quiz_mode: QuizMode | None = QuizMode() if quiz else None  # predict, then reveal
 
     # ----------------------------------------------------------------- layout
 
@@ -188,6 +192,7 @@ class PlaygroundApp(App[None]):
         self.collector.restore()
 
     def _install_themes(self) -> None:
+        ink.install(self, self._recolour)
         themes, problems = discover()
         for theme in themes:
             self.register_theme(theme)
@@ -203,6 +208,17 @@ class PlaygroundApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and not self.limits.browser:
             save_setting("theme", theme)
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return {**super().get_theme_variable_defaults(), **ink.css_defaults(self.current_theme)}
+
+    def _recolour(self) -> None:
+        """A new theme: what was drawn and kept in the old colours is drawn again."""
+        if self.ready:
+            self.main.query_one(ObjectsView).recolour()
+            self.main.query_one(TraceLog).recolour()
+            self.main.query_one(ProcessTable).recolour()
+            self.refresh_views()
 
     def _load(self, load) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -238,6 +254,8 @@ class PlaygroundApp(App[None]):
                 f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
             )
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
+        if self.quiz_mode is not None:
+            parts.append(f"quiz {self.quiz_mode.quiz.score}")
         # A plain attribute, not App.sub_title: setting that reactive repaints the whole screen,
         # and this changes on every step.
         self.status = " · ".join(parts)
@@ -319,11 +337,15 @@ class PlaygroundApp(App[None]):
             self.notify("The script has no more lines.")
             self._stop()
             return
+        if self.quiz_mode is not None and self.quiz_mode.ask(self):
+            return  # the step runs once the student has predicted its results
         outcome = s.step()
         self._report(outcome)
         nxt = s.next_statement()
         self._bring_forward(nxt if nxt is not None and not isinstance(nxt, Narration) else None)
         self.refresh_views()
+        if self.quiz_mode is not None:
+            self.quiz_mode.after_step(self)
 
     def action_play(self) -> None:
         if self.playing:
@@ -472,6 +494,16 @@ class PlaygroundApp(App[None]):
         self.refresh_views()
         self.notify(f"{demo.name}: press space to step, u to undo", timeout=4)
 
+    def action_quiz(self) -> None:
+        """Quiz me: predict each line's result before it runs, from here on (a demo first, if
+        no script is loaded)."""
+        self.quiz_mode = QuizMode()
+        if not self.session.script:
+            self.action_demos()
+        else:
+            self.notify("Quiz: press space; predict each result before it appears.", timeout=4)
+        self._update_title()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
@@ -586,6 +618,9 @@ class PlaygroundApp(App[None]):
         yield SystemCommand("Make a call", "pick any call and fill in its form (c)", self.action_call)
         yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
         yield SystemCommand("Open a demo", "a narrated demo to step through (d)", self.action_demos)
+        yield SystemCommand(
+            "Quiz me", "predict each line's result before it runs, then see it", self.action_quiz
+        )
         from ..demos import all_demos
 
         for demo in all_demos():

@@ -129,3 +129,49 @@ def test_bench_and_compare_panes(snap_compare, bench_results, pane: str) -> None
         await pilot.pause()
 
     assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=(140, 44), run_before=run_before)
+
+
+def test_quiz_question(snap_compare) -> None:
+    """The pipe demo in quiz mode, at the write that wakes the child: a dialog shows
+    `parent: write(4, "hello") = ?` and `child: <... read resumed> = ?`, the first answered `5`;
+    the title keeps the score (5/5: every line so far predicted right), one verdict is shown."""
+    from ipctui.demos import get
+
+    demo = get("pipe")
+    assert demo is not None
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        from ipctui.app.dialogs.quiz import QuizQuestion
+
+        await pilot.pause()
+        app = pilot.app
+        for _ in range(40):
+            await pilot.press("space")
+            await pilot.pause()
+            if isinstance(app.screen, QuizQuestion):
+                if "hello" in app.screen.questions[0].prompt:
+                    break
+                for i, q in enumerate(app.screen.questions):
+                    app.screen.query_one(f"#answer-{i}").value = q.answer
+                await pilot.press("enter")
+                await pilot.pause()
+        await pilot.press(*"5")
+        await pilot.pause()
+
+    app = PlaygroundApp(script_text=demo.text, script_name="pipe.ipc", theme="ipctui-night", quiz=True)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+
+
+def test_projector_pipe_ring(snap_compare) -> None:
+    """The projector theme at 100x30, the pipe demo with the ring full: the ring's frame, the
+    R/W marks and "blocked writing: parent" in the theme's colours (no default yellow or grey),
+    every frame and the console's hint plainly visible on black."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        for _ in range(12):
+            pilot.app.action_step()
+        await pilot.pause()
+
+    app = PlaygroundApp(script=EXAMPLES / "pipe_basics.ipc", theme="ipctui-projector")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

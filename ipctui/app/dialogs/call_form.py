@@ -135,7 +135,7 @@ class CallForm(Dialog[str | None]):
             parse_line(line)
             self.session.kernel.runnable(line.split(":", 1)[0])
         except (ScriptError, UsageError) as e:
-            problem.update(f"[red]{getattr(e, 'message', None) or e}[/red]")
+            problem.update(f"[$text-error]{getattr(e, 'message', None) or e}[/]")
             self.query_one("#run", Button).disabled = True
             self.line = None
             return False

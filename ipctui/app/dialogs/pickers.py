@@ -99,14 +99,14 @@ class Prompt(Dialog[str | None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         problem = self.check(event.value) if event.value.strip() else None
-        self.query_one("#problem", Static).update(f"[red]{problem}[/red]" if problem else "")
+        self.query_one("#problem", Static).update(f"[$text-error]{problem}[/]" if problem else "")
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
         value = event.value.strip()
         problem = self.check(value) if value else "type something, or Escape to cancel"
         if problem:
-            self.query_one("#problem", Static).update(f"[red]{problem}[/red]")
+            self.query_one("#problem", Static).update(f"[$text-error]{problem}[/]")
             return
         self.finish(value)
 

@@ -34,7 +34,7 @@ class MechanismPane:
 
     def empty(self) -> RenderableType:
         t = Text(f"No {self.title.lower()} yet.\n", style="bold")
-        t.append(self.hint, style="dim")
+        t.append(self.hint, style="ipc.muted")
         return t
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:
@@ -62,6 +62,11 @@ class ObjectsView(KeptLines, can_focus=True):
     def on_resize(self) -> None:
         if self._kernel is not None:  # the objects are drawn to the width: draw them again
             self.show(self._kernel)
+
+    def recolour(self) -> None:
+        """Forget the objects drawn: the next show() draws them in the theme's colours."""
+        self._drawn.clear()
+        self._styled.clear()
 
     def bring(self, front: str) -> None:
         """Make `front` the pane shown (drawn at the next show())."""
@@ -107,7 +112,7 @@ class ObjectsView(KeptLines, can_focus=True):
         return "\n".join(line.text for line in self._lines)
 
 
-# A cell: plain text, or text with a style (a Rich style string, e.g. "bold green").
+# A cell: plain text, or text with a style (a style name of ink.py, e.g. "ipc.wait").
 Cell = str | tuple[str, str]
 
 
@@ -141,7 +146,7 @@ def table_items(prefix: str, headers: tuple[str, ...], rows: list[Row], width: i
         return grid
 
     def head() -> RenderableType:
-        return Group(line(headers, "bold"), Rule(style="dim", characters="─"))
+        return Group(line(headers, "bold"), Rule(style="ipc.frame", characters="─"))
 
     items: list[Item] = [(f"{prefix}-head", shape, head)]
     for key, cells, style in rows:

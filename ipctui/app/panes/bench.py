@@ -26,9 +26,12 @@ INTRO = Text.assemble(
     "\n\nTwo real processes per mechanism, pinned to one CPU: the round trip of a 64-byte "
     "message (median of hundreds, after a warm-up) and the throughput of a stream of 64 KiB "
     "messages, every message checked. About 15 seconds.\n\n",
-    ("Press ", "dim"),
+    ("Press ", "ipc.muted"),
     ("B", "bold"),
-    (" or pick “Run the benchmark” in the palette. `ipctui bench` in a shell measures more sizes.", "dim"),
+    (
+        " or pick “Run the benchmark” in the palette. `ipctui bench` in a shell measures more sizes.",
+        "ipc.muted",
+    ),
 )
 BAR = 36  # columns for the longest bar
 
@@ -56,14 +59,14 @@ def charts(results: list[dict[str, Any]]) -> Group:
         if not r["rtt_us"]
     }
     parts: list[Any] = [
-        _bars("Round trip, 64 B (p50, µs: shorter is faster)", latency, "µs", "cyan"),
+        _bars("Round trip, 64 B (p50, µs: shorter is faster)", latency, "µs", "ipc.info"),
         Text(""),
-        _bars("Throughput, 64 KiB messages (MB/s: longer is faster)", speed, "MB/s", "green"),
+        _bars("Throughput, 64 KiB messages (MB/s: longer is faster)", speed, "MB/s", "ipc.ok"),
     ]
     if missing:
         parts.append(Text(""))
         for (mech, size), why in missing.items():
-            parts.append(Text(f"{mech} at {size} B: {why}", style="dim"))
+            parts.append(Text(f"{mech} at {size} B: {why}", style="ipc.muted"))
     return Group(*parts)
 
 
@@ -160,7 +163,7 @@ class BenchPane(RunsInBackground, VerticalScroll):
         self.remove_class("running")
         if doc is None:
             self.query_one("#bench-status", Static).update(
-                Text(f"The benchmark did not finish: {errors or 'no results'}", style="bold red")
+                Text(f"The benchmark did not finish: {errors or 'no results'}", style="ipc.bad.strong")
             )
             return
         self.show(doc, f"Measured just now ({doc.get('finished', '?')}), both processes on one CPU.")

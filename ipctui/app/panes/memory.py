@@ -31,34 +31,34 @@ def hexdump(seg: Segment, width: int) -> Text:
     limit = -(-interesting // per) * per + per  # what holds data, and one row of the page beyond
     end = min(shown, start + ROWS * per, max(limit, start + per))
     for row in range(start, end, per):
-        t.append(f"{row:08x}  ", style="dim")
+        t.append(f"{row:08x}  ", style="ipc.muted")
         chunk = seg.backing[row : row + per]
         for i, b in enumerate(chunk):
-            style = "bold reverse" if row + i in hi else ("dim" if row + i >= seg.size else "")
+            style = "bold reverse" if row + i in hi else ("ipc.muted" if row + i >= seg.size else "")
             t.append(f"{b:02x}", style=style)
             t.append(" ")
         t.append(" ")
         for i, b in enumerate(chunk):
-            style = "bold reverse" if row + i in hi else ("dim" if row + i >= seg.size else "")
+            style = "bold reverse" if row + i in hi else ("ipc.muted" if row + i >= seg.size else "")
             t.append(chr(b) if 0x20 <= b < 0x7F else ".", style=style)
         t.append("\n")
     if end < shown:
-        t.append(f"… {shown - end} more bytes mapped, to the end of the page", style="dim")
+        t.append(f"… {shown - end} more bytes mapped, to the end of the page", style="ipc.muted")
     return t
 
 
 def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
     mappers = [kernel.procs[pid].name for pid in seg.mappers if pid in kernel.procs]
     lock = seg.lock
-    lock_text = Text("lock: ", style="dim")
+    lock_text = Text("lock: ", style="ipc.muted")
     if lock.owner is None:
-        lock_text.append("free", style="green")
+        lock_text.append("free", style="ipc.ok")
     else:
-        lock_text.append(f"held by {lock.owner_name}", style="bold yellow")
+        lock_text.append(f"held by {lock.owner_name}", style="ipc.wait.strong")
         if lock.owner_dead:
-            lock_text.append(" (dead: nobody will ever unlock it)", style="bold red")
+            lock_text.append(" (dead: nobody will ever unlock it)", style="ipc.bad.strong")
     if lock.waiters:
-        lock_text.append(f" · waiting: {names(lock.waiters)}", style="yellow")
+        lock_text.append(f" · waiting: {names(lock.waiters)}", style="ipc.wait")
     size = f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
     if isinstance(seg, SysvSegment):
         attached = [
@@ -69,12 +69,12 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
         info = Text(
             f"{size} · key {seg.key} · owner {seg.owner} · mode {seg.mode:04o} · attached {seg.nattch}"
             f" time{'s' if seg.nattch != 1 else ''}: {', '.join(attached) or 'nobody'}",
-            style="dim",
+            style="ipc.muted",
         )
     else:
         info = Text(
             f"{size} · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
-            style="dim",
+            style="ipc.muted",
         )
     rows: list[RenderableType] = [info, lock_text]
     if isinstance(seg, SysvSegment) and seg.marked:
@@ -90,7 +90,7 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
         title = f"System V shmid {seg.id}" + (" (marked for removal)" if seg.marked else "")
     else:
         title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
-    return Boxed(rows, title, "green")
+    return Boxed(rows, title, "ipc.shm")
 
 
 class MemoryPane(MechanismPane):

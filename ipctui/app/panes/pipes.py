@@ -18,24 +18,24 @@ def pipe_panel(pipe: Pipe, ends: list, width: int) -> RenderableType:
     readers = [f"{n} fd {fd}" for n, fd, f in ends if f.readable]
     writers = [f"{n} fd {fd}" for n, fd, f in ends if f.writable]
     body = Text()
-    body.append("read end: ", style="dim")
-    body.append(", ".join(readers) or "closed everywhere", style="" if readers else "red")
-    body.append("   write end: ", style="dim")
-    body.append(", ".join(writers) or "closed everywhere", style="" if writers else "red")
+    body.append("read end: ", style="ipc.muted")
+    body.append(", ".join(readers) or "closed everywhere", style="" if readers else "ipc.bad")
+    body.append("   write end: ", style="ipc.muted")
+    body.append(", ".join(writers) or "closed everywhere", style="" if writers else "ipc.bad")
     rows: list[RenderableType] = [summary(pipe), ring(pipe, width - 4), body]
     waits = Text()
     if pipe.rq:
-        waits.append(f"blocked reading: {names(pipe.rq)}  ", style="yellow")
+        waits.append(f"blocked reading: {names(pipe.rq)}  ", style="ipc.wait")
     if pipe.wq:
-        waits.append(f"blocked writing: {names(pipe.wq)}", style="yellow")
+        waits.append(f"blocked writing: {names(pipe.wq)}", style="ipc.wait")
     if waits:
         rows.append(waits)
     title = f"FIFO {pipe.fifo}" if pipe.fifo else f"pipe {pipe.id}"
-    return Boxed(rows, title, "cyan")
+    return Boxed(rows, title, "ipc.pipe")
 
 
 def fifo_list(nodes: list[FifoNode]) -> RenderableType:
-    t = Text("FIFOs in the file system: ", style="dim")
+    t = Text("FIFOs in the file system: ", style="ipc.muted")
     for node in nodes:
         waiters = [*node.ropen.procs(), *node.wopen.procs()]
         t.append(f"{node.path} (owner {node.owner}, mode {node.mode:04o}")

@@ -16,8 +16,8 @@ from .base import Item, MechanismPane
 
 def gauge(used: int, total: int, width: int = 20) -> Text:
     filled = round(width * used / total) if total else 0
-    t = Text("█" * filled, style="green" if used < total else "red")
-    t.append("░" * (width - filled), style="dim")
+    t = Text("█" * filled, style="ipc.ok" if used < total else "ipc.bad")
+    t.append("░" * (width - filled), style="ipc.muted")
     t.append(f" {used}/{total}")
     return t
 
@@ -28,47 +28,49 @@ def _short(data: bytes, n: int = 40) -> str:
 
 
 def posix_panel(q, opened: list) -> RenderableType:
-    msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
-    msgs.add_column("next", style="dim")
+    msgs = Table(box=None, show_header=True, header_style="ipc.muted", pad_edge=False)
+    msgs.add_column("next", style="ipc.muted")
     msgs.add_column("prio", justify="right")
     msgs.add_column("data")
     for i, (data, prio) in enumerate(q.messages()[:12]):
         msgs.add_row("→" if i == 0 else "", str(prio), _short(data))
-    info = Text(f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="dim")
+    info = Text(
+        f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="ipc.muted"
+    )
     rows: list[RenderableType] = [info, gauge(q.curmsgs, q.maxmsg)]
-    rows.append(msgs if q.curmsgs else Text("empty", style="dim"))
+    rows.append(msgs if q.curmsgs else Text("empty", style="ipc.muted"))
     if q.curmsgs > 12:
-        rows.append(Text(f"… and {q.curmsgs - 12} more", style="dim"))
+        rows.append(Text(f"… and {q.curmsgs - 12} more", style="ipc.muted"))
     rows.append(
-        Text("open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="dim")
+        Text("open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="ipc.muted")
     )
     if q.senders or q.receivers:
         rows.append(
             Text(
                 f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                style="yellow",
+                style="ipc.wait",
             )
         )
     title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
-    return Boxed(rows, title, "magenta")
+    return Boxed(rows, title, "ipc.queue")
 
 
 def sysv_panel(q) -> RenderableType:
-    msgs = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
+    msgs = Table(box=None, show_header=True, header_style="ipc.muted", pad_edge=False)
     msgs.add_column("type", justify="right")
     msgs.add_column("data")
     for mtype, data in list(q.messages)[:12]:
         msgs.add_row(str(mtype), _short(data))
-    info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="dim")
-    rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="dim")]
+    info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="ipc.muted")
+    rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="ipc.muted")]
     if q.senders or q.receivers:
         rows.append(
             Text(
                 f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                style="yellow",
+                style="ipc.wait",
             )
         )
-    return Boxed(rows, f"System V msqid {q.id}", "magenta")
+    return Boxed(rows, f"System V msqid {q.id}", "ipc.queue")
 
 
 class QueuesPane(MechanismPane):

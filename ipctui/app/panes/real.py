@@ -25,9 +25,9 @@ INTRO = Text.assemble(
     "(every call through libc, in a private namespace, everything removed afterwards) and shows "
     "the two traces side by side. Lines differ only where the simulation departs from Linux on "
     "purpose, or where one of the two is wrong.\n\n",
-    ("Press ", "dim"),
+    ("Press ", "ipc.muted"),
     ("K", "bold"),
-    (" or pick “Check on the real kernel” in the palette (ctrl+p).", "dim"),
+    (" or pick “Check on the real kernel” in the palette (ctrl+p).", "ipc.muted"),
 )
 
 
@@ -74,7 +74,7 @@ class RealPane(RunsInBackground, VerticalScroll):
     def _failed(self, why: str) -> None:
         self.remove_class("running")
         self.query_one("#real-status", Static).update(
-            Text(f"The check could not run: {why}", style="bold red")
+            Text(f"The check could not run: {why}", style="ipc.bad.strong")
         )
 
     def _check(self, statements: list, plain: str, name: str) -> None:

@@ -63,7 +63,7 @@ class SemaphoresPane(MechanismPane):
                     hs = [h for h, e in p.ext.get("sems", {}).items() if e.sem is sem]
                     holders.append(f"{p.name} ({', '.join(map(str, hs))})")
             name = sem.name + (" (unlinked)" if sem.unlinked else "")
-            value = (str(sem.value), "bold green" if sem.value else "bold red")
+            value = (str(sem.value), "ipc.ok" if sem.value else "ipc.wait.strong")
             counts = f"{sem.posts} / {sem.taken}"
             cells: tuple[Cell, ...] = (name, value, names(sem.waiters), ", ".join(holders), counts)
             rows.append((str(i), cells, ""))

@@ -27,9 +27,9 @@ class SignalsPane(MechanismPane):
             )
             mask = " ".join(_sig(s) for s in sorted(p.mask)) or "—"
             pending = " ".join(_sig(s) for s in sorted(p.pending)) or "—"
-            shown: Cell = (pending, "yellow") if p.pending else pending
+            shown: Cell = (pending, "ipc.wait") if p.pending else pending
             cells: tuple[Cell, ...] = (p.name, handlers or "—", mask, shown)
-            rows.append((str(p.pid), cells, "" if p.alive else "dim"))
+            rows.append((str(p.pid), cells, "" if p.alive else "ipc.muted"))
         if not rows:
             return []
         return table_items("signals", HEADERS, rows, width, flex=1)

@@ -12,7 +12,12 @@ from .base import Cell, Item, MechanismPane, table_items
 
 HEADERS = ("#", "held by", "kind", "state", "local", "remote", "rx", "peer / queue")
 
-STATE_STYLE = {"LISTEN": "cyan", "ESTABLISHED": "green", "CLOSE_WAIT": "yellow", "FIN_WAIT_2": "yellow"}
+STATE_STYLE = {
+    "LISTEN": "ipc.info",
+    "ESTABLISHED": "ipc.ok",
+    "CLOSE_WAIT": "ipc.wait",
+    "FIN_WAIT_2": "ipc.wait",
+}
 
 
 class SocketsPane(MechanismPane):
@@ -54,7 +59,7 @@ class SocketsPane(MechanismPane):
 
 
 def socket_files(paths: tuple[tuple[str, bool], ...]) -> RenderableType:
-    t = Text("socket files: ", style="dim")
+    t = Text("socket files: ", style="ipc.muted")
     t.append(
         "  ".join(
             f"{path} ({'bound' if bound else 'no socket: connect is refused'})" for path, bound in paths

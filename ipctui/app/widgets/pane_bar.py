@@ -26,11 +26,11 @@ class PaneBar(Widget, can_focus=True):
     }
     DEFAULT_CSS = """
     PaneBar { height: 2; padding: 0 1; link-style: none; link-style-hover: none; }
-    PaneBar > .pane-bar--title { color: $foreground 60%; }
+    PaneBar > .pane-bar--title { color: $text-muted; }
     PaneBar > .pane-bar--active { color: $foreground; text-style: bold; }
     PaneBar:focus > .pane-bar--active { background: $block-cursor-blurred-background; }
-    PaneBar > .pane-bar--line { color: $foreground 15%; }
-    PaneBar > .pane-bar--line-active { color: $accent; }
+    PaneBar > .pane-bar--line { color: $text-muted; }
+    PaneBar > .pane-bar--line-active { color: $text-accent; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "previous pane", show=False),
@@ -82,9 +82,10 @@ class PaneBar(Widget, can_focus=True):
                 start, end = len(top), len(top) + len(label)
             top.append(label, (active if on else title) + click)
             top.append(" ")
-            bottom.append("━" * len(label), line_active if on else line)
-            bottom.append("━", line)
-        bottom.append("━" * max(0, width - len(bottom)), line)
+            # the pane in front underlined heavy in the accent, the others on a thin muted rule
+            bottom.append(("━" if on else "─") * len(label), line_active if on else line)
+            bottom.append("─", line)
+        bottom.append("─" * max(0, width - len(bottom)), line)
         # too narrow for every title: slide the row so the pane in front shows whole
         shift = max(0, min(end - width, start)) if end > width else 0
         top, bottom = top[shift : shift + width], bottom[shift : shift + width]

@@ -22,7 +22,7 @@ def _slot_cells(pipe: Pipe, i: int, width: int) -> Text:
         if slot is None:
             cell.append(" " * pipe.page_size)
         else:
-            cell.append("░" * slot.offset, style="dim")
+            cell.append("░" * slot.offset, style="ipc.muted")
             for b in slot.data[slot.offset :]:
                 cell.append(_byte(b), style="bold reverse")
             cell.append(" " * (pipe.page_size - len(slot.data)))
@@ -31,7 +31,7 @@ def _slot_cells(pipe: Pipe, i: int, width: int) -> Text:
         return Text(" " * width)
     read = round(width * slot.offset / pipe.page_size)
     unread = max(1, round(width * slot.unread / pipe.page_size)) if slot.unread else 0
-    cell.append("░" * read, style="dim")
+    cell.append("░" * read, style="ipc.muted")
     cell.append("█" * unread, style="bold")
     cell.append(" " * max(0, width - read - unread))
     return cell
@@ -49,16 +49,16 @@ def ring(pipe: Pipe, max_width: int = 76) -> RenderableType:
     for start in range(0, n, per_row):
         idx = list(range(start, min(n, start + per_row)))
         # no_wrap: each row is drawn to fit, and Rich's wrapping is most of the drawing time
-        top = Text("┌" + "┬".join("─" * width for _ in idx) + "┐", style="dim", no_wrap=True)
-        mid = Text("│", style="dim", no_wrap=True)
+        top = Text("┌" + "┬".join("─" * width for _ in idx) + "┐", style="ipc.frame", no_wrap=True)
+        mid = Text("│", style="ipc.frame", no_wrap=True)
         for i in idx:
             mid.append_text(_slot_cells(pipe, i, width))
-            mid.append("│", style="dim")
-        bottom = Text("└" + "┴".join("─" * width for _ in idx) + "┘", style="dim", no_wrap=True)
+            mid.append("│", style="ipc.frame")
+        bottom = Text("└" + "┴".join("─" * width for _ in idx) + "┘", style="ipc.frame", no_wrap=True)
         marks = Text(" ", no_wrap=True)
         for i in idx:
             label = ("R" if i == tail else "") + ("W" if i == head else "")
-            marks.append(label.center(width)[:width], style="bold yellow" if label else "")
+            marks.append(label.center(width)[:width], style="ipc.mark" if label else "")
             marks.append(" ")
         rows += [top, mid, bottom, marks]
     return Group(*rows)
@@ -68,5 +68,5 @@ def summary(pipe: Pipe) -> Text:
     t = Text()
     t.append(f"{pipe.nslots} slot{'s' if pipe.nslots != 1 else ''} × {pipe.page_size} B")
     t.append(f" · {pipe.used}/{pipe.nslots} used · {pipe.buffered} B in it", style="bold")
-    t.append(f" · {pipe.bytes_written} B written, {pipe.bytes_read} B read", style="dim")
+    t.append(f" · {pipe.bytes_written} B written, {pipe.bytes_read} B read", style="ipc.muted")
     return t

@@ -11,7 +11,7 @@ from ...engine import Kernel, Process
 from ...engine.waitfor import wait_for
 from .holders import describe_fd
 
-STATE_STYLE = {"ready": "green", "blocked": "yellow", "stopped": "magenta", "zombie": "dim red"}
+STATE_STYLE = {"ready": "ipc.ok", "blocked": "ipc.wait", "stopped": "ipc.other", "zombie": "ipc.bad"}
 
 
 def state_text(p: Process) -> Text:
@@ -19,7 +19,7 @@ def state_text(p: Process) -> Text:
     if state == "blocked" and p.waiter is not None:
         tag = p.waiter.tag
         call = getattr(tag, "text", "").split(": ", 1)[-1] or f"{p.waiter.call}()"
-        return Text(f"blocked in {call}", style="yellow")
+        return Text(f"blocked in {call}", style="ipc.wait")
     return Text(state, style=STATE_STYLE.get(state, ""))
 
 
@@ -36,6 +36,11 @@ class ProcessTable(DataTable):
         self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
         self._shape: tuple[object, ...] = ()
         self._rows: dict[int, tuple[Any, ...]] = {}  # pid -> what its row was made from, the row
+
+    def recolour(self) -> None:
+        """Forget the cells drawn: the next show() draws them all in the theme's colours."""
+        self._shown, self._shape, self._rows = {}, (), {}
+        self.clear(columns=True)
 
     def show(self, kernel: Kernel) -> None:
         """Columns sized to what is shown now, not to the widest ever; when the rows and the

@@ -18,18 +18,17 @@ from ...session import TraceLine
 from .kept_lines import KeptLines
 
 KIND_STYLE = {
-    "spawn": "bold cyan",
+    "spawn": "ipc.info.strong",
     "call": "",
-    "resumed": "green",
-    "blocked": "yellow",
-    "error": "red",
-    "fault": "bold red",
-    "signal": "magenta",
-    "stopped": "magenta",
-    "exit": "bold magenta",
-    "narration": "italic dim",
+    "resumed": "ipc.ok",
+    "blocked": "ipc.wait",
+    "error": "ipc.bad",
+    "fault": "ipc.bad.strong",
+    "signal": "ipc.other",
+    "stopped": "ipc.other",
+    "exit": "ipc.other.strong",
+    "narration": "ipc.narration",
 }
-_STYLES = {kind: Style.parse(style) for kind, style in KIND_STYLE.items()}
 KEEP = 2000  # wrapped lines held at most; the session keeps the whole trace
 REWRITE = 200  # trace lines drawn when the widget starts again (a resize, a jump far back)
 
@@ -45,6 +44,7 @@ class TraceLog(KeptLines, can_focus=True):
         self._ends: list[int] = []  # after each held trace line, the wrapped lines up to it
         self._width = 0  # what _lines, the wrapped lines, are wrapped to
         self._end_y = 0  # where the latest line was in view, at the latest show()
+        self._styles: dict[str, Style] = {}  # each kind's style in the current theme
 
     @property
     def shown(self) -> int:
@@ -109,8 +109,20 @@ class TraceLog(KeptLines, can_focus=True):
         keep = self._ends[n - self._base - 1] if n > self._base else 0
         del self._lines[keep:], self._held[n - self._base :], self._ends[n - self._base :]
 
+    def recolour(self) -> None:
+        """Wrap the lines again, in the theme's colours (ink.py's style names)."""
+        self._styles = {}
+        self._styled.clear()
+        if self._held:
+            base, held = self._base, self._held
+            self._restart(held, self._width)
+            self._base += base
+            self._update()
+
     def _wrap(self, line: TraceLine) -> list[Strip]:
-        style = _STYLES.get(line.kind, _STYLES["call"])
+        style = self._styles.get(line.kind)
+        if style is None:  # each kind's style, looked up in the theme once
+            style = self._styles[line.kind] = self.app.console.get_style(KIND_STYLE.get(line.kind, ""))
         text = line.text
         if len(text) <= self._width and text.isascii() and text.isprintable():
             return [Strip([Segment(text, style)], len(text))]  # most lines: one cell a character

@@ -1,0 +1,149 @@
+"""Quiz mode's screens: the question before a step, and the summary at the end.
+
+The checking is ipctui/quiz.py; here the student types, and the app is told what to do next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from ...quiz import Question, Quiz, Verdict, upcoming
+from .base import Dialog
+
+if TYPE_CHECKING:
+    from ..app import PlaygroundApp
+
+HOW = 'a value (5, "hi", [3, 4]), an errno (EAGAIN) or blocks'
+
+
+class QuizQuestion(Dialog[list[str] | None]):
+    """The step's lines without their results, one answer field each; Enter on the last one
+    reveals (Escape leaves the step untaken)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+    DEFAULT_CSS = """
+    QuizQuestion .how { color: $text-muted; }
+    QuizQuestion .prompt { margin-top: 1; }
+    QuizQuestion #problem { color: $text-error; }
+    """
+
+    def __init__(self, questions: list[Question], score: str) -> None:
+        super().__init__()
+        self.questions = questions
+        self.score = score
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"[b]Quiz[/b] · score {self.score}  (Enter answers · Escape stops here)")
+            yield Static(f"What does each line return? Type {HOW}.", classes="how", markup=False)
+            for i, q in enumerate(self.questions):
+                yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?", classes="prompt")
+                yield Input(placeholder="your prediction", id=f"answer-{i}")
+            yield Static(id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#answer-0", Input).focus()
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        """Enter moves to the next empty answer; on the last one it reveals."""
+        inputs = list(self.query(Input))
+        empty = [i for i in inputs if not i.value.strip()]
+        if not empty:
+            self.finish([i.value for i in inputs])
+        elif event.input.value.strip():
+            empty[0].focus()
+        else:
+            self.query_one("#problem", Static).update(f"type a prediction: {HOW}")
+
+    def action_cancel(self) -> None:
+        self.finish(None)
+
+
+class QuizSummary(Dialog[None]):
+    """The score and the lines to review."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "close")]
+    DEFAULT_CSS = "QuizSummary #summary { margin: 1 0; }"
+
+    def __init__(self, summary: str) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("[b]Quiz over[/b]  (Escape or Enter closes)")
+            yield Static(self.summary, id="summary", markup=False)
+
+    def action_close(self) -> None:
+        self.finish(None)
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+@dataclass
+class QuizMode:
+    """The app's quiz: asks before each step whose lines have written results, then lets the
+    step run (the trace shows the result, the narration its story), and sums up at the end."""
+
+    quiz: Quiz = field(default_factory=Quiz)
+    revealing: bool = False  # the answered step is running: do not ask again
+    finished: bool = False
+
+    def ask(self, app: PlaygroundApp) -> bool:
+        """Ask about the step to come, if it has questions; True if it did (the step then runs
+        once the student has answered)."""
+        if self.revealing:
+            return False
+        if isinstance(app.screen, QuizQuestion):  # already asking (a held key, a play tick)
+            return True
+        session = app.session
+        target, questions = upcoming(session.script, session.cursor)
+        if not questions:
+            return False
+        app._stop()  # playing pauses at each question
+
+        def answered(answers: list[str] | None) -> None:
+            if answers is None:
+                return
+            verdicts = [self.quiz.answer(q, a) for q, a in zip(questions, answers, strict=True)]
+            self.revealing = True
+            try:  # the narration before the line, then the line and the lines it checks
+                while session.cursor <= target and not session.at_end:
+                    before = session.cursor
+                    app.action_step()
+                    if session.cursor == before:  # the line could not run: it said why
+                        break
+            finally:
+                self.revealing = False
+            app.clear_notifications()  # one verdict at a time: the latest
+            app.notify(
+                self.verdict_text(verdicts),
+                severity="information" if all(v.correct for v in verdicts) else "warning",
+            )
+
+        app.push_screen(QuizQuestion(questions, self.quiz.score), answered)
+        return True
+
+    def verdict_text(self, verdicts: list[Verdict]) -> str:
+        """One part per answer: right, or what it is."""
+        parts = [
+            f"✓ {v.question.answer}" if v.correct else f"✗ {v.note} (you said {v.given.strip()})"
+            for v in verdicts
+        ]
+        return f"{' · '.join(parts)} — score {self.quiz.score}"
+
+    def after_step(self, app: PlaygroundApp) -> None:
+        """At the script's end, once: the score and the lines to review."""
+        if app.session.at_end and not self.finished and self.quiz.answered:
+            self.finished = True
+            app.push_screen(QuizSummary(self.quiz.summary()))
