@@ -78,7 +78,7 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
         )
     rows: list[RenderableType] = [info, lock_text]
     if isinstance(seg, SysvSegment) and seg.marked:
-        rows.append(Text("marked for removal: it goes with its last detach", style="bold red"))
+        rows.append(Text("marked for removal: it goes with its last detach", style="ipc.bad.strong"))
     last = seg.last_store
     if last is not None:
         rows.append(

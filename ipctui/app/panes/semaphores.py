@@ -24,7 +24,7 @@ def _op(num: int, op: int) -> str:
 def waiter_text(w: PendingOp) -> Text:
     """A sleeper, the operation that stops it, and the whole call it will make at once."""
     num, op, _ = w.waits_for
-    t = Text(f"{w.proc}", style="bold yellow")
+    t = Text(f"{w.proc}", style="ipc.wait.strong")
     t.append(f" waits for {_op(num, op)}")
     whole = ", ".join(_op(n, o) for n, o, _ in w.ops)
     if len(w.ops) > 1:
@@ -36,7 +36,7 @@ def set_panel(s: SemSet) -> RenderableType:
     values = Text("values  ")
     for i, v in enumerate(s.values):
         values.append(f" #{i} ", style="dim")
-        values.append(str(v), style="bold green" if v else "bold red")
+        values.append(str(v), style="ipc.ok" if v else "ipc.wait.strong")
     rows: list[RenderableType] = [
         Text(f"key {s.key} · owner {s.owner} · mode {s.mode:04o} · {len(s.values)} semaphores", style="dim"),
         values,
@@ -46,7 +46,7 @@ def set_panel(s: SemSet) -> RenderableType:
     for pid, sums in sorted(s.undo.items()):
         text = ", ".join(f"#{n} {v:+d}" for n, v in sorted(sums.items()))
         rows.append(Text(f"undo sums of {s.names.get(pid, pid)}: {text} (taken back when it ends)"))
-    return Boxed(rows, f"System V semid {s.id}", "magenta")
+    return Boxed(rows, f"System V semid {s.id}", "ipc.other")
 
 
 class SemaphoresPane(MechanismPane):
