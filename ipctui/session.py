@@ -266,7 +266,7 @@ class Session:
         if not self.redo_stack:
             return None
         entry = self.redo_stack.pop()
-        redo = self.redo_stack
+        redo = list(self.redo_stack)  # a copy: stepping clears the session's own stack
         if entry.origin is not None:
             self.cursor = entry.origin
             outcome = self.step()

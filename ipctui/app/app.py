@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
@@ -150,6 +151,7 @@ class PlaygroundApp(App[None]):
         self.collector = Collector()
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
+        self._notice: Notification | None = None  # the latest step notice, replaced by the next
         self.main = MainScreen(self.session)
 
     # ----------------------------------------------------------------- layout
@@ -277,17 +279,28 @@ class PlaygroundApp(App[None]):
         if pane is not None:
             self.action_show_pane(pane, draw=False)  # refresh_views() draws it next
 
+    def say(self, message: str, severity: SeverityLevel = "information", timeout: float = 4) -> None:
+        """A notice about stepping (an errno, the end of the script): it replaces the previous
+        one instead of piling up on every press (as App.notify does, one toast per call)."""
+        if self._notice is not None and self._notice in self._notifications:
+            self._unnotify(self._notice, refresh=False)
+        self._notice = Notification(message, "", severity, timeout)
+        # added at once (as App._on_notify does) rather than by a message, so that the next
+        # notice, perhaps in the same tick, finds this one there to replace
+        self._notifications.add(self._notice)
+        self._refresh_notifications()
+
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
         problem = self.main.query_one("#console-problem", Static)
         if not outcome.ok:
             if inline:
                 problem.update(f"✗ {outcome.message}")
                 problem.add_class("shown")
-            self.notify(outcome.message, severity="error", timeout=6)
+            self.say(outcome.message, severity="error", timeout=6)
         else:
             problem.remove_class("shown")
             if outcome.message:
-                self.notify(outcome.message, severity="warning", timeout=4)
+                self.say(outcome.message, severity="warning", timeout=4)
 
     # ---------------------------------------------------------------- actions
 
@@ -306,7 +319,7 @@ class PlaygroundApp(App[None]):
             self.notify("No script is loaded: open one with ctrl+o, or type lines in the console (:)")
             return
         if s.at_end:
-            self.notify("The script has no more lines.")
+            self.say("The script has no more lines.")
             self._stop()
             return
         outcome = s.step()
@@ -348,13 +361,13 @@ class PlaygroundApp(App[None]):
 
     def action_undo(self) -> None:
         if not self.session.undo():
-            self.notify("Nothing to undo.")
+            self.say("Nothing to undo.")
         self.refresh_views()
 
     def action_redo(self) -> None:
         outcome = self.session.redo()
         if outcome is None:
-            self.notify("Nothing to redo.")
+            self.say("Nothing to redo.")
         else:
             self._report(outcome)
         self.refresh_views()

@@ -175,6 +175,10 @@ class Kernel:
         self._counters[kind] = n + 1
         return n
 
+    def made(self, kind: str) -> bool:
+        """Whether an object of `kind` (a new_id kind: pipe, shm, sem, socket) was ever made."""
+        return kind in self._counters
+
     def install(self, p: Process, f: OpenFile) -> int:
         """Give an open file the caller's lowest free descriptor (EMFILE past RLIMIT_NOFILE)."""
         if p.fds.full():

@@ -32,9 +32,14 @@ class MechanismPane:
     title: ClassVar[str] = ""
     mechanisms: ClassVar[frozenset[str]] = frozenset()  # Syscall.mechanism values it shows
     hint: ClassVar[str] = ""  # what to type when there is nothing to show
+    made: ClassVar[str] = ""  # the kernel's id kind for its objects: were any made and gone?
 
-    def empty(self) -> RenderableType:
-        t = Text(f"No {self.title.lower()} yet.\n", style="bold")
+    def empty(self, kernel: Kernel | None = None) -> RenderableType:
+        what = self.title.lower()
+        if kernel is not None and self.made and kernel.made(self.made):
+            t = Text(f"No {what} left: the ones made so far are all closed or removed.\n", style="bold")
+        else:
+            t = Text(f"No {what} yet.\n", style="bold")
         t.append(self.hint, style="dim")
         return t
 
@@ -76,7 +81,7 @@ class ObjectsView(KeptLines, can_focus=True):
         # before the first layout the widget's own width reads 0: the panes span the screen
         width = max(20, self.scrollable_content_region.width or self.app.size.width - 4)
         pane = self.panes[self.front]
-        items = pane.items(kernel, width) or [("empty", None, pane.empty)]
+        items = pane.items(kernel, width) or [("empty", kernel.made(pane.made), lambda: pane.empty(kernel))]
         console = self.app.console
         options = console.options.update_width(width)
         lines: list[Strip] = []

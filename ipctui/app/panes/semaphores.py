@@ -11,6 +11,7 @@ HEADERS = ("name", "value", "waiting", "open in (handle)", "posts / takes")
 
 class SemaphoresPane(MechanismPane):
     title = "Semaphores"
+    made = "sem"
     mechanisms = frozenset({"sem"})
     hint = 'A: sem_open("/s", O_CREAT, value=1), A: sem_wait(1), A: sem_post(1)  (a handle is not an fd)'
 

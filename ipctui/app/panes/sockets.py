@@ -17,6 +17,7 @@ STATE_STYLE = {"LISTEN": "cyan", "ESTABLISHED": "green", "CLOSE_WAIT": "yellow",
 
 class SocketsPane(MechanismPane):
     title = "Sockets"
+    made = "socket"
     mechanisms = frozenset({"socket"})
     hint = 'A: socket(AF_INET, SOCK_STREAM), A: bind(3, "127.0.0.1:8080"), A: listen(3, 5), A: accept(3)'
 
