@@ -58,6 +58,7 @@ MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechani
 # the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
 IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
+MIN_BOTTOM = 7  # rows the processes and the trace keep when a stacked pane takes what it needs
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
@@ -91,12 +92,14 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "processes"
+        self.query_one("#left").border_subtitle = "↑↓ select · f k w r x act on it"
         self.query_one("#trace-box").border_title = "trace"
         self.set_class(self.app.size.width < NARROW, "narrow")
         self.app.main_ready()  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
+        self.app._fit_panes(self.app._shown_narration)  # type: ignore[attr-defined]
 
 
 class PlaygroundApp(App[None]):
@@ -106,16 +109,17 @@ class PlaygroundApp(App[None]):
     TITLE = "ipctui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the footer shows these in order and drops what does not fit: help and demos come early
         Binding("space", "step", "step"),
+        Binding("question_mark", "help", "help"),
+        Binding("d", "demos", "demos"),
         Binding("p", "play", "play"),
         Binding("u,ctrl+z", "undo", "undo"),
         Binding("U,ctrl+y", "redo", "redo"),
         Binding("colon,i", "console", "console"),
         Binding("n", "spawn", "spawn"),
         Binding("c", "call", "call"),
-        Binding("question_mark", "help", "help"),
         Binding("ctrl+q", "quit", "quit"),
-        Binding("d", "demos", "demos"),
         Binding("K", "check_real", "real kernel", show=False),
         Binding("B", "bench", "bench", show=False),
         Binding("g", "jump", "jump", show=False),
@@ -151,6 +155,7 @@ class PlaygroundApp(App[None]):
         self.collector = Collector()
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
+        self._panes_rows: int | None = None  # the rows given to the pane in front (stacked), if set
         self._notice: Notification | None = None  # the latest step notice, replaced by the next
         self.main = MainScreen(self.session)
 
@@ -213,22 +218,42 @@ class PlaygroundApp(App[None]):
         s = self.session
         self.main.query_one(ProcessTable).show(s.kernel)
         self.main.query_one(TraceLog).show(s.trace)
-        if s.narration != self._shown_narration:  # a change of height means a relayout: only when needed
+        # before the first step, the script's opening narration (a welcome) is shown already
+        upcoming = s.next_statement() if s.steps == 0 else None
+        shown = upcoming.text if isinstance(upcoming, Narration) else s.narration
+        if shown != self._shown_narration:  # a change of height means a relayout: only when needed
             narration = self.main.query_one("#narration", Static)
-            narration.update(f"▸ {s.narration}" if s.narration else "")
-            narration.set_class(bool(s.narration), "shown")
-            self._shown_narration = s.narration
+            narration.update(f"▸ {shown}" if shown else "")
+            narration.set_class(bool(shown), "shown")
+            self._shown_narration = shown
         if IS_MECHANISM.get(self.front_pane, False):
             self.main.query_one(ObjectsView).show(s.kernel)
+        self._fit_panes(shown)
         self._update_title()
+
+    def _fit_panes(self, narration: str | None) -> None:
+        """Stacked (below 140 columns), the mechanism pane in front gets the rows its objects
+        need, as far as that leaves the processes and the trace MIN_BOTTOM rows: at 80x24 the
+        ring, its R/W row and who is blocked stay on screen. Set only when it changes: a layout."""
+        want: int | None = None
+        width, height = self.size
+        if width < NARROW and IS_MECHANISM.get(self.front_pane, False):
+            need = len(self.main.query_one(ObjectsView)._lines)
+            spoken = -(-(len(narration) + 2) // max(1, width - 2)) if narration else 0
+            others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
+            want = max(4, min(need, height - others - MIN_BOTTOM))
+        if want != self._panes_rows:
+            self._panes_rows = want
+            panes, bottom = self.main.query_one("#panes"), self.main.query_one("#bottom")
+            panes.styles.height = want if want is not None else None
+            bottom.styles.height = "1fr" if want is not None else None
 
     def _update_title(self) -> None:
         s = self.session
-        parts = [f"step {s.steps}"]
+        # one counter: steps, each a trace line (a sub-step included), out of all the script takes
+        parts = [f"step {s.steps}/{s.total}" if s.script and s.total else f"step {s.steps}"]
         if s.script:
-            parts.append(
-                f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
-            )
+            parts.append(Path(s.script_name or "").name)
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
         # A plain attribute, not App.sub_title: setting that reactive repaints the whole screen,
         # and this changes on every step.
@@ -262,6 +287,8 @@ class PlaygroundApp(App[None]):
             view.bring(pane)
             if draw and changed:  # while another kind of pane was in front, it was not kept up
                 view.show(self.session.kernel)
+        if draw and self.ready:
+            self._fit_panes(self._shown_narration)
 
     def _pane_for(self, st: object) -> str | None:
         """The pane a statement is about: by its call's mechanism, or by the descriptor it uses."""
@@ -477,7 +504,8 @@ class PlaygroundApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_jump(self) -> None:
-        limit = self.session.steps + max(0, len(self.session.script) - self.session.cursor)
+        s = self.session
+        limit = max(s.steps, s.total or 0)
 
         def check(value: str) -> str | None:
             return None if value.isdigit() and int(value) <= limit else f"a step from 0 to {limit}"
@@ -486,6 +514,10 @@ class PlaygroundApp(App[None]):
             if value:
                 self.session.jump(int(value))
                 self.refresh_views()
+                last = next((t.text for t in reversed(s.trace) if t.kind != "narration"), "")
+                where = f"at step {s.steps}" + (f" of {s.total}" if s.total else "")
+                missed = "" if s.steps == int(value) else f" (step {value} cannot be reached)"
+                self.say(f"Jumped: {where}{missed}" + (f"; the last line: {last}" if last else ""))
 
         self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
 

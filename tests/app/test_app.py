@@ -550,7 +550,7 @@ async def test_the_trace_keeps_its_latest_line_in_view_when_it_gets_shorter():
         app.open_demo("pipe")
         await pilot.pause()
         trace = app.query_one(TraceLog)
-        for _ in range(15):  # the narration comes in and takes rows from the trace
+        for _ in range(24):  # the narration comes in and takes rows from the trace
             app.action_step()
         height = trace.size.height
         await pilot.pause()

@@ -13,11 +13,14 @@ from .holders import describe_fd
 STATE_STYLE = {"ready": "green", "blocked": "yellow", "stopped": "magenta", "zombie": "dim red"}
 
 
-def state_text(p: Process) -> Text:
+def state_text(p: Process, woken: bool = False) -> Text:
+    """Its state; a blocked process already woken (its call not yet run again) is runnable."""
     state = p.state
     if state == "blocked" and p.waiter is not None:
         tag = p.waiter.tag
         call = getattr(tag, "text", "").split(": ", 1)[-1] or f"{p.waiter.call}()"
+        if woken:
+            return Text(f"runnable: woken in {call}", style="green")
         return Text(f"blocked in {call}", style="yellow")
     return Text(state, style=STATE_STYLE.get(state, ""))
 
@@ -78,10 +81,11 @@ class ProcessTable(DataTable):
         to never changes). A step changes one or two processes of fifty."""
         files = p.fds.items()
         kept = self._rows.get(p.pid)
+        woken = p.pid in kernel.woken
         if (
             kept is not None
             and kept[0] is p
-            and kept[1] == p.state
+            and kept[1] == (p.state, woken)
             and kept[2] is p.waiter
             and kept[3] == p.parent
             and len(kept[4]) == len(files)
@@ -90,8 +94,8 @@ class ProcessTable(DataTable):
             return kept[5]
         parent = kernel.procs.get(p.parent) if p.parent is not None else None
         fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in files)
-        row = (str(p.pid), p.name, str(p.uid), state_text(p), parent.name if parent else "—", fds)
-        self._rows[p.pid] = (p, p.state, p.waiter, p.parent, files, row)
+        row = (str(p.pid), p.name, str(p.uid), state_text(p, woken), parent.name if parent else "—", fds)
+        self._rows[p.pid] = (p, (p.state, woken), p.waiter, p.parent, files, row)
         return row
 
     @property
