@@ -58,7 +58,7 @@ MECHANISM_PANE = {m: pid for pid, _, cls in PANES for m in getattr(cls, "mechani
 # the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
 IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
 KIND_PANE = {"pipe": "pipes", "mq": "queues", "shm": "memory", "socket": "sockets"}
-MIN_BOTTOM = 7  # rows the processes and the trace keep when a stacked pane takes what it needs
+MIN_TRACE = 4  # rows the trace keeps (its border and two lines) when a stacked pane grows
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
@@ -233,7 +233,7 @@ class PlaygroundApp(App[None]):
 
     def _fit_panes(self, narration: str | None) -> None:
         """Stacked (below 140 columns), the mechanism pane in front gets the rows its objects
-        need, as far as that leaves the processes and the trace MIN_BOTTOM rows: at 80x24 the
+        need, as far as that leaves the processes theirs and the trace MIN_TRACE: at 80x24 the
         ring, its R/W row and who is blocked stay on screen. Set only when it changes: a layout."""
         want: int | None = None
         width, height = self.size
@@ -241,7 +241,9 @@ class PlaygroundApp(App[None]):
             need = len(self.main.query_one(ObjectsView)._lines)
             spoken = -(-(len(narration) + 2) // max(1, width - 2)) if narration else 0
             others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
-            want = max(4, min(need, height - others - MIN_BOTTOM))
+            procs = len(self.session.kernel.procs)
+            bottom = min(procs + 3, height // 4) + MIN_TRACE  # the processes (at most 25vh), the trace
+            want = max(4, min(need, height - others - bottom))
         if want != self._panes_rows:
             self._panes_rows = want
             panes, bottom = self.main.query_one("#panes"), self.main.query_one("#bottom")
