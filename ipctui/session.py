@@ -115,6 +115,11 @@ class Session:
         return self.cursor >= len(self.script) and not self.kernel.settling
 
     @property
+    def typed(self) -> int:
+        """How many lines were typed (or built by forms): what loading a script throws away."""
+        return sum(1 for e in self.entries if e.origin is None and not e.settle)
+
+    @property
     def settling(self) -> bool:
         """Whether the next step is a line the previous one caused (a woken call resuming)."""
         return self.kernel.settling

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -21,6 +22,7 @@ from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
 from .collector import Collector
 from .dialogs.call_form import CallForm
+from .dialogs.files import Confirm, FilePicker
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
@@ -39,6 +41,9 @@ from .widgets.console import Console
 from .widgets.pane_bar import PaneBar
 from .widgets.process_table import ProcessTable
 from .widgets.trace_log import TraceLog
+
+if TYPE_CHECKING:
+    from ..demos import Demo
 
 PANES: list[tuple[str, str, type]] = [
     ("pipes", "Pipes", PipesPane),
@@ -490,12 +495,25 @@ class PlaygroundApp(App[None]):
     def action_demos(self) -> None:
         self.push_screen(DemoPicker(), self.open_demo)
 
+    def _unless_typed(self, then: Callable[[], None]) -> None:
+        """Run `then` (which loads a script), first asking if that would throw away typed lines."""
+        typed = self.session.typed
+        if not typed:
+            then()
+            return
+        lines = "line" if typed == 1 else "lines"
+        question = f"Loading a script starts afresh: the {typed} {lines} you typed will be gone. Go on?"
+        self.push_screen(Confirm(question, "Throw them away"), lambda yes: then() if yes else None)
+
     def open_demo(self, name: str | None) -> None:
         from ..demos import get
 
         demo = get(name) if name else None
         if demo is None:
             return
+        self._unless_typed(lambda: self._open_demo(demo))
+
+    def _open_demo(self, demo: Demo) -> None:
         self._stop()
         self._load(lambda: self.session.load(demo.text, f"{demo.name}.ipc"))
         self.main.query_one(TraceLog).reset()
@@ -524,18 +542,14 @@ class PlaygroundApp(App[None]):
         self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
 
     def action_open(self) -> None:
-        def check(value: str) -> str | None:
-            path = Path(value).expanduser()
-            return None if path.is_file() else f"no file {path}"
-
-        def done(value: str | None) -> None:
-            if value:
+        def done(path: Path | None) -> None:
+            if path is not None:
                 self._stop()
-                self._load(lambda: self.session.load_file(Path(value).expanduser()))
+                self._load(lambda: self.session.load_file(path))
                 self.main.query_one(TraceLog).reset()
                 self.refresh_views()
 
-        self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
+        self._unless_typed(lambda: self.push_screen(FilePicker("Open a script", Path.cwd()), done))
 
     def action_bench(self) -> None:
         self.action_show_pane("bench")
@@ -554,17 +568,17 @@ class PlaygroundApp(App[None]):
     def action_save(self) -> None:
         default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
 
-        def done(value: str | None) -> None:
-            if not value:
+        def done(path: Path | None) -> None:
+            if path is None:
                 return
             try:
-                self.session.save(Path(value).expanduser())
+                self.session.save(path)
             except OSError as e:
-                self.notify(f"cannot save {value}: {e.strerror or e}", severity="error")
+                self.notify(f"cannot save {path}: {e.strerror or e}", severity="error")
                 return
-            self.notify(f"saved {self.session.steps} steps to {value}; `ipctui run {value}` replays them")
+            self.notify(f"saved {self.session.steps} steps to {path}; `ipctui run {path}` replays them")
 
-        self.push_screen(Prompt("Save the session as", default, "session.ipc"), done)
+        self.push_screen(FilePicker("Save the session as", Path.cwd(), default, saving=True), done)
 
     def get_system_commands(self, screen: Screen) -> object:  # type: ignore[override]
         yield from super().get_system_commands(screen)
@@ -594,6 +608,10 @@ class PlaygroundApp(App[None]):
             self.action_check_real,
         )
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
+        for theme in sorted(self.available_themes):  # found by name: "projector", "paper", ...
+            yield SystemCommand(
+                f"Theme: {theme}", "colour the playground", lambda t=theme: setattr(self, "theme", t)
+            )
         for i, (pid, title, _) in enumerate(PANES):
             yield SystemCommand(
                 f"Show {title}",

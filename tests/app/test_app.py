@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import CallForm
+from ipctui.app.dialogs.files import FilePicker
 from ipctui.app.dialogs.help import HelpScreen
 from ipctui.app.dialogs.pickers import CallPicker, Prompt
 from ipctui.app.panes.base import ObjectsView
@@ -185,12 +186,14 @@ async def test_save_and_reopen(tmp_path, monkeypatch):
         while app.session.settling:  # the lines the last step caused are steps of their own
             await pilot.press("space")
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, Prompt)
+        assert isinstance(app.screen, FilePicker)  # its path field holds the name offered
         await pilot.press("enter")
         saved = tmp_path / "fifo-session.ipc"
         assert saved.is_file()
         trace = [t.text for t in app.session.trace]
         await pilot.press("ctrl+o")
+        assert isinstance(app.screen, FilePicker)
+        app.screen.query_one("#path", Input).focus()
         for ch in saved.name:
             await pilot.press(ch)
         await pilot.press("enter")

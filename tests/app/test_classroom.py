@@ -179,3 +179,95 @@ async def test_demo_descriptions_do_not_wrap_under_the_names():
         assert wrapped  # some descriptions are longer than the room at 80 columns
         for row in wrapped:  # each continuation starts in the description's column
             assert len(row) - len(row.lstrip()) >= 19, row
+
+
+async def test_the_palette_finds_a_theme_by_its_name():
+    from textual.command import CommandPalette
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert CommandPalette.is_open(app)
+        await pilot.press(*"projector")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "ipctui-projector"
+
+
+async def test_a_demo_or_a_script_asks_before_throwing_away_typed_lines(tmp_path, monkeypatch):
+    from ipctui.app.dialogs.files import Confirm
+
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.submit("spawn A")
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and "the 1 line you typed" in screen_text(app)
+        await pilot.press("n")  # kept
+        await pilot.pause()
+        assert app.session.trace[-1].text == "spawn A" and not app.session.script
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.session.steps == 1
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        await pilot.press("y")  # thrown away: the demo is loaded
+        await pilot.pause()
+        assert app.session.script and app.session.steps == 0
+
+
+async def test_open_is_a_file_picker_that_browses_to_a_script(tmp_path, monkeypatch):
+    from textual.widgets import DirectoryTree
+
+    from ipctui.app.dialogs.files import FilePicker
+
+    work = tmp_path / "work"  # (tmp_path holds the test's config and cache folders too)
+    (work / "scripts").mkdir(parents=True)
+    (work / "scripts" / "hello.ipc").write_text("spawn A\nA: getpid() = 1\n")
+    (work / "notes.txt").write_text("not a script")
+    monkeypatch.chdir(work)
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, FilePicker)
+        tree = picker.query_one(DirectoryTree)
+        await pilot.pause(0.3)
+        assert "notes.txt" not in screen_text(app) and "scripts" in screen_text(app)
+        await pilot.press("down", "enter")  # open the folder
+        await pilot.pause(0.3)
+        await pilot.press("down", "enter")  # choose the script in it
+        await pilot.pause(0.3)
+        assert tree.cursor_node is not None and app.session.script_name == str(work / "scripts" / "hello.ipc")
+        await pilot.press("space", "space")
+        assert app.session.trace[-1].text == "A: getpid() = 1"
+
+
+async def test_save_says_what_is_wrong_with_a_path(tmp_path, monkeypatch):
+    from textual.widgets import Input, Static
+
+    from ipctui.app.dialogs.files import FilePicker
+
+    monkeypatch.chdir(tmp_path)
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.submit("spawn A")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, FilePicker)
+        field = picker.query_one("#path", Input)
+        field.value = str(tmp_path / "nowhere" / "s.ipc")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "there is no folder" in str(picker.query_one("#problem", Static).render())
+        field.value = str(tmp_path / "s.ipc")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "s.ipc").read_text() == "spawn A\n"
