@@ -160,6 +160,7 @@ class PlaygroundApp(App[None]):
         self.collector = Collector()
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
+        self._left_cols: int | None = None  # the processes' width side by side, once fitted
         self._panes_rows: int | None = None  # the rows given to the pane in front (stacked), if set
         self._notice: Notification | None = None  # the latest step notice, replaced by the next
         self.main = MainScreen(self.session)
@@ -221,7 +222,9 @@ class PlaygroundApp(App[None]):
         if not self.ready:
             return
         s = self.session
-        self.main.query_one(ProcessTable).show(s.kernel)
+        table = self.main.query_one(ProcessTable)
+        table.show(s.kernel)
+        self._fit_processes(table.wanted)
         self.main.query_one(TraceLog).show(s.trace)
         # before the first step, the script's opening narration (a welcome) is shown already
         upcoming = s.next_statement() if s.steps == 0 else None
@@ -235,6 +238,18 @@ class PlaygroundApp(App[None]):
             self.main.query_one(ObjectsView).show(s.kernel)
         self._fit_panes(shown)
         self._update_title()
+
+    def _fit_processes(self, wanted: int) -> None:
+        """Side by side (from 140 columns), the processes take the width their descriptors need,
+        between 45% and 65% of the screen, the trace the rest. Set only when it changes."""
+        width = self.size.width
+        # + its border (2) and the table's scrollbar gutter (2)
+        cols = None if width < NARROW else max(width * 45 // 100, min(wanted + 4, width * 65 // 100))
+        if cols != self._left_cols:
+            self._left_cols = cols
+            self.main.query_one("#left").styles.width = cols
+            table = self.main.query_one(ProcessTable)  # its columns follow its new width
+            self.call_after_refresh(lambda: table.show(self.session.kernel))
 
     def _fit_panes(self, narration: str | None) -> None:
         """Stacked (below 140 columns), the mechanism pane in front gets the rows its objects

@@ -271,3 +271,18 @@ async def test_save_says_what_is_wrong_with_a_path(tmp_path, monkeypatch):
         await pilot.press("enter")
         await pilot.pause()
         assert (tmp_path / "s.ipc").read_text() == "spawn A\n"
+
+
+async def test_at_160_columns_the_process_table_shows_every_descriptor_whole():
+    from ipctui.app.widgets.holders import describe_fd
+
+    app = demo_app("tour")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await step_until(app, pilot, 'connect(5, "/tmp/alice.sock")')
+        await pilot.pause()
+        screen = screen_text(app)
+        alice = app.session.kernel.process("alice")
+        assert alice is not None and len(alice.fds.items()) >= 5  # cut at 5 before
+        for p in app.session.kernel.procs.values():
+            fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in p.fds.items())
+            assert fds in screen, fds

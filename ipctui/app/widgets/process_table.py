@@ -38,6 +38,7 @@ class ProcessTable(DataTable):
         self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
         self._shape: tuple[object, ...] = ()
         self._rows: dict[int, tuple[Any, ...]] = {}  # pid -> what its row was made from, the row
+        self.wanted = 0  # the width that shows every cell whole
 
     def show(self, kernel: Kernel) -> None:
         """Columns sized to what is shown now, not to the widest ever; when the rows and the
@@ -50,7 +51,9 @@ class ProcessTable(DataTable):
         widths = [
             max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
         ]
-        room = max(12, self.size.width - sum(w + pad for w in widths) - pad - 1) if self.size.width else None
+        fixed = sum(w + pad for w in widths) + pad + 1
+        self.wanted = fixed + max([len("descriptors")] + [len(r[-1]) for r in rows])  # uncut, with its gaps
+        room = max(12, self.size.width - fixed) if self.size.width else None
         # the descriptors get the rest of the width, and end in an ellipsis past it
         rows = [
             (*r[:-1], r[-1] if room is None or len(r[-1]) <= room else r[-1][: room - 1] + "…") for r in rows
