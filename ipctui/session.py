@@ -5,6 +5,11 @@ the last one, which makes it exact. Replay starts from the latest checkpoint at 
 step wanted: a deep copy of the kernel taken every CHECKPOINT_EVERY steps, at a moment when no
 process is blocked (a blocked call is a generator, which cannot be copied). Pure Python: the
 app drives it.
+
+Stepping a script goes line by line through the trace, not only the script: a line that wakes
+others is a step that shows the state right after it (the bytes in the slots, the reader woken
+but not yet run, as on Linux where it runs when scheduled), and each resumed line is a step of
+its own (a sub-step: the kernel settles one deferred action at a time).
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Entry:
 
     text: str
     origin: int | None = None
+    settle: bool = False  # a sub-step: the next line(s) the previous call caused
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +95,7 @@ class Session:
         self.script_name: str | None = None
         self.cursor = 0  # the next statement of the script to run
         self.checkpoints: list[Checkpoint] = []
+        self.total: int | None = 0  # the steps the loaded script takes, sub-steps included
         self._reset()
 
     # -------------------------------------------------------------- state
@@ -105,7 +112,17 @@ class Session:
 
     @property
     def at_end(self) -> bool:
-        return self.cursor >= len(self.script)
+        return self.cursor >= len(self.script) and not self.kernel.settling
+
+    @property
+    def typed(self) -> int:
+        """How many lines were typed (or built by forms): what loading a script throws away."""
+        return sum(1 for e in self.entries if e.origin is None and not e.settle)
+
+    @property
+    def settling(self) -> bool:
+        """Whether the next step is a line the previous one caused (a woken call resuming)."""
+        return self.kernel.settling
 
     def load(self, text: str, name: str = "<script>") -> None:
         """Load a script to step through (raises ScriptError); the session starts afresh."""
@@ -117,6 +134,7 @@ class Session:
         self.redo_stack = []
         self.checkpoints = []
         self._reset()
+        self.total = count_steps(self.script)
 
     def load_file(self, path: str | Path) -> None:
         p = Path(path)
@@ -128,14 +146,14 @@ class Session:
 
     # ------------------------------------------------------------ running
 
-    def _run(self, st: Statement) -> Outcome:
+    def _run(self, st: Statement, hold: bool = False) -> Outcome:
         """Run one statement on the kernel, recording its trace lines."""
         if isinstance(st, Narration):
             self.narration = st.text
             self.trace.append(TraceLine(f"## {st.text}", "narration", 0))
             return Outcome(True)
         try:
-            step = self.runner.step(st)
+            step = self.runner.step(st, hold)
         except ExpectationFailed as e:
             self._record(e.events, st)
             return Outcome(False, f"line {e.lineno}: expected {e.expected}, got {e.got}", e.events)
@@ -146,7 +164,7 @@ class Session:
             message = text_line(first, st)
         return Outcome(True, message, step.events)
 
-    def _record(self, events: list[Event], st: Statement) -> None:
+    def _record(self, events: list[Event], st: Statement | None) -> None:
         for ev in events:
             origin = st if ev.kind in ("call", "spawn") else ev.tag
             self.trace.append(TraceLine(text_line(ev, origin), trace_kind(ev), ev.pid))
@@ -161,6 +179,8 @@ class Session:
             return Outcome(False, "nothing to run: the line is empty or a comment")
         if isinstance(st, Assertion):
             return Outcome(False, "that line is an assertion about a trace; it runs nothing")
+        while self.settling:  # a typed line comes after what the last step is still causing
+            self._substep()
         try:
             outcome = self._run(st)
         except ScriptError as e:
@@ -173,15 +193,34 @@ class Session:
         """Run the loaded script's next line (and check the assertion lines that follow it)."""
         if self.at_end:
             return Outcome(False, "the script has no more lines")
+        self.redo_stack.clear()
+        if self.settling:
+            return self._substep()
         index = self.cursor
         st = self.script[index]
         try:
-            outcome = self._run(st)
+            outcome = self._run(st, hold=True)
         except ScriptError as e:
             return Outcome(False, f"line {e.lineno}: {e.message}")
         self.cursor += 1
-        self.redo_stack.clear()
-        while not self.at_end and isinstance(self.script[self.cursor], Assertion):
+        if not self.settling:
+            outcome = self._check(outcome)
+        self._enter(Entry(_source(st), index))  # after its assertions: a checkpoint includes them
+        return outcome
+
+    def _substep(self) -> Outcome:
+        """The next line(s) the previous call caused; once it has settled, its assertions."""
+        events = self.runner.settle()
+        self._record(events, None)
+        outcome = Outcome(True, "", events)
+        if not self.settling:
+            outcome = self._check(outcome)
+        self._enter(Entry(self.trace[-1].text if events else "", None, settle=True))
+        return outcome
+
+    def _check(self, outcome: Outcome) -> Outcome:
+        """Check the assertion lines that follow the statement run (now that all it caused is out)."""
+        while self.cursor < len(self.script) and isinstance(self.script[self.cursor], Assertion):
             check = self.script[self.cursor]
             self.cursor += 1
             try:
@@ -191,12 +230,13 @@ class Session:
                     outcome = Outcome(
                         False, f"line {e.lineno}: expected {e.expected}, got {e.got}", outcome.events
                     )
-        self._enter(Entry(_source(st), index))  # after its assertions: a checkpoint includes them
         return outcome
 
     def next_statement(self) -> Statement | None:
         """The statement the next step runs (for the views: which pane it touches)."""
-        return None if self.at_end else self.script[self.cursor]
+        if self.settling or self.cursor >= len(self.script):
+            return None  # the next step is a line the last one caused, or there is none
+        return self.script[self.cursor]
 
     # ---------------------------------------------------------- time travel
 
@@ -206,7 +246,9 @@ class Session:
         self.checkpoints = [c for c in self.checkpoints if c.steps <= len(entries)]
         start = self._restore(entries)
         for entry in entries[start:]:
-            if entry.origin is not None:
+            if entry.settle:
+                self._substep()
+            elif entry.origin is not None:
                 self.cursor = entry.origin
                 self.step()
             else:
@@ -214,7 +256,7 @@ class Session:
                 if st is not None:
                     self._run(st)
                 self._enter(entry)
-        if entries and entries[-1].origin is None:
+        if entries and entries[-1].origin is None and not entries[-1].settle:
             self.cursor = max((e.origin + 1 for e in entries if e.origin is not None), default=0)
             self._skip_assertions()
 
@@ -238,7 +280,7 @@ class Session:
         last = self.checkpoints[-1].steps if self.checkpoints else 0
         if self.steps - last < CHECKPOINT_EVERY:
             return
-        if any(p.waiter is not None for p in self.kernel.procs.values()):
+        if self.settling or any(p.waiter is not None for p in self.kernel.procs.values()):
             return  # a blocked call cannot be copied: try again at the next step
         try:
             state = copy.deepcopy((self.kernel, self.runner))
@@ -266,8 +308,10 @@ class Session:
         if not self.redo_stack:
             return None
         entry = self.redo_stack.pop()
-        redo = self.redo_stack
-        if entry.origin is not None:
+        redo = list(self.redo_stack)  # a copy: stepping clears the session's own stack
+        if entry.settle:
+            outcome = self.step()
+        elif entry.origin is not None:
             self.cursor = entry.origin
             outcome = self.step()
         else:
@@ -297,6 +341,19 @@ class Session:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.script_text(), encoding="utf-8")
+
+
+def count_steps(script: list[Statement]) -> int | None:
+    """How many steps a script takes, sub-steps included (a dry run: the engine is cheap and
+    deterministic); None when a line cannot run, which stops the stepping there."""
+    probe = Session()
+    probe.script = script
+    while not probe.at_end:
+        before = probe.steps
+        probe.step()
+        if probe.steps == before:
+            return None
+    return probe.steps
 
 
 def _source(st: Statement) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -12,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
@@ -23,6 +25,7 @@ from ..vocab.mechanisms import MECHANISMS, mechanism
 from . import ink
 from .collector import Collector
 from .dialogs.call_form import CallForm
+from .dialogs.files import Confirm, FilePicker
 from .dialogs.help import HelpScreen
 from .dialogs.palette import Palette
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
@@ -45,6 +48,9 @@ from .widgets.process_table import ProcessTable
 from .widgets.stuck_banner import StuckBanner
 from .widgets.trace_log import TraceLog
 
+if TYPE_CHECKING:
+    from ..demos import Demo
+
 PANES: list[tuple[str, str, type]] = [
     ("pipes", "Pipes", PipesPane),
     ("queues", "Queues", QueuesPane),
@@ -63,6 +69,7 @@ MECHANISM_PANE = {m.name: m.pane for m in MECHANISMS if m.pane is not None}
 FILE_KINDS = tuple(m.name for m in MECHANISMS if m.makes_files)
 # the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
 IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
+MIN_TRACE = 4  # rows the trace keeps (its border and two lines) when a stacked pane grows
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
 SPEEDS = [4.0, 2.0, 1.0, 0.5, 0.25, 0.1]  # seconds per step
 QUICK_CALLS = {"f": "fork", "k": "kill", "w": "write", "r": "read", "x": "close"}
@@ -97,12 +104,14 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "processes"
+        self.query_one("#left").border_subtitle = "↑↓ select · f k w r x act on it"
         self.query_one("#trace-box").border_title = "trace"
         self.set_class(self.app.size.width < NARROW, "narrow")
         self.app.main_ready()  # type: ignore[attr-defined]
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")
+        self.app._fit_panes(self.app._shown_narration)  # type: ignore[attr-defined]
 
 
 class PlaygroundApp(App[None]):
@@ -112,16 +121,17 @@ class PlaygroundApp(App[None]):
     TITLE = "ipctui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        # the footer shows these in order and drops what does not fit: help and demos come early
         Binding("space", "step", "step"),
+        Binding("question_mark", "help", "help"),
+        Binding("d", "demos", "demos"),
         Binding("p", "play", "play"),
         Binding("u,ctrl+z", "undo", "undo"),
         Binding("U,ctrl+y", "redo", "redo"),
         Binding("colon,i", "console", "console"),
         Binding("n", "spawn", "spawn"),
         Binding("c", "call", "call"),
-        Binding("question_mark", "help", "help"),
         Binding("ctrl+q", "quit", "quit"),
-        Binding("d", "demos", "demos"),
         Binding("K", "check_real", "real kernel", show=False),
         Binding("B", "bench", "bench", show=False),
         Binding("E", "explore", "explore", show=False),
@@ -162,6 +172,9 @@ class PlaygroundApp(App[None]):
         self.collector = Collector()
         self.status = ""  # the title bar's text: step, line, playing or paused
         self._shown_narration: str | None = None
+        self._left_cols: int | None = None  # the processes' width side by side, once fitted
+        self._panes_rows: int | None = None  # the rows given to the pane in front (stacked), if set
+        self._notice: Notification | None = None  # the latest step notice, replaced by the next
         self.main = MainScreen(self.session)
         self.quiz_mode: QuizMode | None = QuizMode() if quiz else None  # predict, then reveal
 
@@ -234,25 +247,61 @@ class PlaygroundApp(App[None]):
         if not self.ready:
             return
         s = self.session
-        self.main.query_one(ProcessTable).show(s.kernel)
+        table = self.main.query_one(ProcessTable)
+        table.show(s.kernel)
         self.main.query_one(StuckBanner).show(s.kernel)
+        self._fit_processes(table.wanted)
         self.main.query_one(TraceLog).show(s.trace)
-        if s.narration != self._shown_narration:  # a change of height means a relayout: only when needed
+        # before the first step, the script's opening narration (a welcome) is shown already
+        upcoming = s.next_statement() if s.steps == 0 else None
+        shown = upcoming.text if isinstance(upcoming, Narration) else s.narration
+        if shown != self._shown_narration:  # a change of height means a relayout: only when needed
             narration = self.main.query_one("#narration", Static)
-            narration.update(f"▸ {s.narration}" if s.narration else "")
-            narration.set_class(bool(s.narration), "shown")
-            self._shown_narration = s.narration
+            narration.update(f"▸ {shown}" if shown else "")
+            narration.set_class(bool(shown), "shown")
+            self._shown_narration = shown
         if IS_MECHANISM.get(self.front_pane, False):
             self.main.query_one(ObjectsView).show(s.kernel)
+        self._fit_panes(shown)
         self._update_title()
+
+    def _fit_processes(self, wanted: int) -> None:
+        """Side by side (from 140 columns), the processes take the width their descriptors need,
+        between 45% and 65% of the screen, the trace the rest. Set only when it changes."""
+        width = self.size.width
+        # + its border (2) and the table's scrollbar gutter (2)
+        cols = None if width < NARROW else max(width * 45 // 100, min(wanted + 4, width * 65 // 100))
+        if cols != self._left_cols:
+            self._left_cols = cols
+            self.main.query_one("#left").styles.width = cols
+            table = self.main.query_one(ProcessTable)  # its columns follow its new width
+            self.call_after_refresh(lambda: table.show(self.session.kernel))
+
+    def _fit_panes(self, narration: str | None) -> None:
+        """Stacked (below 140 columns), the mechanism pane in front gets the rows its objects
+        need, as far as that leaves the processes theirs and the trace MIN_TRACE: at 80x24 the
+        ring, its R/W row and who is blocked stay on screen. Set only when it changes: a layout."""
+        want: int | None = None
+        width, height = self.size
+        if width < NARROW and IS_MECHANISM.get(self.front_pane, False):
+            need = len(self.main.query_one(ObjectsView)._lines)
+            spoken = -(-(len(narration) + 2) // max(1, width - 2)) if narration else 0
+            others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
+            procs = len(self.session.kernel.procs)
+            bottom = min(procs + 3, height // 4) + MIN_TRACE  # the processes (at most 25vh), the trace
+            want = max(4, min(need, height - others - bottom))
+        if want != self._panes_rows:
+            self._panes_rows = want
+            panes, bottom = self.main.query_one("#panes"), self.main.query_one("#bottom")
+            panes.styles.height = want if want is not None else None
+            bottom.styles.height = "1fr" if want is not None else None
 
     def _update_title(self) -> None:
         s = self.session
-        parts = [f"step {s.steps}"]
+        # one counter: steps, each a trace line (a sub-step included), out of all the script takes
+        parts = [f"step {s.steps}/{s.total}" if s.script and s.total else f"step {s.steps}"]
         if s.script:
-            parts.append(
-                f"line {min(s.cursor, len(s.script))}/{len(s.script)} of {Path(s.script_name or '').name}"
-            )
+            parts.append(Path(s.script_name or "").name)
         parts.append(f"▶ playing ({SPEEDS[self.speed]:g} s/step)" if self.playing else "paused")
         if self.quiz_mode is not None:
             parts.append(f"quiz {self.quiz_mode.quiz.score}")
@@ -288,6 +337,8 @@ class PlaygroundApp(App[None]):
             view.bring(pane)
             if draw and changed:  # while another kind of pane was in front, it was not kept up
                 view.show(self.session.kernel)
+        if draw and self.ready:
+            self._fit_panes(self._shown_narration)
 
     def _pane_for(self, st: object) -> str | None:
         """The pane a statement is about: by its call's mechanism, or by the descriptor it uses."""
@@ -305,17 +356,28 @@ class PlaygroundApp(App[None]):
         if pane is not None:
             self.action_show_pane(pane, draw=False)  # refresh_views() draws it next
 
+    def say(self, message: str, severity: SeverityLevel = "information", timeout: float = 4) -> None:
+        """A notice about stepping (an errno, the end of the script): it replaces the previous
+        one instead of piling up on every press (as App.notify does, one toast per call)."""
+        if self._notice is not None and self._notice in self._notifications:
+            self._unnotify(self._notice, refresh=False)
+        self._notice = Notification(message, "", severity, timeout)
+        # added at once (as App._on_notify does) rather than by a message, so that the next
+        # notice, perhaps in the same tick, finds this one there to replace
+        self._notifications.add(self._notice)
+        self._refresh_notifications()
+
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
         problem = self.main.query_one("#console-problem", Static)
         if not outcome.ok:
             if inline:
                 problem.update(f"✗ {outcome.message}")
                 problem.add_class("shown")
-            self.notify(outcome.message, severity="error", timeout=6)
+            self.say(outcome.message, severity="error", timeout=6)
         else:
             problem.remove_class("shown")
             if outcome.message:
-                self.notify(outcome.message, severity="warning", timeout=4)
+                self.say(outcome.message, severity="warning", timeout=4)
 
     # ---------------------------------------------------------------- actions
 
@@ -334,7 +396,7 @@ class PlaygroundApp(App[None]):
             self.notify("No script is loaded: open one with ctrl+o, or type lines in the console (:)")
             return
         if s.at_end:
-            self.notify("The script has no more lines.")
+            self.say("The script has no more lines.")
             self._stop()
             return
         if self.quiz_mode is not None and self.quiz_mode.ask(self):
@@ -380,13 +442,13 @@ class PlaygroundApp(App[None]):
 
     def action_undo(self) -> None:
         if not self.session.undo():
-            self.notify("Nothing to undo.")
+            self.say("Nothing to undo.")
         self.refresh_views()
 
     def action_redo(self) -> None:
         outcome = self.session.redo()
         if outcome is None:
-            self.notify("Nothing to redo.")
+            self.say("Nothing to redo.")
         else:
             self._report(outcome)
         self.refresh_views()
@@ -482,12 +544,25 @@ class PlaygroundApp(App[None]):
     def action_demos(self) -> None:
         self.push_screen(DemoPicker(), self.open_demo)
 
+    def _unless_typed(self, then: Callable[[], None]) -> None:
+        """Run `then` (which loads a script), first asking if that would throw away typed lines."""
+        typed = self.session.typed
+        if not typed:
+            then()
+            return
+        lines = "line" if typed == 1 else "lines"
+        question = f"Loading a script starts afresh: the {typed} {lines} you typed will be gone. Go on?"
+        self.push_screen(Confirm(question, "Throw them away"), lambda yes: then() if yes else None)
+
     def open_demo(self, name: str | None) -> None:
         from ..demos import get
 
         demo = get(name) if name else None
         if demo is None:
             return
+        self._unless_typed(lambda: self._open_demo(demo))
+
+    def _open_demo(self, demo: Demo) -> None:
         self._stop()
         self._load(lambda: self.session.load(demo.text, f"{demo.name}.ipc"))
         self.main.query_one(TraceLog).reset()
@@ -508,7 +583,8 @@ class PlaygroundApp(App[None]):
         self.push_screen(HelpScreen())
 
     def action_jump(self) -> None:
-        limit = self.session.steps + max(0, len(self.session.script) - self.session.cursor)
+        s = self.session
+        limit = max(s.steps, s.total or 0)
 
         def check(value: str) -> str | None:
             return None if value.isdigit() and int(value) <= limit else f"a step from 0 to {limit}"
@@ -517,6 +593,10 @@ class PlaygroundApp(App[None]):
             if value:
                 self.session.jump(int(value))
                 self.refresh_views()
+                last = next((t.text for t in reversed(s.trace) if t.kind != "narration"), "")
+                where = f"at step {s.steps}" + (f" of {s.total}" if s.total else "")
+                missed = "" if s.steps == int(value) else f" (step {value} cannot be reached)"
+                self.say(f"Jumped: {where}{missed}" + (f"; the last line: {last}" if last else ""))
 
         self.push_screen(Prompt(f"Jump to step (0-{limit})", str(self.session.steps), "0", check), done)
 
@@ -525,18 +605,14 @@ class PlaygroundApp(App[None]):
             self.notify(refused, severity="warning", timeout=8)
             return
 
-        def check(value: str) -> str | None:
-            path = Path(value).expanduser()
-            return None if path.is_file() else f"no file {path}"
-
-        def done(value: str | None) -> None:
-            if value:
+        def done(path: Path | None) -> None:
+            if path is not None:
                 self._stop()
-                self._load(lambda: self.session.load_file(Path(value).expanduser()))
+                self._load(lambda: self.session.load_file(path))
                 self.main.query_one(TraceLog).reset()
                 self.refresh_views()
 
-        self.push_screen(Prompt("Open a script", "", "demo.ipc", check), done)
+        self._unless_typed(lambda: self.push_screen(FilePicker("Open a script", Path.cwd()), done))
 
     def action_bench(self) -> None:
         if refused := self.limits.refuse_real("The bench"):
@@ -593,17 +669,17 @@ class PlaygroundApp(App[None]):
             self.notify(f"{default}: {steps} step{'s' * (steps != 1)}, sent to your browser as a download")
             return
 
-        def done(value: str | None) -> None:
-            if not value:
+        def done(path: Path | None) -> None:
+            if path is None:
                 return
             try:
-                self.session.save(Path(value).expanduser())
+                self.session.save(path)
             except OSError as e:
-                self.notify(f"cannot save {value}: {e.strerror or e}", severity="error")
+                self.notify(f"cannot save {path}: {e.strerror or e}", severity="error")
                 return
-            self.notify(f"saved {self.session.steps} steps to {value}; `ipctui run {value}` replays them")
+            self.notify(f"saved {self.session.steps} steps to {path}; `ipctui run {path}` replays them")
 
-        self.push_screen(Prompt("Save the session as", default, "session.ipc"), done)
+        self.push_screen(FilePicker("Save the session as", Path.cwd(), default, saving=True), done)
 
     def get_system_commands(self, screen: Screen) -> object:  # type: ignore[override]
         yield from super().get_system_commands(screen)
@@ -641,6 +717,10 @@ class PlaygroundApp(App[None]):
             self.action_check_real,
         )
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
+        for theme in sorted(self.available_themes):  # found by name: "projector", "paper", ...
+            yield SystemCommand(
+                f"Theme: {theme}", "colour the playground", lambda t=theme: setattr(self, "theme", t)
+            )
         for i, (pid, title, _) in enumerate(PANES):
             yield SystemCommand(
                 f"Show {title}",

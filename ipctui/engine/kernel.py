@@ -3,6 +3,9 @@
 Ordering (SPEC section 2) comes from one mechanism: whatever a call causes (wake-ups, signal
 deliveries, deaths) is deferred with `after()` and run once the call's own line is out, depth
 first, so that each woken call's lines and what they cause come before the next one's.
+A call made with `hold=True` stops once its own line is out: `settle()` then runs what it
+deferred one line at a time (the playground's sub-steps), in the same order, and `woken` names
+the sleepers already woken that have not run yet (runnable, as on Linux until they are scheduled).
 
 A call that may block is a generator: it yields the wait queue it sleeps on and is resumed when
 woken. A caught signal is thrown into it as `Interrupted` (a write may catch it to return the
@@ -75,6 +78,8 @@ class Kernel:
         self.next_pid = 1
         self.events: list[Event] = []
         self._frame: list[Callable[[], None]] = []
+        self._pending: list[deque[Callable[[], None]]] = []  # deferred actions not run yet, by depth
+        self.woken: set[int] = set()  # pids woken whose blocked call has not run again yet
         self.observers: list[Callable[[Event], None]] = []
         self.fs = FileSystem()  # path -> FIFO or socket node, with inode numbers for ftok
         self._counters: dict[str, int] = {}
@@ -98,6 +103,7 @@ class Kernel:
 
     def spawn(self, name: str, uid: int = 1000, tag: Any = None) -> list[Event]:
         """Create a process with a fresh descriptor table and no parent."""
+        self._check_settled()
         self.check_new_name(name)
         if uid < 0:
             raise UsageError(f"uid must be 0 or more, not {uid}")
@@ -114,8 +120,11 @@ class Kernel:
         args: tuple[Any, ...] = (),
         kwargs: dict[str, Any] | None = None,
         tag: Any = None,
+        hold: bool = False,
     ) -> list[Event]:
-        """Make call `name` as process `ref`; returns the trace lines, the call's own first."""
+        """Make call `name` as process `ref`; returns the trace lines, the call's own first.
+        With `hold`, only the call's own line: settle() runs the rest, a line at a time."""
+        self._check_settled()
         spec = SYSCALLS.get(name)
         if spec is None:
             raise UsageError(f"unknown call {name}()")
@@ -144,8 +153,29 @@ class Kernel:
         except NoReturn:
             self.emit(Event("call", pid, pname, name, "fault", tag=tag))
         if self._frame:
-            self._drain()
+            self._pending = [deque(self._frame)]
+            self._frame = []
+            if not hold:
+                while self._pending:
+                    self._run_next()
         return self.events
+
+    @property
+    def settling(self) -> bool:
+        """Whether the last call (made with hold) has deferred actions still to run."""
+        return bool(self._pending)
+
+    def settle(self) -> list[Event]:
+        """Run the last call's deferred actions until one more line is out (a wake-up that finds
+        the sleeper stopped writes none) or none are left; returns the lines, usually one."""
+        start = len(self.events)
+        while self._pending and len(self.events) == start:
+            self._run_next()
+        return self.events[start:]
+
+    def _check_settled(self) -> None:
+        if self._pending:
+            raise UsageError("the previous call has wake-ups still to run: settle() them first")
 
     def process(self, ref: int | str) -> Process | None:
         """A live or zombie process by pid or name."""
@@ -186,6 +216,10 @@ class Kernel:
         self._counters[kind] = n + 1
         return n
 
+    def made(self, kind: str) -> bool:
+        """Whether an object of `kind` (a new_id kind: pipe, shm, sem, socket) was ever made."""
+        return kind in self._counters
+
     def install(self, p: Process, f: OpenFile) -> int:
         """Give an open file the caller's lowest free descriptor (EMFILE past RLIMIT_NOFILE)."""
         if p.fds.full():
@@ -210,11 +244,16 @@ class Kernel:
     def wake_one(self, q: WaitQueue) -> None:
         """Wake the longest-waiting sleeper on `q` that is not stopped."""
         if q:
+            first = next((w for w in q if not w.proc.stopped), None)
+            if first is not None:
+                self.woken.add(first.proc.pid)
             self.after(partial(self._wake_first, q))
 
     def wake_all(self, q: WaitQueue) -> None:
         """Wake every sleeper on `q`, oldest first, each in turn."""
         for w in q:
+            if not w.proc.stopped:
+                self.woken.add(w.proc.pid)
             self.after(partial(self._wake, w))
 
     def send_signal(self, t: Process, sig: int) -> None:
@@ -364,18 +403,17 @@ class Kernel:
         if self._names.get(p.name) is p:
             del self._names[p.name]
 
-    def _drain(self) -> None:
-        stack = [deque(self._frame)]
-        self._frame = []
-        while stack:
-            todo = stack[-1]
-            if not todo:
-                stack.pop()
-                continue
-            todo.popleft()()
-            if self._frame:
-                stack.append(deque(self._frame))
-                self._frame = []
+    def _run_next(self) -> None:
+        """Run the next deferred action, depth first: what it defers runs before its siblings."""
+        stack = self._pending
+        stack[-1].popleft()()
+        if self._frame:
+            stack.append(deque(self._frame))
+            self._frame = []
+        while stack and not stack[-1]:
+            stack.pop()
+        if not stack:  # all run: whoever was woken has run (or died, or was stopped, first)
+            self.woken.clear()
 
     def _start(
         self, p: Process, spec: Any, gen: Any, args: tuple[Any, ...], kwargs: dict[str, Any], tag: Any
@@ -395,6 +433,7 @@ class Kernel:
 
     def _step(self, w: Waiter, throw: BaseException | None = None) -> bool:
         """Resume a blocked call; True when it finished (its resumed line is out)."""
+        self.woken.discard(w.proc.pid)
         try:
             q = w.gen.throw(throw) if throw is not None else w.gen.send(None)
         except StopIteration as stop:

@@ -63,8 +63,9 @@ class Runner:
         self.kernel: KernelAPI = kernel or Kernel()
         self._unchecked: deque[tuple[Event, Statement]] = deque()
 
-    def step(self, st: Statement) -> Step:
-        """Run one statement. Raises ScriptError or ExpectationFailed (after the step is done)."""
+    def step(self, st: Statement, hold: bool = False) -> Step:
+        """Run one statement. Raises ScriptError or ExpectationFailed (after the step is done).
+        With `hold`, a call stops at its own line: settle() gives the lines it caused."""
         if isinstance(st, Narration):
             return Step(st, [])
         if isinstance(st, Assertion):
@@ -75,15 +76,16 @@ class Runner:
                 raise ExpectationFailed(st.lineno, st.text, text_line(ev, origin))
             return Step(st, [])
         self._unchecked.clear()
+        held = {"hold": True} if hold else {}  # only the simulated kernel holds (not the real one)
         try:
             if isinstance(st, Spawn):
                 events = self.kernel.spawn(st.name, 1000 if st.uid is None else st.uid, tag=st)
             elif st.names_proc:
                 args = [self._resolve(a, st) for a in st.eargs]
                 kwargs = {k: self._resolve(v, st) for k, v in st.ekwargs.items()}
-                events = self.kernel.call(st.proc, st.call, tuple(args), kwargs, tag=st)
+                events = self.kernel.call(st.proc, st.call, tuple(args), kwargs, tag=st, **held)
             else:
-                events = self.kernel.call(st.proc, st.call, tuple(st.eargs), st.ekwargs, tag=st)
+                events = self.kernel.call(st.proc, st.call, tuple(st.eargs), st.ekwargs, tag=st, **held)
         except UsageError as e:
             raise ScriptError(str(e), st.lineno) from None
         for ev in events[1:]:
@@ -92,6 +94,13 @@ class Runner:
             got = result_text(events[0]).removeprefix("= ")
             raise ExpectationFailed(st.lineno, str(st.expect), got, events[:1])
         return Step(st, events)
+
+    def settle(self) -> list[Event]:
+        """The next line(s) a held call caused (see Kernel.settle), kept for the assertions."""
+        events = self.kernel.settle()
+        for ev in events:
+            self._unchecked.append((ev, ev.tag))
+        return events
 
     def _resolve(self, value: Any, st: Call) -> Any:
         if isinstance(value, ProcRef):

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import CallForm
+from ipctui.app.dialogs.files import FilePicker
 from ipctui.app.dialogs.help import HelpScreen
 from ipctui.app.dialogs.pickers import CallPicker, Prompt
 from ipctui.app.panes.base import ObjectsView
@@ -182,13 +183,17 @@ async def test_save_and_reopen(tmp_path, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(6):
             await pilot.press("space")
+        while app.session.settling:  # the lines the last step caused are steps of their own
+            await pilot.press("space")
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, Prompt)
+        assert isinstance(app.screen, FilePicker)  # its path field holds the name offered
         await pilot.press("enter")
         saved = tmp_path / "fifo-session.ipc"
         assert saved.is_file()
         trace = [t.text for t in app.session.trace]
         await pilot.press("ctrl+o")
+        assert isinstance(app.screen, FilePicker)
+        app.screen.query_one("#path", Input).focus()
         for ch in saved.name:
             await pilot.press(ch)
         await pilot.press("enter")
@@ -549,7 +554,7 @@ async def test_the_trace_keeps_its_latest_line_in_view_when_it_gets_shorter():
         app.open_demo("pipe")
         await pilot.pause()
         trace = app.query_one(TraceLog)
-        for _ in range(15):  # the narration comes in and takes rows from the trace
+        for _ in range(24):  # the narration comes in and takes rows from the trace
             app.action_step()
         height = trace.size.height
         await pilot.pause()

@@ -35,6 +35,14 @@ EXAMPLES = {
     "seg": "/buf, or a shmid such as 0",
 }
 QUOTED = {"bytes", "str", "name"}
+# A script needs quotes around text; the form adds them, so it asks for the text alone.
+FORM_KINDS = {
+    **KINDS,
+    "bytes": "text, typed without quotes (the form adds them)",
+    "str": "text, typed without quotes (the form adds them)",
+    "name": "a process name, typed without quotes (the form adds them)",
+    "handler": "SIG_DFL, SIG_IGN or a handler name, without quotes",
+}
 
 
 def field_text(kind: str, raw: str) -> str:
@@ -78,12 +86,12 @@ class CallForm(Dialog[str | None]):
                     id="proc",
                 )
                 for p in spec.params:
-                    yield Label(f"{p.name}: {KINDS[p.kind]}" + (" (optional)" if p.optional else ""))
+                    yield Label(f"{p.name}: {FORM_KINDS[p.kind]}" + (" (optional)" if p.optional else ""))
                     yield Input(
                         self.prefill.get(p.name, ""), placeholder=EXAMPLES[p.kind], id=f"arg-{p.name}"
                     )
                 for name, kind in spec.keywords.items():
-                    yield Label(f"{name}= (optional): {KINDS[kind]}")
+                    yield Label(f"{name}= (optional): {FORM_KINDS[kind]}")
                     yield Input(
                         self.prefill.get(name, ""), placeholder="leave empty for the default", id=f"kw-{name}"
                     )

@@ -30,6 +30,7 @@ the console runs lines you type. The trace shows each call with its result, like
 | `n` | spawn a new process |
 | `c` | make any call (pick it, then fill in its form) |
 | `f` `k` `w` `r` `x` | fork, kill, write, read, close, prefilled from the selected process |
+| `↑` `↓` in the processes | select the process for `f` `k` `w` `r` `x` (`tab` reaches it; or click) |
 | `1` … `7` | show a pane: pipes, queues, memory, semaphores, sockets, signals, reference |
 | `8` `9` `0` | the real kernel, bench and compare panes |
 | `tab` | the next part of the screen; on the pane titles `←` `→` change pane |

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -134,6 +135,16 @@ def spawn_check(kernel: Kernel) -> Callable[[str], str | None]:
     return check
 
 
+def demo_row(name: str, title: str) -> Table:
+    """A demo's name and description in two columns: a long description wraps in its own
+    column instead of under the name."""
+    row = Table.grid(padding=(0, 1), expand=True)
+    row.add_column(width=19, no_wrap=True, style="bold")
+    row.add_column(ratio=1)
+    row.add_row(name, title)
+    return row
+
+
 class DemoPicker(Dialog[str | None]):
     """The built-in demos, one line each; Enter opens one to step through."""
 
@@ -144,9 +155,7 @@ class DemoPicker(Dialog[str | None]):
 
         with Vertical(id="dialog"):
             yield Label("[b]Demos[/b]  (Enter opens one; then space steps through it · Escape cancels)")
-            yield OptionList(
-                *[Option(f"[b]{d.name:<19}[/b] {d.title}", id=d.name) for d in all_demos()], id="demos"
-            )
+            yield OptionList(*[Option(demo_row(d.name, d.title), id=d.name) for d in all_demos()], id="demos")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0

@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Region
 from textual.strip import Strip
 
 from ...engine import Kernel
@@ -31,9 +32,14 @@ class MechanismPane:
 
     title: ClassVar[str] = ""
     hint: ClassVar[str] = ""  # what to type when there is nothing to show
+    made: ClassVar[str] = ""  # the kernel's id kind for its objects: were any made and gone?
 
-    def empty(self) -> RenderableType:
-        t = Text(f"No {self.title.lower()} yet.\n", style="bold")
+    def empty(self, kernel: Kernel | None = None) -> RenderableType:
+        what = self.title.lower()
+        if kernel is not None and self.made and kernel.made(self.made):
+            t = Text(f"No {what} left: the ones made so far are all closed or removed.\n", style="bold")
+        else:
+            t = Text(f"No {what} yet.\n", style="bold")
         t.append(self.hint, style="ipc.muted")
         return t
 
@@ -80,11 +86,12 @@ class ObjectsView(KeptLines, can_focus=True):
         # before the first layout the widget's own width reads 0: the panes span the screen
         width = max(20, self.scrollable_content_region.width or self.app.size.width - 4)
         pane = self.panes[self.front]
-        items = pane.items(kernel, width) or [("empty", None, pane.empty)]
+        items = pane.items(kernel, width) or [("empty", kernel.made(pane.made), lambda: pane.empty(kernel))]
         console = self.app.console
         options = console.options.update_width(width)
         lines: list[Strip] = []
         keep: set[tuple[str, str]] = set()
+        fresh: list[tuple[int, int]] = []  # the lines of the objects drawn anew: what changed
         for key, sig, build in items:
             name = (self.front, key)
             keep.add(name)
@@ -92,10 +99,20 @@ class ObjectsView(KeptLines, can_focus=True):
             if drawn is None or drawn[0] != (sig, width):
                 strips = [Strip(line, width) for line in console.render_lines(build(), options)]
                 drawn = self._drawn[name] = ((sig, width), strips)
+                fresh.append((len(lines), len(drawn[1])))
             lines += drawn[1]
         for name in [n for n in self._drawn if n[0] == self.front and n not in keep]:
             del self._drawn[name]  # objects that are gone
         self._swap(lines, width)
+        if 0 < len(fresh) < len(items):  # one object changed among others: make sure it is seen
+            start, height = fresh[-1]
+            self.call_after_refresh(self._into_view, Region(0, start, width, height))
+
+    def _into_view(self, region: Region) -> None:
+        """Scroll the changed object into view (the whole of it if it fits) when it is not."""
+        top, bottom = self.scroll_offset.y, self.scroll_offset.y + self.scrollable_content_region.height
+        if region.y < top or region.bottom > bottom:
+            self.scroll_to_region(region, animate=False, immediate=True, top=region.height > bottom - top)
 
     def _swap(self, lines: list[Strip], width: int) -> None:
         old, self._lines = self._lines, lines

@@ -95,6 +95,7 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
 
 class MemoryPane(MechanismPane):
     title = "Memory"
+    made = "shm"
     hint = 'A: shm_open("/buf", O_CREAT|O_RDWR), A: ftruncate(3, 64), A: mmap(3), A: poke("/buf", 0, "hi")'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

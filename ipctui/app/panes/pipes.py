@@ -46,6 +46,7 @@ def fifo_list(nodes: list[FifoNode]) -> RenderableType:
 
 class PipesPane(MechanismPane):
     title = "Pipes"
+    made = "pipe"
     hint = 'Make one: A: pipe()  or  A: pipe(capacity=16, page_size=4)  ·  FIFOs: A: mkfifo("/tmp/f")'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

@@ -51,6 +51,7 @@ def set_panel(s: SemSet) -> RenderableType:
 
 class SemaphoresPane(MechanismPane):
     title = "Semaphores"
+    made = "sem"
     hint = 'A: sem_open("/s", O_CREAT, value=1), A: sem_wait(1), A: sem_post(1)  (a handle is not an fd)'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

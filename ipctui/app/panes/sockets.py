@@ -22,6 +22,7 @@ STATE_STYLE = {
 
 class SocketsPane(MechanismPane):
     title = "Sockets"
+    made = "socket"
     hint = 'A: socket(AF_INET, SOCK_STREAM), A: bind(3, "127.0.0.1:8080"), A: listen(3, 5), A: accept(3)'
 
     def items(self, kernel: Kernel, width: int) -> list[Item]:

@@ -14,11 +14,14 @@ from .holders import describe_fd
 STATE_STYLE = {"ready": "ipc.ok", "blocked": "ipc.wait", "stopped": "ipc.other", "zombie": "ipc.bad"}
 
 
-def state_text(p: Process) -> Text:
+def state_text(p: Process, woken: bool = False) -> Text:
+    """Its state; a blocked process already woken (its call not yet run again) is runnable."""
     state = p.state
     if state == "blocked" and p.waiter is not None:
         tag = p.waiter.tag
         call = getattr(tag, "text", "").split(": ", 1)[-1] or f"{p.waiter.call}()"
+        if woken:
+            return Text(f"runnable: woken in {call}", style="ipc.ok")
         return Text(f"blocked in {call}", style="ipc.wait")
     return Text(state, style=STATE_STYLE.get(state, ""))
 
@@ -36,6 +39,7 @@ class ProcessTable(DataTable):
         self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
         self._shape: tuple[object, ...] = ()
         self._rows: dict[int, tuple[Any, ...]] = {}  # pid -> what its row was made from, the row
+        self.wanted = 0  # the width that shows every cell whole
 
     def recolour(self) -> None:
         """Forget the cells drawn: the next show() draws them all in the theme's colours."""
@@ -56,7 +60,9 @@ class ProcessTable(DataTable):
         widths = [
             max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
         ]
-        room = max(12, self.size.width - sum(w + pad for w in widths) - pad - 1) if self.size.width else None
+        fixed = sum(w + pad for w in widths) + pad + 1
+        self.wanted = fixed + max([len("descriptors")] + [len(r[-1]) for r in rows])  # uncut, with its gaps
+        room = max(12, self.size.width - fixed) if self.size.width else None
         # the descriptors get the rest of the width, and end in an ellipsis past it
         rows = [
             (*r[:-1], r[-1] if room is None or len(r[-1]) <= room else r[-1][: room - 1] + "…") for r in rows
@@ -87,10 +93,11 @@ class ProcessTable(DataTable):
         to never changes). A step changes one or two processes of fifty."""
         files = p.fds.items()
         kept = self._rows.get(p.pid)
+        woken = p.pid in kernel.woken
         if (
             kept is not None
             and kept[0] is p
-            and kept[1] == p.state
+            and kept[1] == (p.state, woken)
             and kept[2] is p.waiter
             and kept[3] == p.parent
             and kept[6] == waits
@@ -100,8 +107,16 @@ class ProcessTable(DataTable):
             return kept[5]
         parent = kernel.procs.get(p.parent) if p.parent is not None else None
         fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in files)
-        row = (str(p.pid), p.name, str(p.uid), state_text(p), waits, parent.name if parent else "—", fds)
-        self._rows[p.pid] = (p, p.state, p.waiter, p.parent, files, row, waits)
+        row = (
+            str(p.pid),
+            p.name,
+            str(p.uid),
+            state_text(p, woken),
+            waits,
+            parent.name if parent else "—",
+            fds,
+        )
+        self._rows[p.pid] = (p, (p.state, woken), p.waiter, p.parent, files, row, waits)
         return row
 
     @property

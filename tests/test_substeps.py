@@ -1,0 +1,88 @@
+"""Stepping through what happens: a step per trace line, the state between a line and the lines it
+causes, and undo, redo and jump over those sub-steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipctui.demos import all_demos, get
+from ipctui.script import parse, run_script
+from ipctui.session import Session
+
+
+def stepped(text: str) -> Session:
+    s = Session()
+    s.load(text, "demo.ipc")
+    while not s.at_end:
+        assert s.step().ok
+    return s
+
+
+def lines(s: Session) -> list[str]:
+    return [t.text for t in s.trace if t.kind != "narration"]
+
+
+@pytest.mark.parametrize("name", [d.name for d in all_demos()])
+def test_sub_steps_through_every_demo_give_its_trace_line_for_line(name: str):
+    demo = get(name)
+    assert demo is not None
+    want: list[str] = []
+    run_script(parse(demo.text, name).statements, want.append)
+    s = stepped(demo.text)
+    assert lines(s) == want
+    # one step per statement that runs, plus one per line a statement caused after its own
+    statements = sum(1 for st in parse(demo.text, name).statements if type(st).__name__ != "Assertion")
+    assert s.steps == s.total and s.steps > statements
+
+
+def test_a_write_that_wakes_a_reader_shows_the_slots_filled_before_the_reader_runs():
+    demo = get("pipe")
+    assert demo is not None
+    s = Session()
+    s.load(demo.text, "pipe.ipc")
+    while not (s.trace and s.trace[-1].text == 'parent: write(4, "hello") = 5'):
+        s.step()
+    pipe = s.kernel.pipes[1]
+    child = s.kernel.process("child")
+    assert child is not None
+    assert [bytes(sl.data) for sl in pipe.slots if sl] == [b"hell", b"o"]  # both slots hold bytes
+    assert child.waiter is not None and child.pid in s.kernel.woken  # woken, not yet run
+    assert s.settling and s.narration and "The sleeping child wakes" in s.narration
+    s.step()
+    assert s.trace[-1].text == 'child: <... read resumed> = "hello"'
+    assert child.waiter is None and not s.kernel.woken and pipe.buffered == 0
+
+
+def test_undo_redo_and_jump_work_on_sub_steps():
+    demo = get("pipe")
+    assert demo is not None
+    full = stepped(demo.text)
+    s = Session()
+    s.load(demo.text, "pipe.ipc")
+    seen: list[list[str]] = []
+    while not s.at_end:
+        s.step()
+        seen.append([t.text for t in s.trace])
+    assert [t.text for t in s.trace] == [t.text for t in full.trace]
+    for n in range(len(seen) - 1, 0, -1):
+        assert s.undo()
+        assert [t.text for t in s.trace] == seen[n - 1]
+    for n in range(1, len(seen)):
+        assert s.redo() is not None
+        assert [t.text for t in s.trace] == seen[n]
+    for n in (3, len(seen), 7, 8, 9, 1):
+        s.jump(n)
+        assert s.steps == n and [t.text for t in s.trace] == seen[n - 1]
+
+
+def test_a_typed_line_first_lets_the_stepped_line_finish_what_it_caused():
+    demo = get("pipe")
+    assert demo is not None
+    s = Session()
+    s.load(demo.text, "pipe.ipc")
+    while not s.settling:
+        s.step()
+    assert s.submit("parent: getpid()").ok
+    assert [t.text for t in s.trace][-2:] == ['child: <... read resumed> = "hello"', "parent: getpid() = 1"]
+    s.undo()
+    assert s.trace[-1].text == 'child: <... read resumed> = "hello"'
