@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "script": {"vocab", "engine"},
     "check": {"vocab", "engine", "real", "script"},
     "explore": {"vocab", "engine", "script"},
-    "fuzz": {"vocab", "engine", "script"},
+    "fuzz": {"vocab", "engine", "script", "real", "check"},
     "bench": {"vocab", "real"},
 }
 
