@@ -267,10 +267,10 @@ class PlaygroundApp(App[None]):
 
     def _fit_processes(self, wanted: int) -> None:
         """Side by side (from 140 columns), the processes take the width their descriptors need,
-        between 45% and 65% of the screen, the trace the rest. Set only when it changes."""
+        between 45% and 72% of the screen, the trace the rest. Set only when it changes."""
         width = self.size.width
         # + its border (2) and the table's scrollbar gutter (2)
-        cols = None if width < NARROW else max(width * 45 // 100, min(wanted + 4, width * 65 // 100))
+        cols = None if width < NARROW else max(width * 45 // 100, min(wanted + 4, width * 72 // 100))
         if cols != self._left_cols:
             self._left_cols = cols
             self.main.query_one("#left").styles.width = cols

@@ -160,10 +160,12 @@ async def test_a_theme_change_recolours_what_was_drawn() -> None:
 
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        for _ in range(12):
-            app.action_step()
-        await pilot.pause()
         view, trace = app.main.query_one(ObjectsView), app.main.query_one(TraceLog)
+        for _ in range(40):  # step (through sub-steps) until the writer is blocked
+            app.action_step()
+            await pilot.pause()
+            if any("blocked writing" in seg.text for line in view._lines for seg in line):
+                break
         for theme in ("ipctui-night", "ipctui-projector", "ipctui-paper"):
             app.theme = theme
             await pilot.pause()

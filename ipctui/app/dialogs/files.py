@@ -67,7 +67,7 @@ class FilePicker(Dialog[Path | None]):
     def accept(self, value: str) -> None:
         problem = self.problem(value.strip())
         if problem:
-            self.query_one("#problem", Static).update(f"[red]{problem}[/red]")
+            self.query_one("#problem", Static).update(f"[$text-error]{problem}[/]")
             return
         self.finish(Path(value.strip()).expanduser())
 
