@@ -3,7 +3,7 @@ order of checks, and who may remove an object."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from ..vocab.constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE
@@ -21,6 +21,14 @@ class IpcObject(Protocol):
 
 
 T = TypeVar("T", bound=IpcObject)
+
+
+def lookup(table: Mapping[int, T], ident: int) -> T:
+    """The object with that id (a msqid, semid or shmid); an id that names nothing is EINVAL."""
+    obj = table.get(ident)
+    if obj is None:
+        raise SysError(Errno.EINVAL)
+    return obj
 
 
 def requested_bits(mode: int) -> int:

@@ -11,7 +11,7 @@ from .kernel import Kernel
 from .perm import allowed
 from .process import Process
 from .syscalls import syscall
-from .sysv_ids import ipcget, may_remove
+from .sysv_ids import ipcget, lookup, may_remove
 from .waitq import CallGen, WaitQueue
 
 MSGMNB = 16384  # bytes a queue holds, and messages too (msg_qbytes)
@@ -67,10 +67,7 @@ def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -
 
 
 def _lookup(k: Kernel, msqid: int) -> MsgQueue:
-    q = k.msqs.get(msqid)
-    if q is None:
-        raise SysError(Errno.EINVAL)
-    return q
+    return lookup(k.msqs, msqid)
 
 
 @syscall(

@@ -26,7 +26,7 @@ from .kernel import EXIT_HOOKS, Kernel
 from .perm import allowed
 from .process import Process
 from .syscalls import syscall
-from .sysv_ids import ipcget, may_remove
+from .sysv_ids import ipcget, lookup, may_remove
 from .waitq import CallGen, WaitQueue
 
 SEMMSL = 32000  # semaphores in a set
@@ -81,10 +81,7 @@ class SemSet:
 
 
 def _get(k: Kernel, semid: int) -> SemSet:
-    s = k.sem_sets.get(semid)
-    if s is None:
-        raise SysError(Errno.EINVAL)
-    return s
+    return lookup(k.sem_sets, semid)
 
 
 @syscall(

@@ -17,7 +17,7 @@ from .perm import allowed
 from .process import Process
 from .shm import Attachment, Segment, attachments, latest_attachment
 from .syscalls import syscall
-from .sysv_ids import ipcget, may_remove
+from .sysv_ids import ipcget, lookup, may_remove
 
 SIMULATED_MAX = 1 << 30  # a larger segment is a script error: the simulation keeps every byte
 
@@ -30,10 +30,7 @@ class SysvSegment(Segment):
 
 
 def _get(k: Kernel, shmid: int) -> SysvSegment:
-    seg = k.sysv_shm.get(shmid)
-    if seg is None:
-        raise SysError(Errno.EINVAL)
-    return seg  # type: ignore[no-any-return]
+    return lookup(k.sysv_shm, shmid)  # type: ignore[no-any-return]
 
 
 @syscall(
