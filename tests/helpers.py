@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ipctui.script import ExpectationFailed, ScriptError, parse, run_script
+from ipctui.script import ExpectationFailed, Runner, ScriptError, parse, run_script
 
 
 def trace(text: str, fmt: str = "text") -> list[str]:
@@ -37,3 +37,30 @@ def result(text: str) -> str:
     """The result part of the last trace line (after ' = '), for one-off checks."""
     last = trace(text)[-1]
     return last.split(" = ", 1)[1] if " = " in last else last
+
+
+SAMPLE_SESSION = """
+    spawn A
+    spawn B
+    A: mq_open("/q", O_CREAT|O_WRONLY, mode=0600) = 3
+    A: pipe() = [4, 5]
+    A: mkfifo("/tmp/f") = 0
+    A: open("/tmp/f", O_RDWR) = 6
+    A: socketpair(AF_UNIX, SOCK_STREAM) = [7, 8]
+    A: shm_open("/m", O_CREAT|O_RDWR, mode=0600) = 9
+    A: sem_open("/s", O_CREAT, value=1, mode=0600) = 1
+    A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=0600) = 0
+    A: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600) = 1
+    A: shmget(IPC_PRIVATE, 8, IPC_CREAT, mode=0600) = 0
+    A: msgget(IPC_PRIVATE, IPC_CREAT, mode=0600) = 0
+    A: socket(AF_INET, SOCK_STREAM) = 10
+"""
+
+
+def sample_session() -> Runner:
+    """A session with an object of every kind: A holds a descriptor of each (the first, 3, a
+    write-only queue, so "the first descriptor" is not always the right one), B holds none."""
+    runner = Runner()
+    for st in parse(textwrap.dedent(SAMPLE_SESSION), "sample.ipc").statements:
+        runner.step(st)
+    return runner

@@ -21,7 +21,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 from ..engine import SYSCALLS
 from ..script import Call, Narration, ScriptError, parse_line
 from ..session import Outcome, Session
-from ..vocab.mechanisms import MECHANISMS, mechanism
+from ..vocab.mechanisms import MECHANISMS
 from . import ink
 from .collector import Collector
 from .dialogs.call_form import CallForm
@@ -66,7 +66,6 @@ PANES: list[tuple[str, str, type]] = [
 PANE_KEYS = "1234567890"  # a digit brings each pane forward, in order
 # which pane shows a call's mechanism, and which a descriptor's (its kind is its mechanism's name)
 MECHANISM_PANE = {m.name: m.pane for m in MECHANISMS if m.pane is not None}
-FILE_KINDS = tuple(m.name for m in MECHANISMS if m.makes_files)
 # the mechanism panes are drawn by one widget (ObjectsView); the others are widgets of their own
 IS_MECHANISM = {pid: issubclass(cls, MechanismPane) for pid, _, cls in PANES}
 MIN_TRACE = 4  # rows the trace keeps (its border and two lines) when a stacked pane grows
@@ -481,36 +480,9 @@ class PlaygroundApp(App[None]):
         return p.name if p is not None else None
 
     def _prefill(self, call: str, proc: str | None) -> dict[str, str]:
-        """Fill the obvious: the descriptor of the selected process that suits the call."""
-        spec = SYSCALLS[call]
+        """What the call's form fills in for the selected process (its mechanism module says)."""
         p = self.session.kernel.process(proc) if proc else None
-        out: dict[str, str] = {}
-        if p is None or not spec.params:
-            return out
-        first = spec.params[0]
-        if first.kind == "fd":
-            if spec.mechanism == "files":
-                kinds = FILE_KINDS
-            elif mechanism(spec.mechanism).makes_files:
-                kinds = (spec.mechanism,)
-            else:
-                kinds = ("pipe",)  # a FIFO's descriptors are a pipe's
-            for fd, f in p.fds.items():
-                if (
-                    f.kind in kinds
-                    and not (call == "read" and not f.readable)
-                    and not (call == "write" and not f.writable)
-                ):
-                    out[first.name] = str(fd)
-                    break
-        ids = {"semid": self.session.kernel.sem_sets, "shmid": self.session.kernel.sysv_shm}
-        if ids.get(first.name):  # System V: the newest set or segment
-            out[first.name] = str(max(ids[first.name]))
-        if call == "fork":
-            out["name"] = f"{p.name}-child"
-        if call == "read":
-            out["count"] = "100"
-        return out
+        return SYSCALLS[call].prefill(self.session.kernel, p) if p is not None else {}
 
     def open_form(self, call: str) -> None:
         if not any(p.alive for p in self.session.kernel.procs.values()):

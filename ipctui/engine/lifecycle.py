@@ -11,7 +11,17 @@ from .syscalls import syscall
 from .waitq import CallGen
 
 
-@syscall("fork", "name:name", mechanism="process", summary="copy the caller into a new child process")
+def _child_name(k: Kernel, p: Process) -> dict[str, str]:
+    return {"name": f"{p.name}-child"}
+
+
+@syscall(
+    "fork",
+    "name:name",
+    mechanism="process",
+    summary="copy the caller into a new child process",
+    prefill=_child_name,
+)
 def sys_fork(k: Kernel, p: Process, name: str) -> int:
     return k.new_child(p, name).pid
 

@@ -14,6 +14,7 @@ from ..vocab.constants import HARD_MAXMSG, HARD_MSGSIZE, O_NONBLOCK
 from .errors import Errno, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create
+from .prefill import descriptor, fields
 from .process import OpenFile, Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -120,7 +121,18 @@ def _queue(k: Kernel, p: Process, mqd: int) -> tuple[OpenFile, MQueue]:
     return f, f.obj
 
 
-@syscall("mq_send", "mqd:fd, data:bytes, prio:int", mechanism="mqueue", summary="queue a message")
+def _sender(k: Kernel, p: Process) -> dict[str, str]:
+    """A queue descriptor open for writing (one opened O_RDONLY is EBADF to mq_send)."""
+    return fields(mqd=descriptor(p, ("mqueue",), writable=True))
+
+
+def _receiver(k: Kernel, p: Process) -> dict[str, str]:
+    return fields(mqd=descriptor(p, ("mqueue",), readable=True))
+
+
+@syscall(
+    "mq_send", "mqd:fd, data:bytes, prio:int", mechanism="mqueue", summary="queue a message", prefill=_sender
+)
 def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> CallGen:
     if not 0 <= prio < MQ_PRIO_MAX:
         raise SysError(Errno.EINVAL)
@@ -138,7 +150,13 @@ def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> Call
     return 0
 
 
-@syscall("mq_receive", "mqd:fd", mechanism="mqueue", summary="take the highest-priority message")
+@syscall(
+    "mq_receive",
+    "mqd:fd",
+    mechanism="mqueue",
+    summary="take the highest-priority message",
+    prefill=_receiver,
+)
 def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
     f, q = _queue(k, p, mqd)
     if not f.readable:

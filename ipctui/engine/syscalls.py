@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from ..vocab.calls import KINDS, Param
+from .prefill import Prefill, default_prefill, no_prefill
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Syscall:
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
     eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
     no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
+    prefill: Prefill = no_prefill  # what its form fills in for a process (engine/prefill.py)
 
     @property
     def required(self) -> int:
@@ -63,8 +65,10 @@ def syscall(
     interruptible: bool = True,
     eintr_after_stop: bool = False,
     no_real: str = "",
+    prefill: Prefill | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional)."""
+    """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional);
+    `prefill` is what its form fills in (engine/prefill.py), the default if not given."""
 
     parsed: list[Param] = []
     for item in filter(None, (s.strip() for s in params.split(","))):
@@ -86,6 +90,7 @@ def syscall(
             interruptible,
             eintr_after_stop,
             no_real,
+            prefill or default_prefill(tuple(parsed), mechanism),
         )
         return fn
 

@@ -9,6 +9,7 @@ from ..vocab.constants import IPC_RMID
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed
+from .prefill import fields, newest
 from .process import Process
 from .syscalls import syscall
 from .sysv_ids import ipcget, lookup, may_remove
@@ -66,6 +67,11 @@ def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -
     return ipcget(k, p, k.msqs.values(), "msqid", key, flags, mode, create).id
 
 
+def _newest_queue(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on a queue offers the queue made last."""
+    return fields(msqid=newest(k.msqs))
+
+
 def _lookup(k: Kernel, msqid: int) -> MsgQueue:
     return lookup(k.msqs, msqid)
 
@@ -77,6 +83,7 @@ def _lookup(k: Kernel, msqid: int) -> MsgQueue:
     mechanism="sysv_msg",
     restartable=False,
     summary="append a message of a type",
+    prefill=_newest_queue,
 )
 def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> CallGen:
     if len(data) > MSGMAX or msqid < 0 or mtype < 1:
@@ -103,6 +110,7 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     mechanism="sysv_msg",
     restartable=False,
     summary="take the first message of a type (0 any; -N the lowest type up to N)",
+    prefill=_newest_queue,
 )
 def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) -> CallGen:
     if msqid < 0:
@@ -123,7 +131,13 @@ def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) 
     return [data, mtype]
 
 
-@syscall("msgctl", "msqid:int, cmd:const", mechanism="sysv_msg", summary="IPC_RMID removes the queue")
+@syscall(
+    "msgctl",
+    "msqid:int, cmd:const",
+    mechanism="sysv_msg",
+    summary="IPC_RMID removes the queue",
+    prefill=_newest_queue,
+)
 def sys_msgctl(k: Kernel, p: Process, msqid: int, cmd: int) -> int:
     q = _lookup(k, msqid)
     if cmd != IPC_RMID:

@@ -24,6 +24,7 @@ from ..vocab.constants import (
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, Kernel
 from .perm import allowed
+from .prefill import fields, newest
 from .process import Process
 from .syscalls import syscall
 from .sysv_ids import ipcget, lookup, may_remove
@@ -78,6 +79,11 @@ class SemSet:
             for w in self.pending
             if w.outcome is None and w.waits_for[0] == num and (w.waits_for[1] == 0) == zero
         )
+
+
+def _newest_set(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on a set offers the set made last."""
+    return fields(semid=newest(k.sem_sets))
 
 
 def _get(k: Kernel, semid: int) -> SemSet:
@@ -179,6 +185,7 @@ def _parse_ops(ops: list[list[int]]) -> list[SemOp]:
     mechanism="sysv_sem",
     restartable=False,
     eintr_after_stop=True,
+    prefill=_newest_set,
     summary="[[num, op(, IPC_NOWAIT|SEM_UNDO)], ...] all together or not at all",
 )
 def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGen:
@@ -222,6 +229,7 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
     "semid:int, num:int, cmd:const, arg:semarg?",
     mechanism="sysv_sem",
     summary="GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, IPC_RMID",
+    prefill=_newest_set,
 )
 def sys_semctl(
     k: Kernel, p: Process, semid: int, num: int, cmd: int, arg: int | list[int] | None = None

@@ -14,6 +14,7 @@ from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .perm import allowed
+from .prefill import fields, newest
 from .process import Process
 from .shm import Attachment, Segment, attachments, latest_attachment
 from .syscalls import syscall
@@ -27,6 +28,11 @@ class SysvSegment(Segment):
     key: int = IPC_PRIVATE
     nattch: int = 0
     marked: bool = False  # IPC_RMID done: goes with its last attachment
+
+
+def _newest_segment(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on a segment offers the segment made last."""
+    return fields(shmid=newest(k.sysv_shm))
 
 
 def _get(k: Kernel, shmid: int) -> SysvSegment:
@@ -68,6 +74,7 @@ def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode:
     keywords={"readonly": "int"},
     mechanism="sysv_shm",
     summary="attach a segment (readonly=1: SHM_RDONLY); peek/poke it by id",
+    prefill=_newest_segment,
 )
 def sys_shmat(k: Kernel, p: Process, shmid: int, readonly: int = 0) -> int:
     seg = _get(k, shmid)
@@ -97,7 +104,13 @@ def _detach(k: Kernel, p: Process, att: Attachment) -> None:
         k.sysv_shm.pop(seg.id, None)
 
 
-@syscall("shmdt", "shmid:int", mechanism="sysv_shm", summary="detach the latest attachment")
+@syscall(
+    "shmdt",
+    "shmid:int",
+    mechanism="sysv_shm",
+    summary="detach the latest attachment",
+    prefill=_newest_segment,
+)
 def sys_shmdt(k: Kernel, p: Process, shmid: int) -> int:
     att = latest_attachment(p, shmid)
     if att is None:
@@ -111,6 +124,7 @@ def sys_shmdt(k: Kernel, p: Process, shmid: int) -> int:
     "shmid:int, cmd:const",
     mechanism="sysv_shm",
     summary="IPC_STAT: {size, nattch}; IPC_RMID marks for removal",
+    prefill=_newest_segment,
 )
 def sys_shmctl(k: Kernel, p: Process, shmid: int, cmd: int) -> object:
     if shmid < 0 or cmd not in (IPC_STAT, IPC_RMID):

@@ -1,0 +1,112 @@
+"""A call's form prefill, defined with the call in its mechanism module: every call's prefill for
+a sample session, that what it offers suits the call, and the default for calls that define none."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import sample_session
+
+from ipctui.app.dialogs.call_form import field_text
+from ipctui.engine import SYSCALLS
+from ipctui.engine.prefill import default_prefill, no_prefill
+from ipctui.script import parse_line
+from ipctui.vocab.calls import Param
+
+CALLS = sorted(SYSCALLS)
+
+# What each call's form offers process A of the sample session (tests/helpers.py); a call not
+# listed offers nothing. A: 3 a write-only queue, 4/5 a pipe, 6 a FIFO (O_RDWR), 7/8 a socket
+# pair, 9 shared memory, 10 an inet socket; semaphore sets 0 and 1, segment 0, queue 0.
+FOR_A: dict[str, dict[str, str]] = {
+    "close": {"fd": "3"},
+    "dup": {"fd": "3"},
+    "dup2": {"fd": "3"},
+    "fcntl": {"fd": "3"},
+    "read": {"fd": "4", "count": "100"},  # 3 is write-only
+    "write": {"fd": "5"},  # 3 is writable, but a queue has no write: mq_send
+    "mq_send": {"mqd": "3"},
+    "mq_receive": {},  # the only queue descriptor is write-only
+    "mq_getattr": {"mqd": "3"},
+    "mq_close": {"mqd": "3"},
+    "ftruncate": {"fd": "9"},
+    "mmap": {"fd": "9"},
+    **{c: {"fd": "7"} for c in ("bind", "listen", "connect", "accept", "shutdown")},
+    **{c: {"fd": "7"} for c in ("send", "recv", "sendto", "recvfrom")},
+    "fork": {"name": "A-child"},
+    "semop": {"semid": "1"},  # the newest set
+    "semctl": {"semid": "1"},
+    "shmat": {"shmid": "0"},
+    "shmdt": {"shmid": "0"},
+    "shmctl": {"shmid": "0"},
+    "msgsnd": {"msqid": "0"},
+    "msgrcv": {"msqid": "0"},
+    "msgctl": {"msqid": "0"},
+}
+# B holds no descriptor: only what does not depend on its descriptors.
+KERNEL_WIDE = {"semop", "semctl", "shmat", "shmdt", "shmctl", "msgsnd", "msgrcv", "msgctl"}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_every_calls_prefill_for_the_sample_session(name: str) -> None:
+    runner = sample_session()
+    k = runner.kernel
+    a, b = k.process("A"), k.process("B")
+    assert SYSCALLS[name].prefill(k, a) == FOR_A.get(name, {})
+    want_b = (
+        FOR_A[name]
+        if name in KERNEL_WIDE
+        else {"fork": {"name": "B-child"}, "read": {"count": "100"}}.get(name, {})
+    )
+    assert SYSCALLS[name].prefill(k, b) == want_b
+
+
+def test_a_prefill_changes_nothing() -> None:
+    runner = sample_session()
+    k = runner.kernel
+    a = k.process("A")
+    before = (sorted((fd, f.kind, f.refs, f.pos) for fd, f in a.fds.items()), len(k.procs))
+    for spec in SYSCALLS.values():
+        spec.prefill(k, a)
+    assert (sorted((fd, f.kind, f.refs, f.pos) for fd, f in a.fds.items()), len(k.procs)) == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, want in FOR_A.items() if want))
+def test_what_a_form_offers_suits_the_call(name: str) -> None:
+    """Typed as offered (with an example value for the rest) and made a line as the form makes
+    it (field_text quotes text), the line parses, and the
+    descriptor or id it names is one the call accepts: never EBADF (a descriptor of the wrong
+    kind or direction), never an id that names nothing."""
+    spec = SYSCALLS[name]
+    fill = FOR_A[name]
+    example = {
+        "int": "1",
+        "fd": "20",
+        "bytes": "x",
+        "str": "/x",
+        "const": "0",
+        "flags": "0",
+        "semops": "[[0, 1]]",
+    }
+    args = [field_text(p.kind, fill.get(p.name) or example[p.kind]) for p in spec.params if not p.optional]
+    st = parse_line(f"A: {name}({', '.join(args)})")
+    runner = sample_session()
+    step = runner.step(st)
+    errnos = {ev.errno for ev in step.events if ev.status == "error"}
+    assert not errnos & {"EBADF", "EIDRM"}, (st.text, errnos)
+    if name in ("semop", "semctl", "shmat", "shmctl", "msgsnd", "msgrcv", "msgctl"):
+        assert "EINVAL" not in errnos, (st.text, errnos)
+
+
+def test_the_default_offers_a_descriptor_of_the_calls_own_mechanism() -> None:
+    """The socket calls register no prefill of their own: the table above shows them offered the
+    process's first socket by this default."""
+    runner = sample_session()
+    k, a = runner.kernel, runner.kernel.process("A")
+    fd_first = (Param("fd", "fd"), Param("count", "int"))
+    assert default_prefill(fd_first, "pipe")(k, a) == {"fd": "4"}
+    assert default_prefill(fd_first, "socket")(k, a) == {"fd": "7"}
+    assert default_prefill(fd_first, "shm")(k, a) == {"fd": "9"}
+    # nothing to offer: no descriptor first, or a mechanism whose objects are not descriptors
+    assert default_prefill((Param("path", "str"),), "pipe") is no_prefill
+    assert default_prefill(fd_first, "sysv_msg") is no_prefill
+    assert default_prefill((), "process") is no_prefill
