@@ -8,12 +8,22 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import sample_session
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ipctui.app.app import PANES
 from ipctui.engine import SYSCALLS
+from ipctui.engine.prefill import no_prefill
 from ipctui.real.worker import Worker
+from ipctui.script import Call, parse_line
 from ipctui.vocab.calls import KINDS
 from ipctui.vocab.mechanisms import BY_NAME, MECHANISMS
+
+try:  # per-call fuzz strategies, added on the `fidelity` branch; checked below once merged
+    from ipctui.fuzz.strategies import CALL_LINES, At
+except ImportError:
+    CALL_LINES = None
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLS = sorted(SYSCALLS)
@@ -70,3 +80,44 @@ def test_a_call_that_cannot_run_for_real_says_why_on_its_line() -> None:
         with pytest.raises(CannotRun, match="no pids on this machine"):
             kernel.call("a", "getpid")
         assert kernel.call("a", "pipe")[0].status == "ok"  # the others still run
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_a_call_has_a_form_prefill(name: str) -> None:
+    """Its own, registered in its mechanism module, or the default: either way a pure function of
+    (kernel, process) giving text for the call's own parameters only (the form has no others)."""
+    spec = SYSCALLS[name]
+    assert callable(spec.prefill), f"{name}: no prefill (the registry gives every call the default)"
+    runner = sample_session()
+    names = {p.name for p in spec.params} | set(spec.keywords)
+    for proc in ("A", "B"):
+        fill = spec.prefill(runner.kernel, runner.kernel.process(proc))
+        assert set(fill) <= names, f"{name}: prefills {set(fill) - names}, not parameters of {spec.usage()}"
+        assert all(isinstance(v, str) and v.strip() for v in fill.values()), f"{name}: {fill}"
+    if spec.params and spec.params[0].kind == "fd" and spec.prefill is no_prefill:
+        pytest.fail(f"{name}: takes a descriptor first, yet its form never offers one")
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_a_call_has_a_fuzz_strategy_that_draws_it(name: str) -> None:
+    """ipctui.fuzz.strategies.CALL_LINES (the fuzzer's strategy per call) draws lines of this very
+    call, for the process asked, that parse."""
+    if CALL_LINES is None:
+        pytest.skip("ipctui.fuzz.strategies.CALL_LINES (branch fidelity) is not merged yet")
+    assert name in CALL_LINES, f"{name}: no strategy in ipctui.fuzz.strategies.CALL_LINES"
+    where = At(
+        p="A",
+        fds=st.sampled_from([3, 4, 9]),
+        handles=st.just(1),
+        paths=st.sampled_from(["/tmp/f", "/tmp/s"]),
+        segments=st.sampled_from(["/m", 0]),
+    )
+
+    @settings(max_examples=8, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def draws(data: st.DataObject) -> None:
+        line = data.draw(CALL_LINES[name](where))
+        st_ = parse_line(line)
+        assert isinstance(st_, Call) and st_.call == name and st_.proc == "A", line
+
+    draws()
