@@ -11,6 +11,7 @@ from ..vocab.constants import NAME_MAX
 from .errors import Errno, SysError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .names import ipc_name, may_remove, open_or_create
+from .prefill import fields
 from .process import Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -75,6 +76,12 @@ def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 
     return h
 
 
+def _open_handle(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on a semaphore offers the process's first open handle (read, not made: pure)."""
+    held = p.ext.get("sems")
+    return fields(sem=str(min(held)) if held else None)
+
+
 def _sem(p: Process, h: int) -> Semaphore:
     entry = handles(p).get(h)
     if entry is None:
@@ -82,7 +89,13 @@ def _sem(p: Process, h: int) -> Semaphore:
     return entry.sem
 
 
-@syscall("sem_wait", "sem:int", mechanism="sem", summary="take one, waiting while the value is 0")
+@syscall(
+    "sem_wait",
+    "sem:int",
+    mechanism="sem",
+    summary="take one, waiting while the value is 0",
+    prefill=_open_handle,
+)
 def sys_sem_wait(k: Kernel, p: Process, sem: int) -> CallGen:
     s = _sem(p, sem)
     while s.value == 0:
@@ -92,7 +105,7 @@ def sys_sem_wait(k: Kernel, p: Process, sem: int) -> CallGen:
     return 0
 
 
-@syscall("sem_trywait", "sem:int", mechanism="sem", summary="take one, or EAGAIN at 0")
+@syscall("sem_trywait", "sem:int", mechanism="sem", summary="take one, or EAGAIN at 0", prefill=_open_handle)
 def sys_sem_trywait(k: Kernel, p: Process, sem: int) -> int:
     s = _sem(p, sem)
     if s.value == 0:
@@ -102,7 +115,9 @@ def sys_sem_trywait(k: Kernel, p: Process, sem: int) -> int:
     return 0
 
 
-@syscall("sem_post", "sem:int", mechanism="sem", summary="add one, waking the first waiter")
+@syscall(
+    "sem_post", "sem:int", mechanism="sem", summary="add one, waking the first waiter", prefill=_open_handle
+)
 def sys_sem_post(k: Kernel, p: Process, sem: int) -> int:
     s = _sem(p, sem)
     if s.value == SEM_VALUE_MAX:
@@ -113,12 +128,12 @@ def sys_sem_post(k: Kernel, p: Process, sem: int) -> int:
     return 0
 
 
-@syscall("sem_getvalue", "sem:int", mechanism="sem", summary="the current value")
+@syscall("sem_getvalue", "sem:int", mechanism="sem", summary="the current value", prefill=_open_handle)
 def sys_sem_getvalue(k: Kernel, p: Process, sem: int) -> int:
     return _sem(p, sem).value
 
 
-@syscall("sem_close", "sem:int", mechanism="sem", summary="close a handle")
+@syscall("sem_close", "sem:int", mechanism="sem", summary="close a handle", prefill=_open_handle)
 def sys_sem_close(k: Kernel, p: Process, sem: int) -> int:
     table = handles(p)
     entry = table.get(sem)

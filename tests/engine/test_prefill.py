@@ -16,7 +16,8 @@ CALLS = sorted(SYSCALLS)
 
 # What each call's form offers process A of the sample session (tests/helpers.py); a call not
 # listed offers nothing. A: 3 a write-only queue, 4/5 a pipe, 6 a FIFO (O_RDWR), 7/8 a socket
-# pair, 9 shared memory, 10 an inet socket; semaphore sets 0 and 1, segment 0, queue 0.
+# pair, 9 shared memory, 10 an inet socket, POSIX semaphore handle 1; System V semaphore sets
+# 0 and 1, segment 0, queue 0.
 FOR_A: dict[str, dict[str, str]] = {
     "close": {"fd": "3"},
     "dup": {"fd": "3"},
@@ -33,6 +34,7 @@ FOR_A: dict[str, dict[str, str]] = {
     **{c: {"fd": "7"} for c in ("bind", "listen", "connect", "accept", "shutdown")},
     **{c: {"fd": "7"} for c in ("send", "recv", "sendto", "recvfrom")},
     "fork": {"name": "A-child"},
+    **{c: {"sem": "1"} for c in ("sem_wait", "sem_trywait", "sem_post", "sem_getvalue", "sem_close")},
     "semop": {"semid": "1"},  # the newest set
     "semctl": {"semid": "1"},
     "shmat": {"shmid": "0"},
@@ -61,13 +63,21 @@ def test_every_calls_prefill_for_the_sample_session(name: str) -> None:
 
 
 def test_a_prefill_changes_nothing() -> None:
-    runner = sample_session()
-    k = runner.kernel
-    a = k.process("A")
-    before = (sorted((fd, f.kind, f.refs, f.pos) for fd, f in a.fds.items()), len(k.procs))
+    """Pure: asking what a form offers opens, makes and marks nothing (not even an empty
+    per-mechanism table in a process that has none)."""
+    k = sample_session().kernel
+
+    def state() -> object:
+        return [
+            (p.name, [(fd, f.kind, f.refs, f.pos) for fd, f in p.fds.items()], sorted(p.ext), p.children)
+            for p in k.procs.values()
+        ] + [len(k.procs), sorted(k.sem_sets), sorted(k.sysv_shm), sorted(k.msqs)]
+
+    before = state()
     for spec in SYSCALLS.values():
-        spec.prefill(k, a)
-    assert (sorted((fd, f.kind, f.refs, f.pos) for fd, f in a.fds.items()), len(k.procs)) == before
+        for p in list(k.procs.values()):
+            spec.prefill(k, p)
+    assert state() == before
 
 
 @pytest.mark.parametrize("name", sorted(n for n, want in FOR_A.items() if want))
