@@ -54,12 +54,16 @@ SAMPLE_SESSION = """
     A: shmget(IPC_PRIVATE, 8, IPC_CREAT, mode=0600) = 0
     A: msgget(IPC_PRIVATE, IPC_CREAT, mode=0600) = 0
     A: socket(AF_INET, SOCK_STREAM) = 10
+    A: ftruncate(9, 4096) = 0
+    A: mmap(9) = 0
+    B: shmat(0) = 0
 """
 
 
 def sample_session() -> Runner:
     """A session with an object of every kind: A holds a descriptor of each (the first, 3, a
-    write-only queue, so "the first descriptor" is not always the right one), B holds none."""
+    write-only queue, so "the first descriptor" is not always the right one) and maps /m; B holds
+    no descriptor and has System V segment 0 attached."""
     runner = Runner()
     for st in parse(textwrap.dedent(SAMPLE_SESSION), "sample.ipc").statements:
         runner.step(st)

@@ -19,6 +19,7 @@ from ..vocab.constants import (
 from .errors import Errno, Fault, SysError
 from .kernel import EXIT_HOOKS, FILE_KINDS, FORK_HOOKS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create
+from .prefill import fields
 from .process import OpenFile, Process
 from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
@@ -103,6 +104,28 @@ def latest_attachment(p: Process, shmid: int) -> Attachment | None:
     return next((a for a in reversed(attachments(p)) if a.seg.id == shmid), None)
 
 
+def _mapped_name(p: Process) -> str | None:
+    """The segment the process mapped last by name, if any (read without making the table)."""
+    maps = p.ext.get("maps")
+    return next(reversed(maps)) if maps else None
+
+
+def _mapped(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on mapped memory offers what the process mapped last: a POSIX segment by name, or
+    else its latest System V attachment by shmid."""
+    atts = p.ext.get("shmat")
+    name = _mapped_name(p) or (str(atts[-1].seg.id) if atts else None)
+    return fields(name=name)
+
+
+def _mapped_at_start(k: Kernel, p: Process) -> dict[str, str]:
+    return fields(**_mapped(k, p), offset="0")
+
+
+def _unmappable(k: Kernel, p: Process) -> dict[str, str]:
+    return fields(name=_mapped_name(p))
+
+
 @syscall(
     "shm_open",
     "name:str, flags:flags",
@@ -156,7 +179,7 @@ def sys_mmap(k: Kernel, p: Process, fd: int) -> int:
     return 0
 
 
-@syscall("munmap", "name:str", mechanism="shm", summary="unmap a segment")
+@syscall("munmap", "name:str", mechanism="shm", summary="unmap a segment", prefill=_unmappable)
 def sys_munmap(k: Kernel, p: Process, name: str) -> int:
     if not _unmap(k, p, _canon(name)):
         raise SysError(Errno.EINVAL)
@@ -219,7 +242,11 @@ def _access(p: Process, name: str | int, offset: int, n: int, store: bool = Fals
 
 
 @syscall(
-    "poke", "name:seg, offset:int, data:bytes", mechanism="shm", summary="store bytes into mapped memory"
+    "poke",
+    "name:seg, offset:int, data:bytes",
+    mechanism="shm",
+    summary="store bytes into mapped memory",
+    prefill=_mapped_at_start,
 )
 def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -> int:
     if not data:
@@ -233,7 +260,13 @@ def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -
     return len(data)
 
 
-@syscall("peek", "name:seg, offset:int, count:int", mechanism="shm", summary="load bytes from mapped memory")
+@syscall(
+    "peek",
+    "name:seg, offset:int, count:int",
+    mechanism="shm",
+    summary="load bytes from mapped memory",
+    prefill=_mapped_at_start,
+)
 def sys_peek(k: Kernel, p: Process, name: str | int, offset: int, count: int) -> bytes:
     if count < 0:
         raise SysError(Errno.EINVAL)
@@ -255,7 +288,14 @@ def _mutex(p: Process, name: str | int) -> Mutex:
     return seg.lock
 
 
-@syscall("lock", "name:seg", mechanism="shm", interruptible=False, summary="take the segment's mutex")
+@syscall(
+    "lock",
+    "name:seg",
+    mechanism="shm",
+    interruptible=False,
+    summary="take the segment's mutex",
+    prefill=_mapped,
+)
 def sys_lock(k: Kernel, p: Process, name: str | int) -> CallGen:
     m = _mutex(p, name)
     if m.owner == p.pid:
@@ -266,7 +306,7 @@ def sys_lock(k: Kernel, p: Process, name: str | int) -> CallGen:
     return 0
 
 
-@syscall("trylock", "name:seg", mechanism="shm", summary="take the mutex if it is free")
+@syscall("trylock", "name:seg", mechanism="shm", summary="take the mutex if it is free", prefill=_mapped)
 def sys_trylock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner is not None:
@@ -275,7 +315,7 @@ def sys_trylock(k: Kernel, p: Process, name: str | int) -> int:
     return 0
 
 
-@syscall("unlock", "name:seg", mechanism="shm", summary="release the mutex (owner only)")
+@syscall("unlock", "name:seg", mechanism="shm", summary="release the mutex (owner only)", prefill=_mapped)
 def sys_unlock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner != p.pid:

@@ -44,8 +44,20 @@ FOR_A: dict[str, dict[str, str]] = {
     "msgrcv": {"msqid": "0"},
     "msgctl": {"msqid": "0"},
 }
-# B holds no descriptor: only what does not depend on its descriptors.
+FOR_A |= {
+    "munmap": {"name": "/m"},
+    **{c: {"name": "/m", "offset": "0"} for c in ("peek", "poke")},
+    **{c: {"name": "/m"} for c in ("lock", "trylock", "unlock")},
+}
+# B holds no descriptor and no handle, and has segment 0 attached (System V, by shmid).
 KERNEL_WIDE = {"semop", "semctl", "shmat", "shmdt", "shmctl", "msgsnd", "msgrcv", "msgctl"}
+FOR_B: dict[str, dict[str, str]] = {
+    **{c: FOR_A[c] for c in KERNEL_WIDE},
+    "fork": {"name": "B-child"},
+    "read": {"count": "100"},
+    **{c: {"name": "0", "offset": "0"} for c in ("peek", "poke")},
+    **{c: {"name": "0"} for c in ("lock", "trylock", "unlock")},
+}
 
 
 @pytest.mark.parametrize("name", CALLS)
@@ -54,12 +66,7 @@ def test_every_calls_prefill_for_the_sample_session(name: str) -> None:
     k = runner.kernel
     a, b = k.process("A"), k.process("B")
     assert SYSCALLS[name].prefill(k, a) == FOR_A.get(name, {})
-    want_b = (
-        FOR_A[name]
-        if name in KERNEL_WIDE
-        else {"fork": {"name": "B-child"}, "read": {"count": "100"}}.get(name, {})
-    )
-    assert SYSCALLS[name].prefill(k, b) == want_b
+    assert SYSCALLS[name].prefill(k, b) == FOR_B.get(name, {})
 
 
 def test_a_prefill_changes_nothing() -> None:
@@ -80,31 +87,51 @@ def test_a_prefill_changes_nothing() -> None:
     assert state() == before
 
 
-@pytest.mark.parametrize("name", sorted(n for n, want in FOR_A.items() if want))
-def test_what_a_form_offers_suits_the_call(name: str) -> None:
+OFFERS_ITS_OBJECT = [
+    (proc, name)
+    for proc, table in (("A", FOR_A), ("B", FOR_B))
+    for name, fill in sorted(table.items())
+    if SYSCALLS[name].params and SYSCALLS[name].params[0].name in fill
+]
+EXAMPLE = {
+    "int": "1",
+    "fd": "20",
+    "bytes": "x",
+    "str": "/x",
+    "const": "0",
+    "flags": "0",
+    "semops": "[[0, 1]]",
+}
+BY_ID = {
+    "semop",
+    "semctl",
+    "shmat",
+    "shmctl",
+    "msgsnd",
+    "msgrcv",
+    "msgctl",
+    "peek",
+    "poke",
+    "lock",
+    "trylock",
+}
+
+
+@pytest.mark.parametrize(("proc", "name"), OFFERS_ITS_OBJECT)
+def test_what_a_form_offers_suits_the_call(proc: str, name: str) -> None:
     """Typed as offered (with an example value for the rest) and made a line as the form makes
-    it (field_text quotes text), the line parses, and the
-    descriptor or id it names is one the call accepts: never EBADF (a descriptor of the wrong
-    kind or direction), never an id that names nothing."""
+    it (field_text quotes text), the line parses, and the descriptor, id or segment it names is
+    one the call accepts: never EBADF (a descriptor of the wrong kind or direction), never an
+    id or name that names nothing (EINVAL, ENOENT, EIDRM)."""
     spec = SYSCALLS[name]
-    fill = FOR_A[name]
-    example = {
-        "int": "1",
-        "fd": "20",
-        "bytes": "x",
-        "str": "/x",
-        "const": "0",
-        "flags": "0",
-        "semops": "[[0, 1]]",
-    }
-    args = [field_text(p.kind, fill.get(p.name) or example[p.kind]) for p in spec.params if not p.optional]
-    st = parse_line(f"A: {name}({', '.join(args)})")
-    runner = sample_session()
-    step = runner.step(st)
+    fill = (FOR_A if proc == "A" else FOR_B)[name]
+    args = [field_text(p.kind, fill.get(p.name) or EXAMPLE[p.kind]) for p in spec.params if not p.optional]
+    st = parse_line(f"{proc}: {name}({', '.join(args)})")
+    step = sample_session().step(st)
     errnos = {ev.errno for ev in step.events if ev.status == "error"}
     assert not errnos & {"EBADF", "EIDRM"}, (st.text, errnos)
-    if name in ("semop", "semctl", "shmat", "shmctl", "msgsnd", "msgrcv", "msgctl"):
-        assert "EINVAL" not in errnos, (st.text, errnos)
+    if name in BY_ID:
+        assert not errnos & {"EINVAL", "ENOENT"}, (st.text, errnos)
 
 
 def test_the_default_offers_a_descriptor_of_the_calls_own_mechanism() -> None:
