@@ -57,13 +57,16 @@ SAMPLE_SESSION = """
     A: ftruncate(9, 4096) = 0
     A: mmap(9) = 0
     B: shmat(0) = 0
+    A: fork("kid") = 3
+    kid: exit(0) = ?
+    kid: +++ exited with 0 +++
 """
 
 
 def sample_session() -> Runner:
     """A session with an object of every kind: A holds a descriptor of each (the first, 3, a
-    write-only queue, so "the first descriptor" is not always the right one) and maps /m; B holds
-    no descriptor and has System V segment 0 attached."""
+    write-only queue, so "the first descriptor" is not always the right one), maps /m and has a
+    child that has ended; B holds no descriptor and has System V segment 0 attached."""
     runner = Runner()
     for st in parse(textwrap.dedent(SAMPLE_SESSION), "sample.ipc").statements:
         runner.step(st)

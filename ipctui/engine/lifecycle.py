@@ -6,6 +6,7 @@ from typing import Any
 
 from .errors import Errno, Exited, SysError
 from .kernel import Kernel
+from .prefill import fields
 from .process import Process
 from .syscalls import syscall
 from .waitq import CallGen
@@ -48,7 +49,14 @@ def sys_wait(k: Kernel, p: Process) -> CallGen:
         yield p.child_wait
 
 
-@syscall("waitpid", "pid:proc", mechanism="process", summary="reap one given child")
+def _first_child(k: Kernel, p: Process) -> dict[str, str]:
+    """A form on waitpid offers a child that has already ended, else the first child."""
+    kids = [k.procs[pid] for pid in p.children]
+    child = next((c for c in kids if c.zombie), kids[0] if kids else None)
+    return fields(pid=child.name if child is not None else None)
+
+
+@syscall("waitpid", "pid:proc", mechanism="process", summary="reap one given child", prefill=_first_child)
 def sys_waitpid(k: Kernel, p: Process, pid: int) -> CallGen:
     while True:
         if pid not in p.children:
