@@ -3,16 +3,19 @@ semantics is there, so adding a call cannot leave a place behind without a test 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
+import typing
 from pathlib import Path
 
 import pytest
 
 from ipctui.app.app import PANES
 from ipctui.engine import SYSCALLS
-from ipctui.real.worker import Worker
+from ipctui.real.calls import REAL
 from ipctui.vocab.calls import KINDS
+from ipctui.vocab.events import Kind
 from ipctui.vocab.mechanisms import BY_NAME, MECHANISMS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +37,50 @@ TESTS = _tests_text()
 @pytest.mark.parametrize("name", CALLS)
 def test_a_call_runs_for_real_or_says_why_not(name: str) -> None:
     spec = SYSCALLS[name]
-    handler = getattr(Worker, f"c_{name}", None)
+    handler = REAL.get(name)
     assert handler is not None or spec.no_real, f"{name}: no real implementation and no stated reason"
     assert not (handler is not None and spec.no_real), f"{name}: a real implementation, yet a reason not to"
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_a_calls_real_side_sits_with_its_mechanism(name: str) -> None:
+    """One place per call: its real side is registered in ipctui/real/calls/<its mechanism>.py."""
+    if name in REAL:
+        assert REAL[name].module == f"ipctui.real.calls.{SYSCALLS[name].mechanism}", REAL[name].module
+
+
+def test_every_real_registration_is_a_call_of_the_language() -> None:
+    assert set(REAL) <= set(SYSCALLS), set(REAL) - set(SYSCALLS)
+
+
+# The real kernel's own modules: they look a call up in the registry and never branch on its name.
+# A string that names a call may appear there only as an event kind ("signal", "exit").
+REAL_CORE = ("kernel", "supervisor", "order", "worker", "limits")
+EVENT_KINDS = set(typing.get_args(Kind))
+
+
+def _call_names_in(source: str) -> list[tuple[int, str]]:
+    """Every string constant in the source that names a call (and is not an event kind)."""
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in SYSCALLS
+        and node.value not in EVENT_KINDS
+    ]
+
+
+@pytest.mark.parametrize("module", REAL_CORE)
+def test_the_real_kernel_names_no_call(module: str) -> None:
+    path = ROOT / "ipctui" / "real" / f"{module}.py"
+    found = _call_names_in(path.read_text())
+    assert not found, f"{path.name} names calls: {found}"
+
+
+def test_the_check_for_call_names_can_fail() -> None:
+    source = 'if name == "fork":\n    pass\nelif name in ("mq_open", "semop"):\n    pass\nkind = "signal"\n'
+    assert _call_names_in(source) == [(1, "fork"), (3, "mq_open"), (3, "semop")]
 
 
 @pytest.mark.parametrize("name", CALLS)

@@ -177,7 +177,7 @@ def test_the_unsandboxed_clean_up_removes_only_what_the_run_created():
             run_real(parse(script).statements, lines.append, sandboxed=False)
         assert lines[1] == f"A: msgget({key}, IPC_CREAT) = 0" and lines[2] == "A: msgget(0, IPC_CREAT) = 1"
         assert libc.msgctl(theirs, 2, ctypes.create_string_buffer(256)) == 0  # still there
-        private = [real for real, sim in made[0]._ids.items() if sim == 1]
+        private = [real for real, sim in made[0].books.msqids.items() if sim == 1]
         assert libc.msgctl(private[0], 2, ctypes.create_string_buffer(256)) == -1  # the run's: gone
     finally:
         libc.msgctl(theirs, 0, None)
