@@ -4,13 +4,18 @@ number the simulation gives it, for ftok."""
 
 from __future__ import annotations
 
+from ctypes import c_char_p, c_int, c_uint
 from typing import TYPE_CHECKING
 
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("open", c_int, c_char_p, c_int, c_uint)
+proto("mkfifo", c_int, c_char_p, c_uint)
+proto("unlink", c_int, c_char_p)
 
 
 def to_path(line: Line) -> None:

@@ -4,16 +4,23 @@ terminal, which the simulation does not model, until a dup2 puts a script's open
 from __future__ import annotations
 
 import ctypes
+from ctypes import c_int, c_long, c_size_t, c_ssize_t, c_void_p
 from typing import TYPE_CHECKING
 
 from ...vocab.constants import F_SETPIPE_SZ, SIGPIPE
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import CHANNEL_FD, CannotCall, CannotRun, buffer
 from .pipe import pipe_size
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("read", c_ssize_t, c_int, c_void_p, c_size_t)
+proto("write", c_ssize_t, c_int, c_void_p, c_size_t)
+proto("fcntl", c_int, c_int, c_int, c_long)
+proto("dup", c_int, c_int)
+proto("dup2", c_int, c_int, c_int)
 
 F_GETFD, F_GETFL, F_SETFL, F_GETPIPE_SZ, O_NONBLOCK = 1, 3, 4, 1032, 0o4000
 

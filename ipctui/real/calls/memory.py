@@ -7,15 +7,26 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+from ctypes import c_char_p, c_int, c_long, c_uint, c_void_p
 from typing import TYPE_CHECKING
 
 from .. import libc as L
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import PAGE, CannotCall
 from .signals import caught
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("shm_open", c_int, c_char_p, c_int, c_uint)
+proto("ftruncate", c_int, c_int, c_long)
+proto("pthread_mutexattr_init", c_int, c_void_p)
+proto("pthread_mutexattr_settype", c_int, c_void_p, c_int)
+proto("pthread_mutexattr_setpshared", c_int, c_void_p, c_int)
+proto("pthread_mutex_init", c_int, c_void_p, c_void_p)
+proto("pthread_mutex_lock", c_int, c_void_p)
+proto("pthread_mutex_trylock", c_int, c_void_p)
+proto("pthread_mutex_unlock", c_int, c_void_p)
 
 GUARD = 16 * PAGE  # no-access pages around each mapping
 

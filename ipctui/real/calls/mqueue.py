@@ -4,17 +4,24 @@ mq_unlink."""
 from __future__ import annotations
 
 import ctypes
+from ctypes import POINTER as P
+from ctypes import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import HARD_MAXMSG, HARD_MSGSIZE, NAME_MAX, O_CREAT
 from .. import libc as L
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from ..limits import NO_SYS_RESOURCE, CannotRun, proc_limit
 from .files import closed, not_terminal
 from .registry import Line, ipc_name, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("mq_send", c_int, c_int, c_char_p, c_size_t, c_uint)
+proto("mq_receive", c_ssize_t, c_int, c_void_p, c_size_t, P(c_uint))
+proto("mq_getattr", c_int, c_int, P(L.MqAttr))
+proto("mq_close", c_int, c_int)
 
 
 @real("mq_open")

@@ -4,15 +4,20 @@ stands for `scale` real ones, so capacities and atomic sizes fall where the scri
 from __future__ import annotations
 
 import ctypes
+from ctypes import POINTER as P
+from ctypes import c_int, c_long
 from typing import TYPE_CHECKING
 
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import NO_SYS_RESOURCE, PAGE, CannotRun, proc_limit
 from ..supervisor import Proc
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("pipe", c_int, P(c_int))
+proto("fcntl", c_int, c_int, c_int, c_long)
 
 DEFAULT_PIPE = 65536
 F_SETPIPE_SZ = 1031

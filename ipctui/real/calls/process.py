@@ -7,15 +7,21 @@ import ctypes
 import os
 import resource
 import socket
+from ctypes import POINTER as P
+from ctypes import c_int
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import SIGNAL_NAMES
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from ..limits import CHANNEL_FD, LIMIT_PROCESSES, MAX_PROCESSES, CannotCall, CannotRun
 from .registry import FORKED, Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("getpid", c_int)
+proto("wait", c_int, P(c_int))
+proto("waitpid", c_int, c_int, P(c_int), c_int)
 
 
 @real("fork")

@@ -5,16 +5,24 @@ handle table only numbers the pointers it returns."""
 from __future__ import annotations
 
 import ctypes
+from ctypes import POINTER as P
+from ctypes import c_char_p, c_int, c_uint, c_void_p
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import libc as L
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from ..limits import CannotCall
 from .registry import ipc_name, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("sem_open", c_void_p, c_char_p, c_int, c_uint, c_uint)
+proto("sem_close", c_int, c_void_p)
+proto("sem_unlink", c_int, c_char_p)
+proto("sem_trywait", c_int, c_void_p)
+proto("sem_getvalue", c_int, c_void_p, P(c_int))
 
 
 @dataclass

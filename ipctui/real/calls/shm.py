@@ -8,11 +8,12 @@ from __future__ import annotations
 import ctypes
 import os
 import stat
+from ctypes import c_char_p, c_int
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import libc as L
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import PAGE, CannotCall
 from .memory import GUARD, fstat, map_anonymous, may_fault, mutex, pthread
 from .registry import Line, ipc_name, real
@@ -20,6 +21,8 @@ from .sysv_shm import lock_of, where_attached
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("shm_unlink", c_int, c_char_p)
 
 
 @dataclass

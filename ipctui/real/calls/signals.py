@@ -7,15 +7,20 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+from ctypes import c_int, c_void_p
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import SIGCONT, SIGNAL_NAMES, STOP_SIGNALS
 from .. import libc as L
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("kill", c_int, c_int, c_int)
+proto("signal", c_void_p, c_int, c_void_p)
+proto("pause", c_int)
 
 ALL_SIGNALS = set(range(1, 32)) - {signal.SIGKILL, signal.SIGSTOP}
 

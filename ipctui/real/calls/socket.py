@@ -8,17 +8,32 @@ from __future__ import annotations
 import ctypes
 import os
 import socket as socket_mod
+from ctypes import POINTER as P
+from ctypes import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import SIGPIPE
 from .. import libc as L
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from ..limits import CannotRun, buffer
 from ..places import inet
 from .registry import Books, Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("socket", c_int, c_int, c_int, c_int)
+proto("socketpair", c_int, c_int, c_int, c_int, P(c_int))
+proto("bind", c_int, c_int, c_char_p, c_uint)
+proto("connect", c_int, c_int, c_char_p, c_uint)
+proto("listen", c_int, c_int, c_int)
+proto("accept", c_int, c_int, c_void_p, c_void_p)
+proto("send", c_ssize_t, c_int, c_char_p, c_size_t, c_int)
+proto("recv", c_ssize_t, c_int, c_void_p, c_size_t, c_int)
+proto("sendto", c_ssize_t, c_int, c_char_p, c_size_t, c_int, c_char_p, c_uint)
+proto("recvfrom", c_ssize_t, c_int, c_void_p, c_size_t, c_int, c_void_p, P(c_uint))
+proto("shutdown", c_int, c_int, c_int)
+proto("getsockopt", c_int, c_int, c_int, c_int, c_void_p, P(c_uint))
 
 
 def _used(line: Line) -> None:

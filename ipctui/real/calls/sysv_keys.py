@@ -4,14 +4,17 @@ device, so the key is the one the simulation gives."""
 
 from __future__ import annotations
 
+from ctypes import c_char_p, c_int
 from typing import TYPE_CHECKING
 
-from ..libc import check, libc
+from ..libc import check, libc, proto
 from ..limits import CannotRun
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("ftok", c_int, c_char_p, c_int)
 
 FIXED_INODES = {"/": 1, "/tmp": 2}
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import ctypes
 import struct
+from ctypes import c_int, c_long, c_size_t, c_ssize_t, c_void_p
 from typing import TYPE_CHECKING, Any
 
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("msgsnd", c_int, c_int, c_void_p, c_size_t, c_int)
+proto("msgrcv", c_ssize_t, c_int, c_void_p, c_size_t, c_long, c_int)
 
 IPC_CREAT, IPC_EXCL, IPC_NOWAIT, EEXIST = 0o1000, 0o2000, 0o4000, 17
 

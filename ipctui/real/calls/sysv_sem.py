@@ -16,17 +16,20 @@ began to wait.
 from __future__ import annotations
 
 import ctypes
+from ctypes import c_int, c_size_t, c_void_p
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import IPC_NOWAIT, SETALL, SETVAL
 from ...vocab.errors import UsageError
 from .. import libc as L
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import CannotCall
 from .registry import Line, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("semop", c_int, c_int, c_void_p, c_size_t)
 
 SEMVMX = 32767  # the largest value
 

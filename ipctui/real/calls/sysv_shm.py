@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import ctypes
 import struct
+from ctypes import c_int, c_void_p
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import libc as L
-from ..libc import CallFailed, check, libc
+from ..libc import CallFailed, check, libc, proto
 from ..limits import PAGE, CannotCall
 from .memory import GUARD, map_anonymous, may_fault, mutex
 from .registry import Line, real
@@ -18,6 +19,9 @@ from .sysv_sem import sysv_id, sysv_key
 
 if TYPE_CHECKING:
     from ..worker import Worker
+
+proto("shmat", c_void_p, c_int, c_void_p, c_int)
+proto("shmdt", c_int, c_void_p)
 
 
 @dataclass
