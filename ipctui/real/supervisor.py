@@ -204,6 +204,24 @@ class Supervisor:
             for fd in fds:
                 os.close(fd)
 
+    def ask(self, p: Proc, message: list[Any]) -> tuple[str, Any, bool] | None:
+        """A call made between lines, outside the trace: a look at the kernel's state that only a
+        process of the run can take (it must change nothing), by a process whose last call has
+        answered. None if p cannot answer now."""
+        if p.sock is None or p.stopped:
+            return None
+        saved, self.seen = self.seen, []
+        try:
+            wire.send(p.sock, message)
+            deadline = time.monotonic() + self.block_timeout
+            while p.sock is not None and not self.answered(p) and time.monotonic() < deadline:
+                self._pump(0.05)
+            return next((v for q, kind, v in self.seen if q is p and kind == "reply"), None)
+        except OSError:
+            return None
+        finally:  # anything else that came is the line's
+            self.seen = saved + [o for o in self.seen if not (o[0] is p and o[1] == "reply")]
+
     def answered(self, p: Proc) -> bool:
         return any(q is p and kind == "reply" for q, kind, _ in self.seen)
 

@@ -38,18 +38,45 @@ WAKERS = {
     "rmid": ("D: semctl(0, 0, IPC_RMID)", ["C", "A", "B"]),
 }
 
+# A death gives back a SEM_UNDO sum: U holds 3 of 4; B and C each wait for 2, Z for zero.
+UNDO = """
+spawn U
+spawn B
+spawn C
+spawn Z
+spawn K
+U: semget(IPC_PRIVATE, 1, IPC_CREAT|0600)
+U: semctl(0, 0, SETVAL, 4)
+U: semop(0, [[0, -3, SEM_UNDO]])
+Z: semop(0, [[0, 0]])
+B: semop(0, [[0, -2]])
+C: semop(0, [[0, -2]])
+"""
+DEATHS = {"exit": "U: exit(0)", "kill": "K: kill(U, SIGKILL)"}
+
 
 def resumed(lines: list[str]) -> list[str]:
     return [line.split(":")[0] for line in lines if "<... semop resumed>" in line]
+
+
+def both_kernels_show(script: str, order: list[str]) -> None:
+    statements = parse(script, "wake.ipc").statements
+    for _ in range(3):
+        d = diff(statements)
+        assert resumed(d.simulated.lines) == order, d.simulated.lines
+        assert not d.differences, [(x.simulated, x.real) for x in d.differences]
+        assert resumed(d.real.lines) == order
 
 
 @needs_root
 @pytest.mark.parametrize("waker", sorted(WAKERS))
 def test_sleepers_woken_together_are_shown_in_linuxs_order(waker: str) -> None:
     line, order = WAKERS[waker]
-    statements = parse(SLEEPERS + line + "\n", f"{waker}.ipc").statements
-    for _ in range(3):
-        d = diff(statements)
-        assert resumed(d.simulated.lines) == order, d.simulated.lines
-        assert not d.differences, [(x.simulated, x.real) for x in d.differences]
-        assert resumed(d.real.lines) == order
+    both_kernels_show(SLEEPERS + line + "\n", order)
+
+
+@needs_root
+@pytest.mark.parametrize("death", sorted(DEATHS))
+def test_sleepers_woken_by_a_deaths_undo_are_shown_in_linuxs_order(death: str) -> None:
+    """B then C take what U gave back, which lets Z's wait for zero complete last."""
+    both_kernels_show(UNDO + DEATHS[death] + "\n", ["B", "C", "Z"])

@@ -5,12 +5,13 @@ Several semop sleepers woken by one line: Linux decides the order (ipc/sem.c upd
 sleeper is retried when the values change, the ones waiting only for zeros before the others,
 each list in the order they began to wait, starting over after each one that completes; the
 simulation does the same), but the woken processes then race to the runner, so the order their
-replies arrive in says nothing. The waker's worker reads the set's values just before its call;
-from them and the call, the runner replays that rule over the set's sleepers, and shows the woken
-ones in the order it gives. When it cannot (the values could not be read, the line was a death
-that gave back SEM_UNDO sums it does not know, or the replay does not wake exactly the processes
-that woke), they are shown as Linux retries them at first: zero-waiters first, then by when they
-began to wait.
+replies arrive in says nothing. So once the line has settled, one of the woken processes reads the
+set's values (GETALL, outside the trace); less what the woken calls took, they are the values the
+line left before the kernel retried its sleepers, whatever the line was (a semop, SETVAL, SETALL,
+or a death giving back SEM_UNDO sums). The runner replays the rule from there over the set's
+sleepers and shows the woken ones in the order it gives. When it cannot (no woken process can
+read the set, or the replay does not wake exactly the processes that woke: a removal, a signal),
+they are shown as Linux first retries them: zero-waiters first, then by when they began to wait.
 """
 
 from __future__ import annotations
@@ -69,45 +70,23 @@ def _real_semid(line: Line) -> int:
 
 
 @real("semop")
-def semop(w: Worker, semid: int, ops: list[list[int]], values_of: int = 0) -> Any:
-    """With `values_of` (the set's size), [0, the values just before the call] (None if they
-    cannot be read), for the order of the sleepers it wakes."""
+def semop(w: Worker, semid: int, ops: list[list[int]]) -> int:
     if any(not 0 <= op[0] <= 0xFFFF for op in ops):
         raise CannotCall("a semaphore number that C's unsigned short sem_num cannot hold")
     bufs = (L.SemBuf * max(len(ops), 1))()
     for i, op in enumerate(ops):
         bufs[i] = L.SemBuf(op[0], op[1], op[2] if len(op) > 2 else 0)
-    before = _values(semid, values_of) if values_of else None
-    result = check(libc.semop(semid, bufs, len(ops)))
-    return [result, before] if values_of else result
+    return check(libc.semop(semid, bufs, len(ops)))
 
 
 @semop.before
 def _semop(line: Line) -> None:
-    semid = _real_semid(line)
-    if semid in line.books.nsems:
-        line.rkw["values_of"] = line.books.nsems[semid]
-
-
-def _with_values(line: Line, value: Any) -> Any:
-    """The call's own result; the values read before it are kept for `_woken_order`."""
-    if line.rkw.get("values_of"):
-        value, line.kept["values"] = value
-    return value
-
-
-semop.after(_with_values)
+    _real_semid(line)
 
 
 @real("semctl")
 def semctl(
-    w: Worker,
-    semid: int,
-    num: int,
-    cmd: int,
-    arg: int | list[int] | None = None,
-    nsems: int | None = None,
-    values_of: int = 0,
+    w: Worker, semid: int, num: int, cmd: int, arg: int | list[int] | None = None, nsems: int | None = None
 ) -> Any:
     if cmd in (L.GETALL, L.SETALL):
         n = nsems if nsems is not None else _count_sems(semid)
@@ -122,9 +101,7 @@ def semctl(
             raise CallFailed(22)  # C cannot say it; refused as the simulation refuses it
         values[:n] = arg
         return check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
-    before = _values(semid, values_of) if values_of else None
-    result = check(libc.semctl(semid, num, cmd, arg if isinstance(arg, int) else 0))
-    return [result, before] if values_of else result
+    return check(libc.semctl(semid, num, cmd, arg if isinstance(arg, int) else 0))
 
 
 @semctl.before
@@ -137,21 +114,33 @@ def _semctl(line: Line) -> None:
     semid = _real_semid(line)
     if semid in line.books.nsems:
         line.rkw["nsems"] = line.books.nsems[semid]
-        if cmd == SETVAL:
-            line.rkw["values_of"] = line.books.nsems[semid]
-
-
-semctl.after(_with_values)
 
 
 @semop.wakes
 def _woken_order(waker: Line, woken: list[Line]) -> list[Line]:
     """The semop sleepers one line woke, in the order Linux completes them (see the module)."""
     at_first = sorted(woken, key=lambda s: (not _zero_only(s), s.seq))
-    start = _values_after(waker)
-    if start is None:
-        return at_first
-    semid, values = start
+    order: list[Line] = []
+    for semid in dict.fromkeys(s.rargs[0] for s in at_first):
+        mine = [s for s in at_first if s.rargs[0] == semid]
+        replayed = _replay_set(waker, semid, mine)
+        order += replayed if replayed is not None else mine
+    return order
+
+
+def _replay_set(waker: Line, semid: int, woken: list[Line]) -> list[Line] | None:
+    """Linux's order for the sleepers on one set, replayed from the values the set had once the
+    waker's own change was made: the values now, less what the woken calls took."""
+    outcomes = {id(s): _reply(waker, s) for s in woken}
+    now = _read_values(waker, semid, [s for s in woken if outcomes[id(s)] == ("ok", 0)])
+    if now is None:
+        return None
+    start: list[int] | str | None = now
+    for s in woken:
+        if outcomes[id(s)] == ("ok", 0) and isinstance(start, list):
+            start = _apply(start, [[num, -delta, 0] for num, delta, *_ in s.args[1]], bounded=False)
+    if not isinstance(start, list):
+        return None
     sleepers = sorted(
         (
             q.waiting
@@ -160,31 +149,30 @@ def _woken_order(waker: Line, woken: list[Line]) -> list[Line]:
         ),
         key=lambda s: s.seq,
     )
-    replayed = _replay(values, sleepers)
-    if replayed is None or {id(s) for s in replayed} != {id(s) for s in woken if s.rargs[0] == semid}:
-        return at_first
-    return replayed + [s for s in at_first if s.rargs[0] != semid]
+    replayed = _replay(start, sleepers)
+    if {id(s) for s in replayed} != {id(s) for s in woken}:
+        return None  # not what happened (a signal, a removal): the order it cannot say
+    return replayed
 
 
-def _values_after(waker: Line) -> tuple[int, list[int]] | None:
-    """(real semid, its values once the waker's own change was made), when they are known."""
-    before = waker.kept.get("values")
-    if waker.name == "semctl" and waker.args[2] == SETALL and isinstance(waker.args[3], list):
-        return waker.rargs[0], list(waker.args[3])
-    if not isinstance(before, list):
-        return None
-    values = list(before)
-    if waker.name == "semctl" and waker.args[2] == SETVAL:
-        values[waker.args[1]] = waker.args[3]
-        return waker.rargs[0], values
-    if waker.name == "semop":
-        after = _apply(values, waker.args[1])
-        return (waker.rargs[0], after) if isinstance(after, list) else None
+def _reply(waker: Line, s: Line) -> tuple[str, Any] | None:
+    reply = next((v for q, kind, v in waker.sup.seen if q is s.proc and kind == "reply"), None)
+    return (reply[0], reply[1]) if reply is not None else None
+
+
+def _read_values(waker: Line, semid: int, woken_ok: list[Line]) -> list[int] | None:
+    """The set's values now, read with GETALL by one of the processes that just woke from it
+    (they are idle again; only a process of the run can see the run's sets)."""
+    kw = {"nsems": waker.books.nsems[semid]} if semid in waker.books.nsems else {}
+    for s in woken_ok:
+        reply = waker.sup.ask(s.proc, ["semctl", [semid, 0, L.GETALL], kw])
+        if reply is not None and reply[0] == "ok" and isinstance(reply[1], list):
+            return [int(v) for v in reply[1]]
     return None
 
 
-def _replay(values: list[int], sleepers: list[Line]) -> list[Line] | None:
-    """The sleepers that complete (or fail) after the values changed, in Linux's order."""
+def _replay(values: list[int], sleepers: list[Line]) -> list[Line]:
+    """The sleepers that complete (or fail) once the values changed, in Linux's order."""
     pending = list(sleepers)
     done: list[Line] = []
     progress = True
@@ -203,17 +191,18 @@ def _replay(values: list[int], sleepers: list[Line]) -> list[Line] | None:
     return done
 
 
-def _apply(values: list[int], ops: list[list[int]]) -> list[int] | str | None:
-    """The values after ops, all together: "block" if one must wait, None if one fails."""
+def _apply(values: list[int], ops: list[list[int]], bounded: bool = True) -> list[int] | str | None:
+    """The values after ops, all together: "block" if one must wait, None if one fails
+    (`bounded=False`: a sum, undoing what calls took, with no rule but the range)."""
     values = list(values)
     for op in ops:
         num, delta, flags = op[0], op[1], op[2] if len(op) > 2 else 0
         if not 0 <= num < len(values):
             return None
         value = values[num]
-        if (delta == 0 and value != 0) or value + delta < 0:
+        if bounded and ((delta == 0 and value != 0) or value + delta < 0):
             return None if flags & IPC_NOWAIT else "block"
-        if value + delta > SEMVMX:
+        if not 0 <= value + delta <= SEMVMX:
             return None
         values[num] = value + delta
     return values
@@ -221,13 +210,6 @@ def _apply(values: list[int], ops: list[list[int]]) -> list[int] | str | None:
 
 def _zero_only(s: Line) -> bool:
     return all(op[1] == 0 for op in s.args[1])
-
-
-def _values(semid: int, n: int) -> list[int] | None:
-    values = (ctypes.c_ushort * max(n, 1))()
-    if libc.semctl(semid, 0, L.GETALL, ctypes.addressof(values)) == -1:
-        return None
-    return list(values[:n])
 
 
 def _count_sems(semid: int) -> int:
