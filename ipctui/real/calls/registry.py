@@ -89,7 +89,6 @@ class Line:
     target: int | None = None  # the process it acts on, shown first among the others
     sent: tuple[int, int] | None = None  # a kill's (real pid, signal): says what ended a process
     shows_cont: bool = False  # a kill(SIGCONT): the continued process's line comes from it
-    kept: dict[str, Any] = field(default_factory=dict)  # what the hooks note for later
 
 
 @dataclass
