@@ -134,7 +134,7 @@ def observed(sup: Supervisor, line: Line, o: Seen) -> list[Event]:
 
 def _death(sup: Supervisor, line: Line, q: Proc, status: int | None) -> list[Event]:
     if status is None:
-        status = _reaped_status(sup, q)
+        status = _reaped_status(sup, line, q)
     sent = line.sent
     if status is None and q.exit_code is None and sent is not None and sent[0] == q.real and sent[1]:
         status = sent[1]  # reaped at once (its parent ignores SIGCHLD): the kill says what ended it
@@ -152,13 +152,16 @@ def _death(sup: Supervisor, line: Line, q: Proc, status: int | None) -> list[Eve
     return events
 
 
-def _reaped_status(sup: Supervisor, q: Proc) -> int | None:
+def _reaped_status(sup: Supervisor, line: Line, q: Proc) -> int | None:
     """The status of a process its parent has already reaped: from the parent's wait."""
     for o, kind, value in sup.seen:
-        waiting = o.waiting if o.waiting is not None else None
-        result = value[1] if kind == "reply" and value[0] == "ok" else None
-        reaper = waiting is None or REAL[waiting.name].reaps
-        if reaper and isinstance(result, list) and len(result) == 2 and result[0] == q.real:
+        if kind != "reply" or value[0] != "ok":
+            continue
+        call = line if o is line.proc else o.waiting  # (None: its line was shown already)
+        result = value[1]
+        if call is not None and not REAL[call.name].reaps:
+            continue
+        if isinstance(result, list) and len(result) == 2 and result[0] == q.real:
             return int(result[1])
     return None
 
