@@ -115,3 +115,30 @@ def test_a_call_that_cannot_run_for_real_says_why_on_its_line() -> None:
         with pytest.raises(CannotRun, match="no pids on this machine"):
             kernel.call("a", "getpid")
         assert kernel.call("a", "pipe")[0].status == "ok"  # the others still run
+
+
+def test_the_real_kernel_takes_a_call_from_its_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel looks the call up in REAL and nowhere else: a registration's hooks are what runs
+    (here getpid's, replaced: its answer is translated by the new `after`)."""
+    from ipctui.real.kernel import RealKernel
+
+    seen: list[str] = []
+    replaced = dataclasses.replace(REAL["getpid"], prepare=lambda line: seen.append(line.name))
+    replaced.finish = lambda line, value: [value > 0, "translated"]
+    monkeypatch.setitem(REAL, "getpid", replaced)
+    with RealKernel(SYSCALLS, block_timeout=0.05) as kernel:
+        kernel.spawn("a")
+        assert kernel.call("a", "getpid")[0].result == [True, "translated"]
+    assert seen == ["getpid"]
+
+
+def test_a_c_function_is_declared_once() -> None:
+    """Each mechanism's module declares the prototypes it uses; a second, different declaration of
+    one function (two modules disagreeing about C) is refused at import."""
+    from ctypes import c_int, c_long
+
+    from ipctui.real.libc import proto
+
+    proto("kill", c_int, c_int, c_int)  # the same again: fine
+    with pytest.raises(ValueError, match="kill"):
+        proto("kill", c_int, c_long, c_int)
