@@ -49,6 +49,14 @@ def test_a_calls_real_side_sits_with_its_mechanism(name: str) -> None:
         assert REAL[name].module == f"ipctui.real.calls.{SYSCALLS[name].mechanism}", REAL[name].module
 
 
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_a_call_that_takes_a_descriptor_first_is_checked_for_one(name: str) -> None:
+    """The worker refuses a descriptor past the process's limit (or its channel) before the
+    kernel sees it, for exactly the calls whose first parameter is a descriptor."""
+    params = SYSCALLS[name].params
+    assert REAL[name].fd_first == bool(params and params[0].kind == "fd")
+
+
 def test_every_real_registration_is_a_call_of_the_language() -> None:
     assert set(REAL) <= set(SYSCALLS), set(REAL) - set(SYSCALLS)
 
