@@ -11,9 +11,11 @@ A registration holds
   (new descriptors, ids, children); also called when a call that slept wakes up;
 - `wakes`: in the runner, the order in which the sleepers this line woke are shown, when the
   kernel decides it and the order replies arrive in cannot say it (semop);
-- flags the ordering reads: `fd_first` (the first argument is a descriptor: the worker refuses
-  numbers past its limit), `reaps` (the call waits for children: a child's death that ends it is
-  not a wake-up that comes before the SIGCHLD).
+- `succeeded_silently`: in the runner, whether the call succeeded although no reply came (its
+  process stopped or died on the way out of it: kill, sigprocmask);
+- flags: `fd_first` (the first argument is a descriptor: the worker refuses numbers past its
+  limit, and its channel's), `reaps` (the call waits for children: a child's death that ends it
+  is not a wake-up that comes before the SIGCHLD, and its answer carries the child's status).
 
 The supervisor and the ordering read these; neither names a call.
 """
@@ -24,18 +26,16 @@ import errno as errno_mod
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ...vocab.errors import Errno
 from ..places import Guard, Places
 from ..supervisor import Proc, Supervisor
 
-if TYPE_CHECKING:
-    pass
-
 Hook = Callable[["Line"], None]
 After = Callable[["Line", Any], Any]
 Wakes = Callable[["Line", list["Line"]], list["Line"]]
+Silent = Callable[["Line", list[Any]], bool]
 
 
 @dataclass
@@ -103,9 +103,7 @@ class RealCall:
     prepare: Hook | None = None
     finish: After | None = None
     order: Wakes | None = None
-    silent: Callable[[Line, list[Any]], bool] | None = (
-        None  # succeeded with no reply (stopped/died on the way out)
-    )
+    silent: Silent | None = None
 
     def before(self, fn: Hook) -> Hook:
         self.prepare = fn
@@ -119,7 +117,7 @@ class RealCall:
         self.order = fn
         return fn
 
-    def succeeded_silently(self, fn: Callable[[Line, list[Any]], bool]) -> Callable[[Line, list[Any]], bool]:
+    def succeeded_silently(self, fn: Silent) -> Silent:
         self.silent = fn
         return fn
 
