@@ -25,7 +25,8 @@ from ..vocab.calls import CallSignature, with_defaults
 from ..vocab.errors import UsageError
 from ..vocab.events import Event
 from .calls import REAL, Books, Line
-from .limits import CannotRun, RunBroken, capable
+from .limits import CannotRun, RunBroken
+from .limits import capable as _capable  # (a test stands in for it: root without a capability)
 from .order import line_events
 from .places import Guard, Places, make_places
 from .supervisor import BLOCK_TIMEOUT, Proc, Supervisor
@@ -49,7 +50,7 @@ class RealKernel:
         if not self.places.netns:
             self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
         self.sup = Supervisor(guard, root, block_timeout)
-        self.books = Books(self.places, guard, sandboxed, root, sys_resource=capable(24))
+        self.books = Books(self.places, guard, sandboxed, root, sys_resource=_capable(24))
         self.skipped = 0
 
     # ------------------------------------------------------------ lifetime
@@ -104,10 +105,14 @@ class RealKernel:
         if name not in REAL:
             raise CannotRun(f"{name}() has no real implementation")
         p = self.sup.runnable(ref)
+        args = with_defaults(self.calls[name], args)
+        for param, value in zip(self.calls[name].params, args, strict=False):
+            if param.kind == "fd" and isinstance(value, int) and not -(1 << 31) <= value < 1 << 31:
+                raise CannotRun(f"descriptor {value} does not fit C's int (C would pass another number)")
         line = Line(
             name,
             p,
-            list(with_defaults(self.calls[name], args)),
+            list(args),
             dict(kwargs or {}),
             self.sup,
             self.books,

@@ -34,8 +34,8 @@ def _made(line: Line, value: int) -> int:
 
 
 @real("open", before=to_path)
-def open_(w: Worker, path: bytes, flags: int) -> int:
-    return check(libc.open(path, flags, 0))
+def open_(w: Worker, path: bytes, flags: int, mode: int = 0o600) -> int:
+    return check(libc.open(path, flags, mode & 0xFFFFFFFF))  # mode_t: -1 is 0xFFFFFFFF
 
 
 @open_.after

@@ -34,7 +34,8 @@ def mq_open(
 
 @mq_open.before
 def _mq_open(line: Line) -> None:
-    if line.args[1] & O_CREAT and line.proc.uid == 0 and not line.books.sys_resource:
+    exists = line.books.places.ipc_name(line.args[0]) in line.books.queues  # opened: its sizes unread
+    if line.args[1] & O_CREAT and line.proc.uid == 0 and not line.books.sys_resource and not exists:
         maxmsg, msgsize = line.kw.get("maxmsg", 10), line.kw.get("msgsize", 8192)
         # only what CAP_SYS_RESOURCE would let through: a bad name or size is Linux's EINVAL
         # or ENAMETOOLONG with or without it, so those lines run
@@ -53,6 +54,7 @@ def _mq_open(line: Line) -> None:
 @mq_open.after
 def _mqd(line: Line, fd: int) -> int:
     line.proc.opened(fd)
+    line.books.queues.add(line.rargs[0])
     return fd
 
 
@@ -86,3 +88,9 @@ def mq_close(w: Worker, mqd: int) -> int:
 @real("mq_unlink", before=ipc_name)
 def mq_unlink(w: Worker, name: bytes) -> int:
     return check(libc.mq_unlink(name))
+
+
+@mq_unlink.after
+def _gone(line: Line, value: int) -> int:
+    line.books.queues.discard(line.rargs[0])
+    return value

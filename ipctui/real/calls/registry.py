@@ -50,6 +50,7 @@ class Books:
     msqids: dict[int, int] = field(default_factory=dict)  # real msqid -> simulated
     sysv: dict[str, dict[int, int]] = field(default_factory=lambda: {"sem": {}, "shm": {}})
     nsems: dict[int, int] = field(default_factory=dict)  # real semid -> its size
+    queues: set[bytes] = field(default_factory=set)  # POSIX queues (real names) that exist
     inodes: dict[str, int] = field(default_factory=dict)  # script path -> the simulation's inode
     next_inode: int = 3  # the simulation's file system: / is 1, /tmp 2, others number on from 3
     ports: dict[tuple[int, int], int] = field(default_factory=dict)  # (type, real) -> simulated

@@ -12,6 +12,7 @@ from ctypes import c_char_p, c_int
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ...vocab.constants import SIGNALS
 from .. import libc as L
 from ..libc import CallFailed, check, libc, proto
 from ..limits import PAGE, CannotCall
@@ -63,6 +64,11 @@ def _segment_fd(line: Line, fd: int) -> int:
 @real("ftruncate", fd_first=True)
 def ftruncate(w: Worker, fd: int, size: int) -> int:
     return check(libc.ftruncate(fd, size))
+
+
+@ftruncate.before
+def _sigxfsz(line: Line) -> None:
+    line.rkw["_defer"] = [SIGNALS["SIGXFSZ"]]  # as SIGPIPE: strace shows -1 EFBIG, then the signal
 
 
 @real("mmap", fd_first=True)

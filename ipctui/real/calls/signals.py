@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ...vocab.constants import SIGCONT, SIGNAL_NAMES, STOP_SIGNALS
 from .. import libc as L
 from ..libc import CallFailed, check, libc, proto
+from ..limits import CannotRun
 from .registry import Line, real
 
 if TYPE_CHECKING:
@@ -29,6 +30,12 @@ def caught(signum: int, frame: Any) -> None:  # the C-level handler already repo
     pass
 
 
+def not_realtime(sig: object) -> None:
+    """The simulation's signals are 1-31 (32-64 are EINVAL there); Linux would deliver one."""
+    if isinstance(sig, int) and 32 <= sig <= 64:
+        raise CannotRun(f"signal {sig} is a real-time signal, which the simulation does not model")
+
+
 @real("kill")
 def kill(w: Worker, pid: int, sig: int) -> int:
     return check(libc.kill(pid, sig))
@@ -37,6 +44,7 @@ def kill(w: Worker, pid: int, sig: int) -> int:
 @kill.before
 def _kill(line: Line) -> None:
     target, sig = line.args[0], line.args[1]
+    not_realtime(sig)
     line.rargs[0] = line.sup.real_pid(target)
     if line.rargs[0] == line.proc.real:
         line.rkw["_defer"] = sorted(ALL_SIGNALS)  # its own signal follows its line
@@ -69,6 +77,11 @@ def signal_(w: Worker, sig: int, handler: str, sa_restart: int = 0) -> int:
         if libc.signal(sig, 1) == L.MAP_FAILED:  # SIG_IGN (SIG_ERR is the same -1 as MAP_FAILED)
             raise CallFailed(ctypes.get_errno()) from None
     return 0
+
+
+@signal_.before
+def _signal(line: Line) -> None:
+    not_realtime(line.args[0])
 
 
 @signal_.after

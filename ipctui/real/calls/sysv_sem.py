@@ -60,7 +60,7 @@ def semget(w: Worker, key: int, nsems: int, flags: int = 0, mode: int = 0) -> in
 @semget.after
 def _semid(line: Line, value: int) -> int:
     if value not in line.books.sysv["sem"]:
-        line.books.nsems[value] = line.args[1]
+        line.books.nsems[value] = ctypes.c_int(line.args[1]).value  # C's int, as semget took it
     return sysv_id("sem", line, value)
 
 
