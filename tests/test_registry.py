@@ -3,8 +3,10 @@ semantics is there, so adding a call cannot leave a place behind without a test 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,10 @@ from hypothesis import strategies as st
 from ipctui.app.app import PANES
 from ipctui.engine import SYSCALLS
 from ipctui.engine.prefill import no_prefill
-from ipctui.real.worker import Worker
+from ipctui.real.calls import REAL
 from ipctui.script import Call, parse_line
 from ipctui.vocab.calls import KINDS
+from ipctui.vocab.events import Kind
 from ipctui.vocab.mechanisms import BY_NAME, MECHANISMS
 
 try:  # per-call fuzz strategies, added on the `fidelity` branch; checked below once merged
@@ -44,9 +47,59 @@ TESTS = _tests_text()
 @pytest.mark.parametrize("name", CALLS)
 def test_a_call_runs_for_real_or_says_why_not(name: str) -> None:
     spec = SYSCALLS[name]
-    handler = getattr(Worker, f"c_{name}", None)
+    handler = REAL.get(name)
     assert handler is not None or spec.no_real, f"{name}: no real implementation and no stated reason"
     assert not (handler is not None and spec.no_real), f"{name}: a real implementation, yet a reason not to"
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_a_calls_real_side_sits_with_its_mechanism(name: str) -> None:
+    """One place per call: its real side is registered in ipctui/real/calls/<its mechanism>.py."""
+    if name in REAL:
+        assert REAL[name].module == f"ipctui.real.calls.{SYSCALLS[name].mechanism}", REAL[name].module
+
+
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_a_call_that_takes_a_descriptor_first_is_checked_for_one(name: str) -> None:
+    """The worker refuses a descriptor past the process's limit (or its channel) before the
+    kernel sees it, for exactly the calls whose first parameter is a descriptor."""
+    params = SYSCALLS[name].params
+    assert REAL[name].fd_first == bool(params and params[0].kind == "fd")
+
+
+def test_every_real_registration_is_a_call_of_the_language() -> None:
+    assert set(REAL) <= set(SYSCALLS), set(REAL) - set(SYSCALLS)
+
+
+# The real kernel's own modules: they look a call up in the registry and never branch on its name.
+# A string that names a call may appear there only as an event kind ("signal", "exit"). (libc.py
+# is the C library's table of prototypes: its strings name C functions.)
+REAL_CORE = ("kernel", "supervisor", "order", "worker", "limits", "places", "sandbox", "wire")
+EVENT_KINDS = set(typing.get_args(Kind))
+
+
+def _call_names_in(source: str) -> list[tuple[int, str]]:
+    """Every string constant in the source that names a call (and is not an event kind)."""
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value in SYSCALLS
+        and node.value not in EVENT_KINDS
+    ]
+
+
+@pytest.mark.parametrize("module", REAL_CORE)
+def test_the_real_kernel_names_no_call(module: str) -> None:
+    path = ROOT / "ipctui" / "real" / f"{module}.py"
+    found = _call_names_in(path.read_text())
+    assert not found, f"{path.name} names calls: {found}"
+
+
+def test_the_check_for_call_names_can_fail() -> None:
+    source = 'if name == "fork":\n    pass\nelif name in ("mq_open", "semop"):\n    pass\nkind = "signal"\n'
+    assert _call_names_in(source) == [(1, "fork"), (3, "mq_open"), (3, "semop")]
 
 
 @pytest.mark.parametrize("name", CALLS)
@@ -121,3 +174,28 @@ def test_a_call_has_a_fuzz_strategy_that_draws_it(name: str) -> None:
         assert isinstance(st_, Call) and st_.call == name and st_.proc == "A", line
 
     draws()
+def test_the_real_kernel_takes_a_call_from_its_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel looks the call up in REAL and nowhere else: a registration's hooks are what runs
+    (here getpid's, replaced: its answer is translated by the new `after`)."""
+    from ipctui.real.kernel import RealKernel
+
+    seen: list[str] = []
+    replaced = dataclasses.replace(REAL["getpid"], prepare=lambda line: seen.append(line.name))
+    replaced.finish = lambda line, value: [value > 0, "translated"]
+    monkeypatch.setitem(REAL, "getpid", replaced)
+    with RealKernel(SYSCALLS, block_timeout=0.05) as kernel:
+        kernel.spawn("a")
+        assert kernel.call("a", "getpid")[0].result == [True, "translated"]
+    assert seen == ["getpid"]
+
+
+def test_a_c_function_is_declared_once() -> None:
+    """Each mechanism's module declares the prototypes it uses; a second, different declaration of
+    one function (two modules disagreeing about C) is refused at import."""
+    from ctypes import c_int, c_long
+
+    from ipctui.real.libc import proto
+
+    proto("kill", c_int, c_int, c_int)  # the same again: fine
+    with pytest.raises(ValueError, match="kill"):
+        proto("kill", c_int, c_long, c_int)

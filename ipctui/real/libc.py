@@ -37,84 +37,41 @@ class MqAttr(ctypes.Structure):
     ]
 
 
-def _proto(name: str, restype: Any, *argtypes: Any) -> None:
+_DECLARED: dict[str, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def proto(name: str, restype: Any, *argtypes: Any) -> None:
+    """Declare a C function's prototype. The ones the runner, the sandbox and the bench use are
+    declared here; a call's own, in its module in ipctui.real.calls. Declaring one twice
+    differently is a mistake, caught at import."""
+    if _DECLARED.get(name, (restype, argtypes)) != (restype, argtypes):
+        raise ValueError(f"{name}() is declared twice with different prototypes")
+    _DECLARED[name] = (restype, argtypes)
     fn = getattr(libc, name)
     fn.restype = restype
     fn.argtypes = list(argtypes)
 
 
 for _name, _res, _args in [
-    ("pipe", c_int, (ctypes.POINTER(c_int),)),
-    ("read", c_ssize_t, (c_int, c_void_p, c_size_t)),
-    ("write", c_ssize_t, (c_int, c_void_p, c_size_t)),
     ("close", c_int, (c_int,)),
-    ("open", c_int, (c_char_p, c_int, c_uint)),
-    ("mkfifo", c_int, (c_char_p, c_uint)),
-    ("unlink", c_int, (c_char_p,)),
-    ("fcntl", c_int, (c_int, c_int, c_long)),
-    ("kill", c_int, (c_int, c_int)),
-    ("signal", c_void_p, (c_int, c_void_p)),
-    ("getpid", c_int, ()),
-    ("pause", c_int, ()),
-    ("wait", c_int, (ctypes.POINTER(c_int),)),
-    ("waitpid", c_int, (c_int, ctypes.POINTER(c_int), c_int)),
     ("mq_open", c_int, (c_char_p, c_int, c_uint, ctypes.POINTER(MqAttr))),
-    ("mq_send", c_int, (c_int, c_char_p, c_size_t, c_uint)),
-    ("mq_receive", c_ssize_t, (c_int, c_void_p, c_size_t, ctypes.POINTER(c_uint))),
-    ("mq_getattr", c_int, (c_int, ctypes.POINTER(MqAttr))),
-    ("mq_close", c_int, (c_int,)),
     ("mq_unlink", c_int, (c_char_p,)),
     ("msgget", c_int, (c_int, c_int)),
-    ("msgsnd", c_int, (c_int, c_void_p, c_size_t, c_int)),
-    ("msgrcv", c_ssize_t, (c_int, c_void_p, c_size_t, c_long, c_int)),
     ("msgctl", c_int, (c_int, c_int, c_void_p)),
-    ("ftok", c_int, (c_char_p, c_int)),
     ("semget", c_int, (c_int, c_int, c_int)),
-    ("semop", c_int, (c_int, c_void_p, c_size_t)),
     ("semctl", c_int, (c_int, c_int, c_int, c_long)),  # the union semun travels as a long
     ("shmget", c_int, (c_int, c_size_t, c_int)),
-    ("shmat", c_void_p, (c_int, c_void_p, c_int)),
-    ("shmdt", c_int, (c_void_p,)),
     ("shmctl", c_int, (c_int, c_int, c_void_p)),
-    ("dup", c_int, (c_int,)),
-    ("dup2", c_int, (c_int, c_int)),
-    ("shm_open", c_int, (c_char_p, c_int, c_uint)),
-    ("shm_unlink", c_int, (c_char_p,)),
-    ("ftruncate", c_int, (c_int, c_long)),
     ("mmap", c_void_p, (c_void_p, c_size_t, c_int, c_int, c_int, c_long)),
     ("munmap", c_int, (c_void_p, c_size_t)),
-    ("pthread_mutexattr_init", c_int, (c_void_p,)),
-    ("pthread_mutexattr_settype", c_int, (c_void_p, c_int)),
-    ("pthread_mutexattr_setpshared", c_int, (c_void_p, c_int)),
-    ("pthread_mutex_init", c_int, (c_void_p, c_void_p)),
-    ("pthread_mutex_lock", c_int, (c_void_p,)),
-    ("pthread_mutex_trylock", c_int, (c_void_p,)),
-    ("pthread_mutex_unlock", c_int, (c_void_p,)),
-    ("sem_open", c_void_p, (c_char_p, c_int, c_uint, c_uint)),
     ("sem_init", c_int, (c_void_p, c_int, c_uint)),
-    ("sem_close", c_int, (c_void_p,)),
-    ("sem_unlink", c_int, (c_char_p,)),
     ("sem_wait", c_int, (c_void_p,)),
-    ("sem_trywait", c_int, (c_void_p,)),
     ("sem_post", c_int, (c_void_p,)),
-    ("sem_getvalue", c_int, (c_void_p, ctypes.POINTER(c_int))),
-    ("socket", c_int, (c_int, c_int, c_int)),
-    ("socketpair", c_int, (c_int, c_int, c_int, ctypes.POINTER(c_int))),
-    ("bind", c_int, (c_int, c_char_p, c_uint)),
-    ("connect", c_int, (c_int, c_char_p, c_uint)),
-    ("listen", c_int, (c_int, c_int)),
-    ("accept", c_int, (c_int, c_void_p, c_void_p)),
-    ("send", c_ssize_t, (c_int, c_char_p, c_size_t, c_int)),
-    ("recv", c_ssize_t, (c_int, c_void_p, c_size_t, c_int)),
-    ("sendto", c_ssize_t, (c_int, c_char_p, c_size_t, c_int, c_char_p, c_uint)),
-    ("recvfrom", c_ssize_t, (c_int, c_void_p, c_size_t, c_int, c_void_p, ctypes.POINTER(c_uint))),
-    ("shutdown", c_int, (c_int, c_int)),
-    ("getsockopt", c_int, (c_int, c_int, c_int, c_void_p, ctypes.POINTER(c_uint))),
     ("unshare", c_int, (c_int,)),
     ("prctl", c_int, (c_int, c_long, c_long, c_long, c_long)),
     ("mount", c_int, (c_char_p, c_char_p, c_char_p, ctypes.c_ulong, c_char_p)),
 ]:
-    _proto(_name, _res, *_args)
+    proto(_name, _res, *_args)
 
 MAP_FAILED = ctypes.c_void_p(-1).value
 PROT_NONE, PROT_READ, PROT_WRITE = 0, 1, 2

@@ -40,6 +40,15 @@ def test_the_channel_cannot_be_written_to(tmp_path: Path):
     assert "SIGLF" not in out.stdout and "SIG10" not in out.stdout
 
 
+def test_the_channel_cannot_be_duplicated(tmp_path: Path):
+    """dup and dup2 did not check their descriptor: dup(1100) handed the script a copy of the
+    runner's channel (then any write to it forged a message). Now EBADF, as simulated."""
+    script = "spawn A\nA: dup(1100)\nA: dup2(1100, 5)\nA: dup(1024)\nA: dup2(1100, 1100)\n"
+    out = run(tmp_path, script)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("= -1 EBADF") == 4, out.stdout
+
+
 def test_a_line_of_any_size_goes_through(tmp_path: Path):
     """A write of 64 KiB or more used to kill the worker (one SOCK_SEQPACKET record)."""
     data = "x" * 200_000
@@ -177,7 +186,7 @@ def test_the_unsandboxed_clean_up_removes_only_what_the_run_created():
             run_real(parse(script).statements, lines.append, sandboxed=False)
         assert lines[1] == f"A: msgget({key}, IPC_CREAT) = 0" and lines[2] == "A: msgget(0, IPC_CREAT) = 1"
         assert libc.msgctl(theirs, 2, ctypes.create_string_buffer(256)) == 0  # still there
-        private = [real for real, sim in made[0]._ids.items() if sim == 1]
+        private = [real for real, sim in made[0].books.msqids.items() if sim == 1]
         assert libc.msgctl(private[0], 2, ctypes.create_string_buffer(256)) == -1  # the run's: gone
     finally:
         libc.msgctl(theirs, 0, None)

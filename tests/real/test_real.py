@@ -273,7 +273,7 @@ def test_a_hundred_runs_leave_nothing_behind():
             runner = Runner(kernel)
             for st in statements:
                 runner.step(st)
-        made = set(kernel._ids)  # the queues the run made (their ids on the machine)
+        made = set(kernel.books.msqids)  # the queues the run made (their ids on the machine)
         assert len(made) == 2
         assert left_behind(places, made) == []
 

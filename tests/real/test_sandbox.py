@@ -37,7 +37,7 @@ def test_every_process_of_the_run_is_in_namespaces_of_its_own():
         k.spawn("A")
         k.spawn("B", uid=0)
         k.call("A", "fork", ("C",))
-        procs = list(k.procs.values())
+        procs = list(k.sup.procs.values())
         for p in procs:
             for kind in ("user", "pid", "ipc", "net", "mnt"):
                 assert ns(p.host, kind) != ns("self", kind), (p.name, kind)
@@ -58,8 +58,8 @@ def test_when_init_goes_every_process_goes():
     try:
         k.spawn("A")
         k.call("A", "fork", ("B",))
-        hosts = [p.host for p in k.procs.values()]
-        os.kill(k.guard.init, signal.SIGKILL)
+        hosts = [p.host for p in k.sup.procs.values()]
+        os.kill(k.sup.guard.init, signal.SIGKILL)
         deadline = time.monotonic() + 5
         while any(Path(f"/proc/{h}").exists() and _state(h) not in "ZX" for h in hosts):
             assert time.monotonic() < deadline
@@ -136,7 +136,7 @@ def test_a_malformed_message_ends_the_run_with_a_clear_error(records: list[bytes
 
     with RealKernel(SYSCALLS, block_timeout=0.05) as k:
         k.spawn("A")
-        p = k.procs[1]
+        p = k.sup.procs[1]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         real, p.sock = p.sock, ours
         for record in records:
