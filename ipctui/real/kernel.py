@@ -125,6 +125,7 @@ class RealKernel:
         self._ids: dict[int, int] = {}  # real msqid -> simulated
         self._sysv: dict[str, dict[int, int]] = {"sem": {}, "shm": {}}  # real semid/shmid -> simulated
         self._nsems: dict[int, int] = {}  # real semid -> its size, for GETALL and SETALL
+        self._queues: set[bytes] = set()  # queues (real names) that exist: mq_open ignores their sizes
         self._inodes: dict[str, int] = {}  # script path -> the simulation's inode number, for ftok
         self._next_inode = 3
         self._ports: dict[tuple[int, int], int] = {}  # (type, real) -> simulated ephemeral
@@ -291,7 +292,13 @@ class RealKernel:
             raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
         if name == "fcntl" and a[1] == F_SETPIPE_SZ:
             self._pipe_size(p, a[2], p.scales.get(a[0], 1))
-        if name == "mq_open" and a[1] & O_CREAT and p.uid == 0 and not self.sys_resource:
+        if (
+            name == "mq_open"
+            and a[1] & O_CREAT
+            and p.uid == 0
+            and not self.sys_resource
+            and places.ipc_name(a[0]) not in self._queues  # an existing queue is opened, its sizes unread
+        ):
             maxmsg, msgsize = kw.get("maxmsg", 10), kw.get("msgsize", 8192)
             # only what CAP_SYS_RESOURCE would let through: a bad name or size is Linux's EINVAL
             # or ENAMETOOLONG with or without it, so those lines run
@@ -691,6 +698,9 @@ class RealKernel:
             return [pid, os.WEXITSTATUS(status)]
         if name == "getpid":
             return self._by_real.get(value, value)
+        if name in ("mq_open", "mq_unlink"):
+            queue = self.places.ipc_name(args[0])
+            (self._queues.add if name == "mq_open" else self._queues.discard)(queue)
         if name == "msgget":
             if isinstance(value, list):
                 value, created = value

@@ -237,3 +237,30 @@ def test_the_real_kernel_gives_the_same(name: str):
     kernel = run_real(parse(KINDS[name]).statements, lines.append, "text")
     assert kernel.skipped == 0
     assert lines == _lines(KINDS[name])
+
+
+MQ_OPEN_OF_AN_EXISTING_QUEUE = """spawn A uid=0
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR) = 3
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR, maxmsg=100) = 4
+A: mq_open("/ipctui-k15", O_CREAT|O_EXCL|O_RDWR, maxmsg=100) = -1 EEXIST (File exists)
+A: mq_unlink("/ipctui-k15") = 0
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR, maxmsg=11) = 5
+"""
+
+
+def test_mq_open_of_an_existing_queue_in_the_simulation():
+    lines: list[str] = []
+    run_script(parse(MQ_OPEN_OF_AN_EXISTING_QUEUE).statements, lines.append, "text")
+    assert lines == _lines(MQ_OPEN_OF_AN_EXISTING_QUEUE)
+
+
+@needs_root
+def test_mq_open_of_an_existing_queue_runs_without_cap_sys_resource(monkeypatch: pytest.MonkeyPatch):
+    """Linux reads mq_open's sizes only when it makes the queue: opening one that exists with
+    sizes past the limits runs even where root lacks CAP_SYS_RESOURCE; making one cannot run."""
+    monkeypatch.setattr("ipctui.real.kernel._capable", lambda cap: False)
+    lines: list[str] = []
+    kernel = run_real(parse(MQ_OPEN_OF_AN_EXISTING_QUEUE).statements, lines.append, "text")
+    assert kernel.skipped == 1
+    assert lines[:5] == _lines(MQ_OPEN_OF_AN_EXISTING_QUEUE)[:5]
+    assert lines[5].startswith("# cannot run here") and "CAP_SYS_RESOURCE" in lines[5]
