@@ -442,6 +442,8 @@ def sys_accept(k: Kernel, p: Process, fd: int) -> CallGen:
     while not s.accept_queue:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
+        if s.shut_rd:  # an AF_UNIX listener shut for reading: unix_accept's wait ends in EINVAL
+            raise SysError(Errno.EINVAL)
         yield s.accept_wait
         if s.state != "LISTEN":
             raise SysError(Errno.EINVAL)
@@ -475,6 +477,7 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True
         k.wake_all(s.data_wait)
+        k.wake_all(s.accept_wait)  # a listener's accept stops waiting (its queue is still taken)
     if how in (SHUT_WR, SHUT_RDWR) and not s.shut_wr:
         s.shut_wr = True
         if s.stream and s.peer is not None:

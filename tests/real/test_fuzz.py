@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 
 from ipctui.check.diff import diff
 from ipctui.fuzz.strategies import FAMILIES, scripts
@@ -19,20 +19,8 @@ PER_FAMILY = 6
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root (CI runs as root)")
 
 
-OPEN = {  # kinds the fuzzer has found and that are not fixed yet: each says what is left to do
-    "socket": "open: a listener shut down while another process waits in accept; Linux wakes that "
-    "accept with EINVAL, the simulation does not",
-}
-
-
 @needs_root
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(reason=OPEN[f], strict=False)) if f in OPEN else f
-        for f in FAMILIES
-    ],
-)
+@pytest.mark.parametrize("family", FAMILIES)
 def test_generated_scripts_agree_on_both_kernels(family: str):
     @settings(
         max_examples=PER_FAMILY,
@@ -40,9 +28,6 @@ def test_generated_scripts_agree_on_both_kernels(family: str):
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
-        # a family with a known open kind is not shrunk here (shrinking one can take minutes):
-        # scripts/fuzz.py shrinks and sorts it
-        phases=[Phase.explicit, Phase.generate] if family in OPEN else list(Phase),
     )
     @given(scripts(family))
     def check(script: str) -> None:

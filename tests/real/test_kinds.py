@@ -170,6 +170,39 @@ A: connect(12, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
 A: accept(10) = 13
 A: recv(13, 5) = ""
 """,
+    "accept_of_a_listener_shut_for_reading": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9500") = 0
+A: listen(3, 1) = 0
+A: fork("C") = 2
+C: accept(3) <unfinished ...>
+A: shutdown(3, SHUT_RD) = 0
+C: <... accept resumed> = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: bind(4, "/tmp/ipctui-k16") = 0
+A: listen(4, 3) = 0
+A: fork("D") = 3
+D: accept(4) <unfinished ...>
+A: shutdown(4, SHUT_WR) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: connect(5, "/tmp/ipctui-k16") = 0
+D: <... accept resumed> = 5
+D: accept(4) <unfinished ...>
+A: shutdown(4, SHUT_RDWR) = 0
+D: <... accept resumed> = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: connect(6, "/tmp/ipctui-k16") = -1 ECONNREFUSED (Connection refused)
+A: socket(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK) = 7
+A: bind(7, "/tmp/ipctui-k17") = 0
+A: listen(7, 3) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 8
+A: connect(8, "/tmp/ipctui-k17") = 0
+A: shutdown(7, SHUT_RD) = 0
+A: accept(7) = 9
+A: accept(7) = -1 EAGAIN (Resource temporarily unavailable)
+A: unlink("/tmp/ipctui-k16") = 0
+A: unlink("/tmp/ipctui-k17") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
