@@ -50,3 +50,14 @@ def test_the_generator_keeps_only_lines_a_process_can_make(family: str):
         run_script(parse(script).statements, lambda line: None, "text")
 
     check()
+
+
+def test_every_call_has_a_strategy_and_a_family():
+    """Each call of the registry is drawn by a strategy of its own, and some family mixes it
+    (fork is drawn by every family whose objects are shared through fork)."""
+    from ipctui.engine import SYSCALLS
+    from ipctui.fuzz.strategies import CALL_LINES
+
+    assert set(CALL_LINES) == set(SYSCALLS)
+    mixed = {call for fam in FAMILIES.values() for call in fam.calls}
+    assert set(SYSCALLS) - mixed <= {"fork"} and any(fam.forks for fam in FAMILIES.values())
