@@ -112,13 +112,20 @@ def diff_script(text: str, checkout: Path = ROOT, timeout: float = 120) -> Outco
     return Outcome(text, False, kind, labelled, unexplained)
 
 
-def generate(family: str, count: int, seed: int = 0) -> list[str]:
+SHAPES = ("lines", "storm")  # strategies.scripts, storm.storms
+
+
+def generate(family: str, count: int, seed: int = 0, shape: str = "lines") -> list[str]:
     """`count` distinct scripts of `family`, the same for the same seed (Hypothesis draws them,
-    with no database, so that a long run is reproducible from its seed alone)."""
+    with no database, so that a long run is reproducible from its seed alone); `shape` picks
+    the generator: short scripts line by line, or long signal-stirred storms."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
 
+    from .storm import storms
     from .strategies import scripts
+
+    drawn = scripts(family) if shape == "lines" else storms(family)
 
     found: list[str] = []
     seen: set[str] = set()
@@ -130,7 +137,7 @@ def generate(family: str, count: int, seed: int = 0) -> list[str]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(scripts(family))
+    @given(drawn)
     def draw(script: str) -> None:
         if script not in seen and len(found) < count and script.count("\n") > 5:
             seen.add(script)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from ipctui.check.diff import diff
+from ipctui.fuzz.storm import edge_data, edge_numbers, storms
 from ipctui.fuzz.strategies import FAMILIES, scripts
 from ipctui.script import parse
 
@@ -38,14 +39,22 @@ def test_generated_scripts_agree_on_both_kernels(family: str):
     check()
 
 
+@pytest.mark.parametrize("shape", ["lines", "storm"])
 @pytest.mark.parametrize("family", FAMILIES)
-def test_the_generator_keeps_only_lines_a_process_can_make(family: str):
+def test_the_generator_keeps_only_lines_a_process_can_make(family: str, shape: str):
     """Run alone on the simulation, a generated script never names a process that is blocked,
     stopped or dead (that would be a script error)."""
     from ipctui.script.runner import run_script
 
-    @settings(max_examples=40, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(scripts(family))
+    drawn = scripts(family) if shape == "lines" else storms(family)
+
+    @settings(
+        max_examples=40 if shape == "lines" else 8,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(drawn)
     def check(script: str) -> None:
         run_script(parse(script).statements, lambda line: None, "text")
 
@@ -61,3 +70,16 @@ def test_every_call_has_a_strategy_and_a_family():
     assert set(CALL_LINES) == set(SYSCALLS)
     mixed = {call for fam in FAMILIES.values() for call in fam.calls}
     assert set(SYSCALLS) - mixed <= {"fork"} and any(fam.forks for fam in FAMILIES.values())
+
+
+def test_edge_values_replace_numbers_and_data_but_not_names():
+    line = 'A: sendto(3, "hi", "127.0.0.1:9000")'
+    assert edge_numbers(line, 0, -1) == 'A: sendto(-1, "hi", "127.0.0.1:9000")'
+    assert edge_data(line, 0, "") == 'A: sendto(3, "", "127.0.0.1:9000")'
+    assert edge_numbers('B: poke("/fs1", 10, "x")', 0, 4096) == 'B: poke("/fs1", 4096, "x")'
+    assert edge_data('B: poke("/fs1", 10, "x")', 0, "zz") == 'B: poke("/fs1", 10, "zz")'
+    assert edge_numbers("A: kill(B, SIGUSR1)", 0, 7) == "A: kill(B, SIGUSR1)"  # nothing to change
+    assert (
+        edge_numbers("A: msgget(0x1234, IPC_CREAT, mode=0600)", 0, 9)
+        == "A: msgget(0x1234, IPC_CREAT, mode=9)"
+    )
