@@ -203,6 +203,27 @@ A: accept(7) = -1 EAGAIN (Resource temporarily unavailable)
 A: unlink("/tmp/ipctui-k16") = 0
 A: unlink("/tmp/ipctui-k17") = 0
 """,
+    "a_tcp_listener_shut_for_reading_never_connects": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: bind(3, "127.0.0.1:9600") = 0
+A: listen(3, 1) = 0
+A: shutdown(3, SHUT_WR) = 0
+A: connect(3, "127.0.0.1:9601") = -1 EISCONN (Transport endpoint is already connected)
+A: shutdown(3, SHUT_RD) = 0
+A: connect(3, "10.0.0.1:9601") = -1 ENETUNREACH (Network is unreachable)
+A: connect(3, "127.0.0.1:9601") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9602") = 0
+A: listen(4, 1) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EINVAL (Invalid argument)
+A: listen(3, 1) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EISCONN (Transport endpoint is already connected)
+A: shutdown(3, SHUT_RDWR) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EINVAL (Invalid argument)
+A: send(3, "x") = -1 EPIPE (Broken pipe)
+A: --- SIGPIPE ---
+A: +++ killed by SIGPIPE +++
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
