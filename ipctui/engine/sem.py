@@ -55,9 +55,10 @@ def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 
     name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)  # glibc adds "sem."
 
     def create() -> Semaphore:
-        if not 0 <= value <= SEM_VALUE_MAX:
+        start = value & 0xFFFFFFFF  # C's unsigned int: -1 is 4294967295 (EINVAL), 2**32 + 1 is 1
+        if start > SEM_VALUE_MAX:
             raise SysError(Errno.EINVAL)
-        sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, value)
+        sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, start)
         k.sems[name] = sem
         k.sem_all[sem.id] = sem
         return sem

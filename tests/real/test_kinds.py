@@ -224,6 +224,27 @@ A: send(3, "x") = -1 EPIPE (Broken pipe)
 A: --- SIGPIPE ---
 A: +++ killed by SIGPIPE +++
 """,
+    "a_sysv_mode_past_0777_is_flags": """spawn A
+A: msgget(16962, IPC_CREAT, mode=0600) = 0
+A: msgget(16962, 0, mode=03600) = -1 EEXIST (File exists)
+A: semget(16963, 1, 0, mode=01600) = 0
+A: semget(16963, 1, 0, mode=03600) = -1 EEXIST (File exists)
+A: shmget(16964, 4096, 0, mode=01600) = 0
+A: msgctl(0, IPC_RMID) = 0
+A: semctl(0, 0, IPC_RMID) = 0
+A: shmctl(0, IPC_RMID) = 0
+""",
+    "unsigned_ints_as_c_passes_them": """spawn A
+A: mq_open("/ipctui-k18", O_CREAT|O_RDWR) = 3
+A: mq_send(3, "a", 4294967297) = 0
+A: mq_send(3, "b", -1) = -1 EINVAL (Invalid argument)
+A: mq_receive(3) = ["a", 1]
+A: sem_open("/ipctui-k19", O_CREAT, value=4294967298) = 1
+A: sem_getvalue(1) = 2
+A: sem_open("/ipctui-k20", O_CREAT, value=-1) = -1 EINVAL (Invalid argument)
+A: mq_unlink("/ipctui-k18") = 0
+A: sem_unlink("/ipctui-k19") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
