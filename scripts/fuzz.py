@@ -37,6 +37,7 @@ def main() -> int:
     ap.add_argument("--before", type=Path, help="a checkout whose code runs the same scripts too")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="scripts run at once (default 1)")
     ap.add_argument("--show", type=int, default=1, help="scripts shown per kind (default 1)")
+    ap.add_argument("--save", type=Path, help="a directory to write each disagreeing script to, whole")
     args = ap.parse_args()
     families = list(FAMILIES) if args.family == "all" else [args.family]
     checkouts = [("after", CODE)] + ([("before", args.before.resolve())] if args.before else [])
@@ -52,6 +53,10 @@ def main() -> int:
             totals[label][0] += summary.agreeing
             totals[label][1] += len(outcomes)
             print(f"[{label}: {checkout}, {shape}] " + summary.report(family), flush=True)
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                for i, o in enumerate(o for o in outcomes if not o.agree):
+                    (args.save / f"{label}-{family}-{shape}-{i}.ipc").write_text(f"# {o.kind}\n{o.script}")
             for kind in summary.kinds():
                 for o in [o for o in outcomes if o.kind == kind][: args.show]:
                     for line in o.script.splitlines():

@@ -54,13 +54,25 @@ _TERMINAL = re.compile(r"^\w+: (close|mq_close|fcntl|dup|dup2)\([012]\b")
 _PIPE_SIZE = re.compile(r"^\w+: (pipe\(capacity=|fcntl\(\d+, F_SETPIPE_SZ, )(\d+)")
 
 
+# a handle not open, or a semaphore number C's unsigned short cannot hold, cannot run here
+_NO_EDGE = re.compile(r"^\w+: (sem_(wait|trywait|post|getvalue|close)|semop)\(")
+_SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
+_BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
+
+
 def runs_here(line: str) -> bool:
     """Whether the real run can run the line at all: descriptors 0-2 are the terminal there
-    (until a dup2 puts something on them), and a pipe past pipe-max-size needs a capability
-    this machine's root may lack. A line that cannot run compares nothing, and the rest of
-    its process is then compared only loosely, so a storm does not draw one."""
-    size = _PIPE_SIZE.match(line)
-    return not _TERMINAL.match(line) and not (size and int(size.group(2)) > 1 << 20)
+    (until a dup2 puts something on them), a pipe past pipe-max-size needs a capability this
+    machine's root may lack, and a buffer must be one C can pass and the run's memory holds.
+    A line that cannot run compares nothing, and the rest of its process is then compared only
+    loosely, so a storm does not draw one."""
+    size, buffer = _PIPE_SIZE.match(line), _BUFFER.match(line)
+    return not (
+        _TERMINAL.match(line)
+        or _SIZE_T.match(line)
+        or (size and int(size.group(2)) > 1 << 20)
+        or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
+    )
 
 
 @st.composite
@@ -122,7 +134,7 @@ def storms(draw: st.DrawFn, family: str, max_lines: int = 60) -> str:
         else:
             line = draw(family_line(family, where))
         edge = draw(st.integers(0, 5))
-        if edge == 5:
+        if edge == 5 and not _NO_EDGE.match(line):
             line = edge_numbers(line, draw(st.integers(0, 3)), draw(st.sampled_from(EDGES)))
         elif edge == 4:
             line = edge_data(line, draw(st.integers(0, 1)), draw(st.sampled_from(EDGE_DATA)))
