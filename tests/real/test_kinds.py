@@ -245,6 +245,13 @@ A: sem_open("/ipctui-k20", O_CREAT, value=-1) = -1 EINVAL (Invalid argument)
 A: mq_unlink("/ipctui-k18") = 0
 A: sem_unlink("/ipctui-k19") = 0
 """,
+    "mkfifo_with_file_type_bits_in_its_mode": """spawn A
+A: mkfifo("/tmp/ipctui-k21", mode=0600) = 0
+A: mkfifo("/tmp/ipctui-k21", mode=0177777) = -1 EINVAL (Invalid argument)
+A: mkfifo("/tmp/ipctui-k21", mode=040600) = -1 EINVAL (Invalid argument)
+A: mkfifo("/tmp/ipctui-k21", mode=010600) = -1 EEXIST (File exists)
+A: unlink("/tmp/ipctui-k21") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
