@@ -15,22 +15,23 @@ from ipctui.fuzz.storm import edge_data, edge_numbers, storms
 from ipctui.fuzz.strategies import FAMILIES, scripts
 from ipctui.script import parse
 
-PER_FAMILY = 6
+PER_FAMILY = {"lines": 6, "storm": 2}  # scripts per family of each generator
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root (CI runs as root)")
 
 
 @needs_root
+@pytest.mark.parametrize("shape", PER_FAMILY)
 @pytest.mark.parametrize("family", FAMILIES)
-def test_generated_scripts_agree_on_both_kernels(family: str):
+def test_generated_scripts_agree_on_both_kernels(family: str, shape: str):
     @settings(
-        max_examples=PER_FAMILY,
+        max_examples=PER_FAMILY[shape],
         database=None,
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(scripts(family))
+    @given(scripts(family) if shape == "lines" else storms(family))
     def check(script: str) -> None:
         d = diff(parse(script).statements)
         unexplained = [(x.simulated, x.real) for x in d.differences if not x.reason]
