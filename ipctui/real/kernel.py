@@ -13,6 +13,7 @@ them (ftok from the inode numbers the simulation gives the files the script made
 
 from __future__ import annotations
 
+import ctypes
 import errno as errno_mod
 import os
 import select
@@ -37,6 +38,7 @@ from ..vocab.constants import (
     SIGCONT,
     SIGKILL,
     SIGNAL_NAMES,
+    SIGNALS,
     SIGPIPE,
     STOP_SIGNALS,
 )
@@ -375,6 +377,8 @@ class RealKernel:
             a[i] = self._address(a[i])
         if name in ("write", "send", "sendto"):
             kw["_defer"] = [SIGPIPE]  # SIGPIPE follows the line that raised it
+        if name == "ftruncate":
+            kw["_defer"] = [SIGNALS["SIGXFSZ"]]  # as SIGPIPE: strace shows -1 EFBIG, then the signal
         return a, kw, fds, child
 
     def _pipe_size(self, p: Proc, n: int, scale: int) -> None:
@@ -713,7 +717,7 @@ class RealKernel:
                 self.guard.record(kind + "id", value)
                 self._sysv[kind][value] = len(self._sysv[kind])
                 if kind == "sem":
-                    self._nsems[value] = args[1]
+                    self._nsems[value] = ctypes.c_int(args[1]).value  # C's int, as semget took it
             return self._sysv[kind][value]
         if name == "ftok":
             path = args[0].rstrip("/") or "/"
