@@ -252,6 +252,32 @@ A: mkfifo("/tmp/ipctui-k21", mode=040600) = -1 EINVAL (Invalid argument)
 A: mkfifo("/tmp/ipctui-k21", mode=010600) = -1 EEXIST (File exists)
 A: unlink("/tmp/ipctui-k21") = 0
 """,
+    "ftruncate_past_the_file_size_limit": """spawn A
+A: shm_open("/ipctui-k23", O_CREAT|O_RDWR) = 3
+A: ftruncate(3, 67108864) = 0
+A: signal(SIGXFSZ, SIG_IGN) = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: ftruncate(3, 9223372036854775807) = -1 EFBIG (File too large)
+A: signal(SIGXFSZ, "on_sig") = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: --- SIGXFSZ ---
+A: shm_unlink("/ipctui-k23") = 0
+A: signal(SIGXFSZ, SIG_DFL) = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: --- SIGXFSZ ---
+A: +++ killed by SIGXFSZ +++
+""",
+    "semaphore_numbers_as_c_ints": """spawn A
+A: semget(IPC_PRIVATE, 4294967298, IPC_CREAT, mode=0600) = 0
+A: semctl(0, 1, GETVAL) = 0
+A: semctl(0, 2, GETVAL) = -1 EINVAL (Invalid argument)
+A: semctl(0, 0, SETVAL, 4294967297) = 0
+A: semctl(0, 4294967296, GETVAL) = 1
+A: semctl(0, -4294967295, GETVAL) = 0
+A: semctl(0, 0, SETVAL, -4294967290) = 0
+A: semctl(0, 0, GETVAL) = 6
+A: semctl(0, 0, IPC_RMID) = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
