@@ -278,6 +278,13 @@ A: semctl(0, 0, SETVAL, -4294967290) = 0
 A: semctl(0, 0, GETVAL) = 6
 A: semctl(0, 0, IPC_RMID) = 0
 """,
+    "sem_open_of_an_existing_semaphore_as_a_directory": """spawn A
+A: sem_open("/ipctui-k24", O_CREAT, value=1) = 1
+A: sem_open("/ipctui-k24", 65536) = -1 ENOTDIR (Not a directory)
+A: sem_open("/ipctui-k25", 65536) = -1 ENOENT (No such file or directory)
+A: sem_open("/ipctui-k24", 65537) = -1 ENOTDIR (Not a directory)
+A: sem_unlink("/ipctui-k24") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
