@@ -50,9 +50,12 @@ class Summary:
     def report(self, family: str) -> str:
         n = len(self.outcomes)
         out = [f"{family}: {self.agreeing}/{n} agree"]
-        explained = sum(1 for o in self.outcomes if not o.agree and not o.unexplained and o.kind)
+        explained = sum(1 for o in self.outcomes if not o.agree and not o.unexplained and not o.error)
+        failed = sum(1 for o in self.outcomes if o.error)
         if explained:
             out[0] += f" ({explained} more differ only by a departure the diff names)"
+        if failed:
+            out[0] += f" ({failed} could not be compared: the diff itself failed)"
         for kind, count in self.kinds().most_common():
             out.append(f"  {count:4d}  {kind}")
         return "\n".join(out)
