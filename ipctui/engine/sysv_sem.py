@@ -254,6 +254,10 @@ def sys_semctl(
         _set(k, s, {num: arg})
         return 0
     s = _get(k, semid)
+    if cmd == SETALL and isinstance(arg, list) and len(arg) != len(s.values):
+        raise SysError(
+            Errno.EINVAL
+        )  # a list C cannot pass: refused before anything else, as the real run does
     if not allowed(p, s.owner, s.mode, 2 if cmd == SETALL else 4):
         raise SysError(Errno.EACCES)
     if cmd == GETALL:

@@ -285,6 +285,13 @@ A: sem_open("/ipctui-k25", 65536) = -1 ENOENT (No such file or directory)
 A: sem_open("/ipctui-k24", 65537) = -1 ENOTDIR (Not a directory)
 A: sem_unlink("/ipctui-k24") = 0
 """,
+    "setall_of_the_wrong_length_before_permission": """spawn A uid=0
+spawn B uid=1001
+A: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600) = 0
+B: semctl(0, 0, SETALL, [0, 0, 0]) = -1 EINVAL (Invalid argument)
+B: semctl(0, 0, SETALL, [0, 0]) = -1 EACCES (Permission denied)
+A: semctl(0, 0, IPC_RMID) = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
