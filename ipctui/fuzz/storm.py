@@ -57,21 +57,23 @@ _PIPE_SIZE = re.compile(r"^\w+: (pipe\(capacity=|fcntl\(\d+, F_SETPIPE_SZ, )(\d+
 # a handle not open, or a semaphore number C's unsigned short cannot hold, cannot run here
 _NO_EDGE = re.compile(r"^\w+: (sem_(wait|trywait|post|getvalue|close)|semop)\(")
 _SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
+_SETALL = re.compile(r"SETALL, \[([^\]]*)\]")
 _BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
 
 
 def runs_here(line: str) -> bool:
     """Whether the real run can run the line at all: descriptors 0-2 are the terminal there
     (until a dup2 puts something on them), a pipe past pipe-max-size needs a capability this
-    machine's root may lack, and a buffer must be one C can pass and the run's memory holds.
-    A line that cannot run compares nothing, and the rest of its process is then compared only
-    loosely, so a storm does not draw one."""
-    size, buffer = _PIPE_SIZE.match(line), _BUFFER.match(line)
+    machine's root may lack, and a buffer, a size or a SETALL value must be one C can pass and
+    the run's memory holds. A line that cannot run compares nothing, and the rest of its process
+    is then compared only loosely, so a storm does not draw one."""
+    size, buffer, values = _PIPE_SIZE.match(line), _BUFFER.match(line), _SETALL.search(line)
     return not (
         _TERMINAL.match(line)
         or _SIZE_T.match(line)
         or (size and int(size.group(2)) > 1 << 20)
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
+        or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
     )
 
 
