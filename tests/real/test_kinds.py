@@ -292,6 +292,18 @@ B: semctl(0, 0, SETALL, [0, 0, 0]) = -1 EINVAL (Invalid argument)
 B: semctl(0, 0, SETALL, [0, 0]) = -1 EACCES (Permission denied)
 A: semctl(0, 0, IPC_RMID) = 0
 """,
+    "shmget_of_huge_pages": """spawn A uid=0
+spawn B
+A: shmget(IPC_PRIVATE, 8192, IPC_CREAT, mode=04600) = -1 EPERM (Operation not permitted)
+B: shmget(IPC_PRIVATE, 8192, IPC_CREAT, mode=04600) = -1 EPERM (Operation not permitted)
+A: shmget(IPC_PRIVATE, 0, IPC_CREAT, mode=04600) = -1 EINVAL (Invalid argument)
+A: shmget(22136, 8192, IPC_CREAT, mode=0600) = 0
+B: shmget(22136, 8192, 0, mode=04600) = -1 EACCES (Permission denied)
+A: shmget(22136, 8192, 0, mode=04600) = 0
+A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=04600) = 0
+A: shmctl(0, IPC_RMID) = 0
+A: semctl(0, 0, IPC_RMID) = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
