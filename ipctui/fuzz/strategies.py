@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from hypothesis import strategies as st
 
 from ..engine import Kernel
-from ..script.parser import ScriptError, parse_line
+from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 
 DATA = st.sampled_from(["a", "bc", "hello", "", "x" * 100, "a", "bc", "hello", "", "x" * 100, "y" * 70000])
