@@ -17,7 +17,7 @@ import re
 from hypothesis import strategies as st
 
 from ..engine import Kernel
-from ..script.parser import ScriptError, parse_line
+from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free
 
