@@ -202,8 +202,8 @@ class Worker:
     def c_mkfifo(self, path: bytes, mode: int = 0o600) -> int:
         return check(libc.mkfifo(path, mode))
 
-    def c_open(self, path: bytes, flags: int) -> int:
-        return check(libc.open(path, flags, 0))
+    def c_open(self, path: bytes, flags: int, mode: int = 0o600) -> int:
+        return check(libc.open(path, flags, mode & 0xFFFFFFFF))  # mode_t: -1 is 0xFFFFFFFF
 
     def c_write(self, fd: int, data: bytes, scale: int = 1) -> int:
         data = _expand(data, scale)

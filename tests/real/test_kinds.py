@@ -304,6 +304,12 @@ A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=04600) = 0
 A: shmctl(0, IPC_RMID) = 0
 A: semctl(0, 0, IPC_RMID) = 0
 """,
+    "open_of_a_fifo_with_a_mode": """spawn A
+A: mkfifo("/tmp/ipctui-k26", mode=0600) = 0
+A: open("/tmp/ipctui-k26", O_RDWR|O_NONBLOCK, mode=0644) = 3
+A: open("/tmp/ipctui-k26", O_RDWR, mode=0177777) = 4
+A: unlink("/tmp/ipctui-k26") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
