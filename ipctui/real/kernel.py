@@ -292,6 +292,9 @@ class RealKernel:
         a = list(args)
         if name in ("close", "mq_close", "fcntl", "dup") and a[0] in (0, 1, 2) and a[0] not in p.redirected:
             raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
+        sig = a[1] if name == "kill" else a[0] if name == "signal" else None
+        if isinstance(sig, int) and 32 <= sig <= 64:  # the simulation's signals are 1-31: EINVAL there
+            raise CannotRun(f"signal {sig} is a real-time signal, which the simulation does not model")
         if name == "fcntl" and a[1] == F_SETPIPE_SZ:
             self._pipe_size(p, a[2], p.scales.get(a[0], 1))
         if (

@@ -404,3 +404,18 @@ def test_mq_open_of_an_existing_queue_runs_without_cap_sys_resource(monkeypatch:
     assert kernel.skipped == 1
     assert lines[:5] == _lines(MQ_OPEN_OF_AN_EXISTING_QUEUE)[:5]
     assert lines[5].startswith("# cannot run here") and "CAP_SYS_RESOURCE" in lines[5]
+
+
+@needs_root
+def test_real_time_signals_cannot_run_here():
+    """The simulation's signals are 1-31 (kill with 32-64 is EINVAL there); Linux would deliver
+    a real-time signal, so the real run says it cannot run such a line instead of differing."""
+    script = "spawn A\nA: kill(A, 64)\nA: signal(40, SIG_IGN)\nA: kill(A, 65)\n"
+    lines: list[str] = []
+    kernel = run_real(parse(script).statements, lines.append, "text")
+    assert kernel.skipped == 2
+    assert [line.split(" -- ")[0] for line in lines[1:3]] == [
+        "# cannot run here: A: kill(A, 64)",
+        "# cannot run here: A: signal(40, SIG_IGN)",
+    ]
+    assert lines[3] == "A: kill(A, 65) = -1 EINVAL (Invalid argument)"
