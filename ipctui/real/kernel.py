@@ -292,6 +292,9 @@ class RealKernel:
         a = list(args)
         if name in ("close", "mq_close", "fcntl", "dup") and a[0] in (0, 1, 2) and a[0] not in p.redirected:
             raise CannotRun("descriptors 0-2 are the terminal, which the simulation does not model")
+        for param, value in zip(self.calls[name].params, a, strict=False):
+            if param.kind == "fd" and isinstance(value, int) and not -(1 << 31) <= value < 1 << 31:
+                raise CannotRun(f"descriptor {value} does not fit C's int (C would pass another number)")
         sig = a[1] if name == "kill" else a[0] if name == "signal" else None
         if isinstance(sig, int) and 32 <= sig <= 64:  # the simulation's signals are 1-31: EINVAL there
             raise CannotRun(f"signal {sig} is a real-time signal, which the simulation does not model")
