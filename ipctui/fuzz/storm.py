@@ -16,7 +16,7 @@ import re
 
 from hypothesis import strategies as st
 
-from ..engine import Kernel
+from ..engine import SYSCALLS, Kernel
 from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free
@@ -74,6 +74,22 @@ def runs_here(line: str) -> bool:
         or (size and int(size.group(2)) > 1 << 20)
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
         or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
+    )
+
+
+def _fds_fit(line: str) -> bool:
+    """Whether every descriptor argument fits C's int (one that does not cannot run here)."""
+    try:
+        call = parse_line(line, 1)
+    except ScriptError:
+        return True  # the line is refused on both kernels alike
+    if call is None or not hasattr(call, "eargs"):
+        return True
+    params = SYSCALLS[call.call].params
+    return all(
+        -(1 << 31) <= v < 1 << 31
+        for prm, v in zip(params, call.eargs, strict=False)
+        if prm.kind == "fd" and isinstance(v, int)
     )
 
 
@@ -140,6 +156,6 @@ def storms(draw: st.DrawFn, family: str, max_lines: int = 60) -> str:
             line = edge_numbers(line, draw(st.integers(0, 3)), draw(st.sampled_from(EDGES)))
         elif edge == 4:
             line = edge_data(line, draw(st.integers(0, 1)), draw(st.sampled_from(EDGE_DATA)))
-        if runs_here(line):
+        if runs_here(line) and _fds_fit(line):
             keep(line)
     return "\n".join(lines) + "\n"
