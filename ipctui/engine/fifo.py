@@ -35,6 +35,8 @@ def lookup(k: Kernel, path: str) -> object | None:
 
 @syscall("mkfifo", "path:str", keywords={"mode": "int"}, mechanism="fifo", summary="make a named pipe")
 def sys_mkfifo(k: Kernel, p: Process, path: str, mode: int = 0o600) -> int:
+    if (mode & 0xFFFFFFFF | 0o010000) & 0o170000 != 0o010000:
+        raise SysError(Errno.EINVAL)  # glibc asks mknod for mode | S_IFIFO: other type bits are no type
     if lookup(k, path) is not None:
         raise SysError(Errno.EEXIST)
     k.fs[path] = FifoNode(path, p.uid, mode & 0o7777)

@@ -134,6 +134,7 @@ def _receiver(k: Kernel, p: Process) -> dict[str, str]:
     "mq_send", "mqd:fd, data:bytes, prio:int", mechanism="mqueue", summary="queue a message", prefill=_sender
 )
 def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> CallGen:
+    prio &= 0xFFFFFFFF  # C's unsigned int: -1 is 4294967295 (EINVAL), 2**32 + 1 is 1
     if not 0 <= prio < MQ_PRIO_MAX:
         raise SysError(Errno.EINVAL)
     f, q = _queue(k, p, mqd)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..vocab.constants import NAME_MAX
+from ..vocab.constants import NAME_MAX, O_CREAT, O_EXCL
 from .errors import Errno, SysError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .names import ipc_name, may_remove, open_or_create
@@ -17,6 +17,7 @@ from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
 
 SEM_VALUE_MAX = 2147483647
+O_DIRECTORY = 0o200000  # Linux x86-64: the script cannot name it, but a flags number can hold it
 
 
 @dataclass(eq=False)
@@ -56,13 +57,17 @@ def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 
     name = ipc_name(name, slash_required=False, max_len=NAME_MAX - 4)  # glibc adds "sem."
 
     def create() -> Semaphore:
-        if not 0 <= value <= SEM_VALUE_MAX:
+        start = value & 0xFFFFFFFF  # C's unsigned int: -1 is 4294967295 (EINVAL), 2**32 + 1 is 1
+        if start > SEM_VALUE_MAX:
             raise SysError(Errno.EINVAL)
-        sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, value)
+        sem = Semaphore(k.new_id("sem"), name, p.uid, mode & 0o777, start)
         k.sems[name] = sem
         k.sem_all[sem.id] = sem
         return sem
 
+    existing = k.sems.get(name)
+    if existing is not None and flags & O_DIRECTORY and not (flags & O_CREAT and flags & O_EXCL):
+        raise SysError(Errno.ENOTDIR)  # glibc opens its file with the other flags: not a directory
     # glibc opens the semaphore's file read-write whatever the flags say
     sem: Semaphore = open_or_create(p, k.sems.get(name), flags, True, True, create)
     table = handles(p)

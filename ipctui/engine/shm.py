@@ -14,6 +14,7 @@ from ..vocab.constants import (
     O_NONBLOCK,
     O_TRUNC,
     SIGBUS,
+    SIGNALS,
     SIGSEGV,
 )
 from .errors import Errno, Fault, SysError
@@ -25,6 +26,7 @@ from .syscalls import syscall
 from .waitq import CallGen, WaitQueue
 
 PAGE = 4096
+FILE_LIMIT = 64 << 20  # RLIMIT_FSIZE, as the real run sets it for each of its processes
 WRITE_HISTORY = 32  # writes kept per segment for the views
 
 
@@ -159,6 +161,9 @@ def sys_ftruncate(k: Kernel, p: Process, fd: int, size: int) -> int:
     f = k.open_file(p, fd)
     if f.kind != "shm" or not f.writable or size < 0:
         raise SysError(Errno.EINVAL)
+    if size > FILE_LIMIT:  # inode_newsize_ok: past RLIMIT_FSIZE, SIGXFSZ (its default kills) and EFBIG
+        k.send_signal(p, SIGNALS["SIGXFSZ"])
+        raise SysError(Errno.EFBIG)
     f.obj.truncate(size)
     return 0
 

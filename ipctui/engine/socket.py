@@ -73,6 +73,7 @@ class Socket:
     connect_done: bool = False  # a non-blocking connect finished and has not been reported yet
     connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
     disconnecting: bool = False  # shut down while connecting and not connected: connect is EINVAL
+    unlistened: bool = False  # TCP: a listener that shutdown disconnected can never connect (EINVAL)
     done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
@@ -353,6 +354,9 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
         return 0
     if s.domain == AF_INET and (s.state != "CLOSED" or s.peer is not None):
         raise SysError(Errno.EISCONN)
+    if s.unlistened:  # Linux routes the address first (ENETUNREACH), then refuses, blocking or not
+        destination(addr)
+        raise SysError(Errno.EINVAL)
     try:
         listener = _find_listener(k, p, s, addr)
     except SysError as e:
@@ -442,6 +446,8 @@ def sys_accept(k: Kernel, p: Process, fd: int) -> CallGen:
     while not s.accept_queue:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
+        if s.shut_rd:  # an AF_UNIX listener shut for reading: unix_accept's wait ends in EINVAL
+            raise SysError(Errno.EINVAL)
         yield s.accept_wait
         if s.state != "LISTEN":
             raise SysError(Errno.EINVAL)
@@ -462,6 +468,7 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
         if how in (SHUT_RD, SHUT_RDWR):  # inet_shutdown disconnects a listener only for reading
             _close_listener(k, s)
             s.state = "CLOSED"
+            s.unlistened = True
         return 0
     if s.state == "SYN_SENT" and s.domain == AF_INET:
         _abandon(s)  # a connect under way is disconnected
@@ -475,6 +482,7 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True
         k.wake_all(s.data_wait)
+        k.wake_all(s.accept_wait)  # a listener's accept stops waiting (its queue is still taken)
     if how in (SHUT_WR, SHUT_RDWR) and not s.shut_wr:
         s.shut_wr = True
         if s.stream and s.peer is not None:

@@ -52,7 +52,8 @@ def ipcget(
     IPC_CREAT|IPC_EXCL on an existing key is EEXIST; then the kind's own checks (EINVAL) come
     before the permission check (EACCES). `new_checks()` vets a creation before an id is
     taken, then `create(id, mode)` makes the new object."""
-    mode = (mode | flags) & 0o777
+    flags |= mode  # C passes one msgflg: a mode's bits past 0777 are flags (IPC_CREAT, IPC_EXCL)
+    mode = flags & 0o777
     found = None if key == IPC_PRIVATE else next((o for o in objects if o.key == key), None)
     if found is None:
         if key != IPC_PRIVATE and not flags & IPC_CREAT:

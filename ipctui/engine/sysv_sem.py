@@ -90,6 +90,11 @@ def _get(k: Kernel, semid: int) -> SemSet:
     return lookup(k.sem_sets, semid)
 
 
+def _c_int(n: int) -> int:
+    """What C's int makes of a number a script may write larger (2**32 + 1 is 1)."""
+    return (n + (1 << 31)) % (1 << 32) - (1 << 31)
+
+
 @syscall(
     "semget",
     "key:const, nsems:int, flags:flags?",
@@ -98,6 +103,7 @@ def _get(k: Kernel, semid: int) -> SemSet:
     summary="get or create a set of nsems semaphores by key",
 )
 def sys_semget(k: Kernel, p: Process, key: int, nsems: int, flags: int = 0, mode: int = 0) -> int:
+    nsems = _c_int(nsems)
     if not 0 <= nsems <= SEMMSL:
         raise SysError(Errno.EINVAL)
 
@@ -234,6 +240,7 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
 def sys_semctl(
     k: Kernel, p: Process, semid: int, num: int, cmd: int, arg: int | list[int] | None = None
 ) -> object:
+    num = _c_int(num)
     if semid < 0 or cmd not in (GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, IPC_RMID):
         raise SysError(Errno.EINVAL)
     if cmd == IPC_RMID:
@@ -244,6 +251,7 @@ def sys_semctl(
     if cmd == SETVAL:
         if not isinstance(arg, int):
             raise UsageError("semctl(SETVAL) takes the value as its fourth argument")
+        arg = _c_int(arg)  # semun's int val
         if not 0 <= arg <= SEMVMX:
             raise SysError(Errno.ERANGE)
         s = _get(k, semid)
@@ -254,6 +262,10 @@ def sys_semctl(
         _set(k, s, {num: arg})
         return 0
     s = _get(k, semid)
+    if cmd == SETALL and isinstance(arg, list) and len(arg) != len(s.values):
+        raise SysError(
+            Errno.EINVAL
+        )  # a list C cannot pass: refused before anything else, as the real run does
     if not allowed(p, s.owner, s.mode, 2 if cmd == SETALL else 4):
         raise SysError(Errno.EACCES)
     if cmd == GETALL:

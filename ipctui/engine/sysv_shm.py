@@ -39,6 +39,9 @@ def _get(k: Kernel, shmid: int) -> SysvSegment:
     return lookup(k.sysv_shm, shmid)  # type: ignore[no-any-return]
 
 
+SHM_HUGETLB = 0o4000  # a mode past 0777 is flags: this one asks for huge pages
+
+
 @syscall(
     "shmget",
     "key:const, size:int, flags:flags?",
@@ -53,6 +56,8 @@ def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode:
     def new_checks() -> None:
         if size < 1:
             raise SysError(Errno.EINVAL)
+        if (flags | mode) & SHM_HUGETLB:  # hugetlb_file_setup: CAP_IPC_LOCK in the first user
+            raise SysError(Errno.EPERM)  # namespace, which no process of a run has
 
     def create(shmid: int, bits: int) -> SysvSegment:
         seg = SysvSegment(shmid, f"shmid {shmid}", p.uid, bits, key=key)

@@ -50,9 +50,12 @@ class Summary:
     def report(self, family: str) -> str:
         n = len(self.outcomes)
         out = [f"{family}: {self.agreeing}/{n} agree"]
-        explained = sum(1 for o in self.outcomes if not o.agree and not o.unexplained and o.kind)
+        explained = sum(1 for o in self.outcomes if not o.agree and not o.unexplained and not o.error)
+        failed = sum(1 for o in self.outcomes if o.error)
         if explained:
             out[0] += f" ({explained} more differ only by a departure the diff names)"
+        if failed:
+            out[0] += f" ({failed} could not be compared: the diff itself failed)"
         for kind, count in self.kinds().most_common():
             out.append(f"  {count:4d}  {kind}")
         return "\n".join(out)
@@ -112,13 +115,20 @@ def diff_script(text: str, checkout: Path = ROOT, timeout: float = 120) -> Outco
     return Outcome(text, False, kind, labelled, unexplained)
 
 
-def generate(family: str, count: int, seed: int = 0) -> list[str]:
+SHAPES = ("lines", "storm")  # strategies.scripts, storm.storms
+
+
+def generate(family: str, count: int, seed: int = 0, shape: str = "lines") -> list[str]:
     """`count` distinct scripts of `family`, the same for the same seed (Hypothesis draws them,
-    with no database, so that a long run is reproducible from its seed alone)."""
+    with no database, so that a long run is reproducible from its seed alone); `shape` picks
+    the generator: short scripts line by line, or long signal-stirred storms."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
 
+    from .storm import storms
     from .strategies import scripts
+
+    drawn = scripts(family) if shape == "lines" else storms(family)
 
     found: list[str] = []
     seen: set[str] = set()
@@ -130,7 +140,7 @@ def generate(family: str, count: int, seed: int = 0) -> list[str]:
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
-    @given(scripts(family))
+    @given(drawn)
     def draw(script: str) -> None:
         if script not in seen and len(found) < count and script.count("\n") > 5:
             seen.add(script)

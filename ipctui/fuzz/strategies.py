@@ -1,17 +1,20 @@
 """Hypothesis strategies that build valid scripts, one family of mechanisms at a time.
 
-A script is valid when every line names a process that can make a call: not blocked, not
-stopped, not dead. Which processes may be blocked, stopped or dead is tracked as the script is
-drawn, by running each line on the simulated kernel as it is chosen; a line that the simulation
-finds a process cannot make is not kept. Hypothesis shrinks a script by shrinking its choices,
-and the shrunk script is built the same way, so it is valid too. What the real kernel then does
-with it is the test: where it disagrees (a process that Linux leaves blocked, say), the diff
-shows it.
+Every call in the registry has a strategy of its own (`CALL_LINES`, by call name) that draws one
+line of that call for a given process; a family (`FAMILIES`) is the set of calls its scripts mix,
+with the names, paths and objects they share. A script is valid when every line names a process
+that can make a call: not blocked, not stopped, not dead. Which processes may be blocked, stopped
+or dead is tracked as the script is drawn, by running each line on the simulated kernel as it is
+chosen; a line that the simulation finds a process cannot make is not kept. Hypothesis shrinks a
+script by shrinking its choices, and the shrunk script is built the same way, so it is valid
+too. What the real kernel then does with it is the test: where it disagrees (a process that
+Linux leaves blocked, say), the diff shows it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
 
@@ -19,250 +22,369 @@ from ..engine import Kernel
 from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 
-Line = Callable[[str, "st.SearchStrategy[int]"], st.SearchStrategy[str]]  # process, its descriptors -> a line
-
 DATA = st.sampled_from(["a", "bc", "hello", "", "x" * 100, "a", "bc", "hello", "", "x" * 100, "y" * 70000])
 SIGS = st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT", "SIGKILL", "SIGCHLD", "0"])
 HANDLERS = st.sampled_from(["SIG_IGN", "SIG_DFL", '"on_sig"'])
+MODES = st.sampled_from(["0600", "0666", "0644"])
+# System V keys: two plain ones, a private one, and what ftok("/tmp", 1) gives (device 1, inode 2)
+KEYS = st.sampled_from(["0x1234", "0x5678", "IPC_PRIVATE", str(1 << 24 | 1 << 16 | 2)])
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a line is drawn: the process that makes it and what it may name."""
+
+    p: str
+    fds: st.SearchStrategy[int]  # descriptors (mostly open ones)
+    handles: st.SearchStrategy[int]  # POSIX semaphore handles it has open
+    paths: st.SearchStrategy[str]  # FIFO and socket paths of its family
+    segments: st.SearchStrategy[str | int]  # what peek, poke and the lock calls name
+    ids: st.SearchStrategy[int] = field(default_factory=lambda: st.integers(0, 2))  # System V ids
+    procs: st.SearchStrategy[str] = field(default_factory=lambda: st.sampled_from(["A", "B", "C"]))
+
+
+CallLine = Callable[[At], st.SearchStrategy[str]]
 
 
 def _q(text: str) -> str:
     return '"' + text + '"'
 
 
-def _one_of(*choices: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    return st.one_of(*choices)
+def _line(fmt: str, **parts: st.SearchStrategy[object]) -> CallLine:
+    """A call line from a format (`{p}` is the process) and a strategy for each other field."""
+
+    def build(at: At) -> st.SearchStrategy[str]:
+        drawn = {name: (make(at) if callable(make) else make) for name, make in parts.items()}
+        return st.fixed_dictionaries(drawn).map(lambda d: fmt.format(p=at.p, **d))
+
+    return build
 
 
-def _common(p: str, fds: st.SearchStrategy[int]) -> list[st.SearchStrategy[str]]:
-    return [
-        st.builds(lambda fd: f"{p}: close({fd})", fds),
-        st.just(f"{p}: getpid()"),
+def _seg(value: str | int) -> str:
+    return _q(value) if isinstance(value, str) else str(value)
+
+
+def _semops(ops: list[tuple[int, int, str]]) -> str:
+    return "[" + ", ".join(f"[{n}, {o}, {f}]" if f else f"[{n}, {o}]" for n, o, f in ops) + "]"
+
+
+_FDS = lambda at: at.fds  # noqa: E731 - read as a field name in the table below
+_IDS = lambda at: at.ids  # noqa: E731
+_HANDLES = lambda at: at.handles  # noqa: E731
+_PATHS = lambda at: at.paths  # noqa: E731
+_SEGS = lambda at: at.segments.map(_seg)  # noqa: E731
+_PROCS = lambda at: at.procs  # noqa: E731
+_DATA = DATA.map(_q)
+_SOCK_ADDR = st.sampled_from(
+    [
+        "127.0.0.1:9000",
+        "127.0.0.1:9001",
+        "0.0.0.0:9000",
+        "127.0.0.1:0",
+        "10.0.0.1:9000",
+        "/tmp/fk1",
+        "/tmp/fk2",
     ]
+)
+_SOCK_TYPE = st.sampled_from(
+    ["SOCK_STREAM", "SOCK_DGRAM", "SOCK_STREAM|SOCK_NONBLOCK", "SOCK_DGRAM|SOCK_NONBLOCK"]
+)
+_SEMOPS = st.lists(
+    st.tuples(
+        st.integers(0, 3),
+        st.sampled_from([-1, 1, 0, -2, 2]),
+        st.sampled_from(["", "IPC_NOWAIT", "SEM_UNDO", "IPC_NOWAIT|SEM_UNDO"]),
+    ),
+    min_size=1,
+    max_size=3,
+).map(_semops)
+_SEMCTL = st.one_of(
+    st.sampled_from(["GETVAL", "GETALL", "GETNCNT", "GETZCNT", "IPC_RMID"]),
+    st.integers(0, 3).map(lambda v: f"SETVAL, {v}"),
+    st.lists(st.integers(0, 2), min_size=1, max_size=3).map(
+        lambda vs: f"SETALL, [{', '.join(map(str, vs))}]"
+    ),
+)
 
-
-def pipe_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    return _one_of(
-        st.just(f"{p}: pipe()"),
-        st.builds(lambda c: f"{p}: pipe(capacity={c})", st.sampled_from([4096, 8192, 65536])),
-        st.builds(lambda fd, d: f"{p}: write({fd}, {_q(d)})", fds, DATA),
-        st.builds(lambda fd, n: f"{p}: read({fd}, {n})", fds, st.integers(0, 8)),
-        st.builds(lambda fd, f: f"{p}: fcntl({fd}, F_SETFL, {f})", fds, st.sampled_from(["O_NONBLOCK", "0"])),
-        st.builds(lambda fd: f"{p}: fcntl({fd}, F_GETPIPE_SZ)", fds),
-        *_common(p, fds),
-    )
-
-
-def fifo_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    flags = st.sampled_from(
-        ["O_RDONLY|O_NONBLOCK", "O_WRONLY|O_NONBLOCK", "O_RDWR", "O_RDWR|O_NONBLOCK", "O_RDONLY", "O_WRONLY"]
-    )
-    path = st.sampled_from(["/tmp/fz1", "/tmp/fz2"])
-    return _one_of(
-        st.builds(
-            lambda f, m: f'{p}: mkfifo("{f}", mode={m})', path, st.sampled_from(["0600", "0666", "0644"])
+# Every call of the registry, by name: how a line of it is drawn.
+CALL_LINES: dict[str, CallLine] = {
+    # processes
+    "fork": _line('{p}: fork("C")'),
+    "exit": _line("{p}: exit({c})", c=st.integers(0, 3)),
+    "getpid": _line("{p}: getpid()"),
+    "wait": _line("{p}: wait()"),
+    "waitpid": _line("{p}: waitpid({t})", t=_PROCS),
+    # descriptors
+    "close": _line("{p}: close({fd})", fd=_FDS),
+    "dup": _line("{p}: dup({fd})", fd=_FDS),
+    "dup2": _line(
+        "{p}: dup2({fd}, {n})",
+        fd=_FDS,
+        n=lambda at: st.one_of(at.fds, st.sampled_from([0, 1, 2, 9, 1023, 1024])),
+    ),
+    "read": _line("{p}: read({fd}, {n})", fd=_FDS, n=st.integers(0, 8)),
+    "write": _line("{p}: write({fd}, {d})", fd=_FDS, d=_DATA),
+    "fcntl": lambda at: st.one_of(
+        _line("{p}: fcntl({fd}, F_SETFL, {f})", fd=_FDS, f=st.sampled_from(["O_NONBLOCK", "0"]))(at),
+        _line("{p}: fcntl({fd}, F_GETPIPE_SZ)", fd=_FDS)(at),
+        _line("{p}: fcntl({fd}, F_SETPIPE_SZ, {n})", fd=_FDS, n=st.sampled_from([4096, 8192, 65536, 0]))(at),
+    ),
+    # pipes and FIFOs
+    "pipe": lambda at: st.one_of(
+        _line("{p}: pipe()")(at), _line("{p}: pipe(capacity={c})", c=st.sampled_from([4096, 8192, 65536]))(at)
+    ),
+    "mkfifo": _line('{p}: mkfifo("{f}", mode={m})', f=_PATHS, m=MODES),
+    "open": _line(
+        '{p}: open("{f}", {fl})',
+        f=_PATHS,
+        fl=st.sampled_from(
+            [
+                "O_RDONLY|O_NONBLOCK",
+                "O_WRONLY|O_NONBLOCK",
+                "O_RDWR",
+                "O_RDWR|O_NONBLOCK",
+                "O_RDONLY",
+                "O_WRONLY",
+            ]
         ),
-        st.builds(lambda f, fl: f'{p}: open("{f}", {fl})', path, flags),
-        st.builds(lambda fd, d: f"{p}: write({fd}, {_q(d)})", fds, DATA),
-        st.builds(lambda fd, n: f"{p}: read({fd}, {n})", fds, st.integers(0, 8)),
-        st.builds(lambda f: f'{p}: unlink("{f}")', path),
-        *_common(p, fds),
-    )
-
-
-def mqueue_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    name = st.sampled_from(["/fq1", "/fq2"])
-    flags = st.sampled_from(
-        [
-            "O_CREAT|O_RDWR",
-            "O_CREAT|O_RDWR|O_NONBLOCK",
-            "O_RDONLY",
-            "O_WRONLY|O_NONBLOCK",
-            "O_CREAT|O_EXCL|O_RDWR",
-        ]
-    )
-    return _one_of(
-        st.builds(
-            lambda n, f, mx, sz, m: f'{p}: mq_open("{n}", {f}, maxmsg={mx}, msgsize={sz}, mode={m})',
-            name,
-            flags,
-            st.sampled_from([1, 2, 3, 1, 2, 3, 0, 70000]),  # 0 and 70000: EINVAL, as root too
-            st.sampled_from([4, 8, 16, 4, 8, 16, 0]),
-            st.sampled_from(["0600", "0666", "0644"]),
+    ),
+    "unlink": _line('{p}: unlink("{f}")', f=_PATHS),
+    # POSIX message queues
+    "mq_open": _line(
+        '{p}: mq_open("{n}", {f}, maxmsg={mx}, msgsize={sz}, mode={m})',
+        n=st.sampled_from(["/fq1", "/fq2"]),
+        f=st.sampled_from(
+            [
+                "O_CREAT|O_RDWR",
+                "O_CREAT|O_RDWR|O_NONBLOCK",
+                "O_RDONLY",
+                "O_WRONLY|O_NONBLOCK",
+                "O_CREAT|O_EXCL|O_RDWR",
+            ]
         ),
-        st.builds(lambda fd, d, pr: f"{p}: mq_send({fd}, {_q(d)}, {pr})", fds, DATA, st.integers(0, 3)),
-        st.builds(lambda fd: f"{p}: mq_receive({fd})", fds),
-        st.builds(lambda fd: f"{p}: mq_getattr({fd})", fds),
-        st.builds(lambda fd: f"{p}: mq_close({fd})", fds),
-        st.builds(lambda n: f'{p}: mq_unlink("{n}")', name),
-        *_common(p, fds),
-    )
-
-
-def sysv_msg_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    ids = st.integers(0, 2)
-    return _one_of(
-        st.builds(
-            lambda key, f, m: f"{p}: msgget({key}, {f}, mode={m})",
-            st.sampled_from(["0x1234", "0x5678", "IPC_PRIVATE"]),
-            st.sampled_from(["IPC_CREAT", "IPC_CREAT|IPC_EXCL", "0"]),
-            st.sampled_from(["0600", "0666", "0644", "0"]),
+        mx=st.sampled_from([1, 2, 3, 1, 2, 3, 0, 70000]),  # 0 and 70000: EINVAL, as root too
+        sz=st.sampled_from([4, 8, 16, 4, 8, 16, 0]),
+        m=MODES,
+    ),
+    "mq_send": _line("{p}: mq_send({fd}, {d}, {pr})", fd=_FDS, d=_DATA, pr=st.integers(0, 3)),
+    "mq_receive": _line("{p}: mq_receive({fd})", fd=_FDS),
+    "mq_getattr": _line("{p}: mq_getattr({fd})", fd=_FDS),
+    "mq_close": _line("{p}: mq_close({fd})", fd=_FDS),
+    "mq_unlink": _line('{p}: mq_unlink("{n}")', n=st.sampled_from(["/fq1", "/fq2"])),
+    # POSIX semaphores (only handles the process has open: glibc follows any other as a wild pointer)
+    "sem_open": _line(
+        '{p}: sem_open("{n}", {f}, value={v}, mode={m})',
+        n=st.sampled_from(["/fm1", "/fm2"]),
+        f=st.sampled_from(["O_CREAT", "O_CREAT|O_EXCL", "0"]),
+        v=st.integers(0, 2),
+        m=MODES,
+    ),
+    "sem_wait": _line("{p}: sem_wait({h})", h=_HANDLES),
+    "sem_trywait": _line("{p}: sem_trywait({h})", h=_HANDLES),
+    "sem_post": _line("{p}: sem_post({h})", h=_HANDLES),
+    "sem_getvalue": _line("{p}: sem_getvalue({h})", h=_HANDLES),
+    "sem_close": _line("{p}: sem_close({h})", h=_HANDLES),
+    "sem_unlink": _line('{p}: sem_unlink("{n}")', n=st.sampled_from(["/fm1", "/fm2"])),
+    # POSIX shared memory, and memory of either kind
+    "shm_open": _line(
+        '{p}: shm_open("{n}", {f}, mode={m})',
+        n=st.sampled_from(["/fs1", "/fs2"]),
+        f=st.sampled_from(["O_CREAT|O_RDWR", "O_RDWR", "O_RDONLY", "O_CREAT|O_EXCL|O_RDWR"]),
+        m=MODES,
+    ),
+    "ftruncate": _line("{p}: ftruncate({fd}, {n})", fd=_FDS, n=st.sampled_from([0, 100, 4096, 8192])),
+    "mmap": _line("{p}: mmap({fd})", fd=_FDS),
+    "munmap": _line('{p}: munmap("{n}")', n=st.sampled_from(["/fs1", "/fs2"])),
+    "shm_unlink": _line('{p}: shm_unlink("{n}")', n=st.sampled_from(["/fs1", "/fs2"])),
+    "poke": _line("{p}: poke({s}, {o}, {d})", s=_SEGS, o=st.sampled_from([0, 10, 4095, 4096, 8190]), d=_DATA),
+    "peek": _line(
+        "{p}: peek({s}, {o}, {c})", s=_SEGS, o=st.sampled_from([0, 10, 4095, 4096]), c=st.integers(0, 4)
+    ),
+    "lock": _line("{p}: lock({s})", s=_SEGS),
+    "trylock": _line("{p}: trylock({s})", s=_SEGS),
+    "unlock": _line("{p}: unlock({s})", s=_SEGS),
+    # signals
+    "kill": _line("{p}: kill({t}, {s})", t=_PROCS, s=SIGS),
+    "signal": _line(
+        "{p}: signal({s}, {h})", s=st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD"]), h=HANDLERS
+    ),
+    "sigprocmask": _line(
+        "{p}: sigprocmask({how}, [{sigs}])",
+        how=st.sampled_from(["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"]),
+        sigs=st.lists(st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM"]), max_size=2, unique=True).map(
+            ", ".join
         ),
-        st.builds(
-            lambda i, t, d, nw: f"{p}: msgsnd({i}, {t}, {_q(d)}, nowait={nw})",
-            ids,
-            st.integers(0, 3),
-            DATA,
-            st.integers(0, 1),
-        ),
-        st.builds(
-            lambda i, t, nw: f"{p}: msgrcv({i}, {t}, nowait={nw})", ids, st.integers(-3, 3), st.integers(0, 1)
-        ),
-        st.builds(lambda i: f"{p}: msgctl({i}, IPC_RMID)", ids),
-        st.just(f"{p}: getpid()"),
-    )
-
-
-def shm_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    name = st.sampled_from(["/fs1", "/fs2"])
-    return _one_of(
-        st.builds(
-            lambda n, f, m: f'{p}: shm_open("{n}", {f}, mode={m})',
-            name,
-            st.sampled_from(["O_CREAT|O_RDWR", "O_RDWR", "O_RDONLY", "O_CREAT|O_EXCL|O_RDWR"]),
-            st.sampled_from(["0600", "0666", "0644"]),
-        ),
-        st.builds(lambda fd, n: f"{p}: ftruncate({fd}, {n})", fds, st.sampled_from([0, 100, 4096, 8192])),
-        st.builds(lambda fd: f"{p}: mmap({fd})", fds),
-        st.builds(lambda n: f'{p}: munmap("{n}")', name),
-        st.builds(
-            lambda n, o, d: f'{p}: poke("{n}", {o}, {_q(d)})',
-            name,
-            st.sampled_from([0, 10, 4095, 4096, 8190]),
-            DATA,
-        ),
-        st.builds(
-            lambda n, o, c: f'{p}: peek("{n}", {o}, {c})',
-            name,
-            st.sampled_from([0, 10, 4095, 4096]),
-            st.integers(0, 4),
-        ),
-        st.builds(lambda n: f'{p}: shm_unlink("{n}")', name),
-        *_common(p, fds),
-    )
-
-
-def sem_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    name = st.sampled_from(["/fm1", "/fm2"])
-    handles = fds  # the handles it has open: glibc follows any other as a wild pointer
-    return _one_of(
-        st.builds(
-            lambda n, f, v, m: f'{p}: sem_open("{n}", {f}, value={v}, mode={m})',
-            name,
-            st.sampled_from(["O_CREAT", "O_CREAT|O_EXCL", "0"]),
-            st.integers(0, 2),
-            st.sampled_from(["0600", "0666", "0644"]),
-        ),
-        st.builds(lambda h: f"{p}: sem_wait({h})", handles),
-        st.builds(lambda h: f"{p}: sem_trywait({h})", handles),
-        st.builds(lambda h: f"{p}: sem_post({h})", handles),
-        st.builds(lambda h: f"{p}: sem_getvalue({h})", handles),
-        st.builds(lambda h: f"{p}: sem_close({h})", handles),
-        st.builds(lambda n: f'{p}: sem_unlink("{n}")', name),
-        st.just(f"{p}: getpid()"),
-    )
-
-
-def signals_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    target = st.sampled_from(["A", "B", "C"])
-    masked = st.lists(st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM"]), max_size=2, unique=True)
-    return _one_of(
-        st.builds(lambda t, s: f"{p}: kill({t}, {s})", target, SIGS),
-        st.builds(
-            lambda s, h: f"{p}: signal({s}, {h})",
-            st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD"]),
-            HANDLERS,
-        ),
-        st.builds(
-            lambda how, sigs: f"{p}: sigprocmask({how}, [{', '.join(sigs)}])",
-            st.sampled_from(["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"]),
-            masked,
-        ),
-        st.just(f"{p}: sigpending()"),
-        st.just(f"{p}: pause()"),
-        st.just(f"{p}: wait()"),
-        st.builds(lambda c: f"{p}: exit({c})", st.integers(0, 3)),
-        st.just(f"{p}: getpid()"),
-    )
-
-
-def socket_line(p: str, fds: st.SearchStrategy[int]) -> st.SearchStrategy[str]:
-    inet = st.sampled_from(
-        ["127.0.0.1:9000", "127.0.0.1:9001", "0.0.0.0:9000", "127.0.0.1:0", "10.0.0.1:9000"]
-    )
-    unix = st.sampled_from(["/tmp/fk1", "/tmp/fk2"])
-    addr = inet | unix
-    kind = st.sampled_from(
-        ["SOCK_STREAM", "SOCK_DGRAM", "SOCK_STREAM|SOCK_NONBLOCK", "SOCK_DGRAM|SOCK_NONBLOCK"]
-    )
-    return _one_of(
-        st.builds(lambda d, t: f"{p}: socket({d}, {t})", st.sampled_from(["AF_INET", "AF_UNIX"]), kind),
-        st.builds(lambda t: f"{p}: socketpair(AF_UNIX, {t})", kind),
-        st.builds(lambda fd, a: f'{p}: bind({fd}, "{a}")', fds, addr),
-        st.builds(lambda fd, b: f"{p}: listen({fd}, {b})", fds, st.integers(0, 2)),
-        st.builds(lambda fd, a: f'{p}: connect({fd}, "{a}")', fds, addr),
-        st.builds(lambda fd: f"{p}: accept({fd})", fds),
-        st.builds(lambda fd, d: f"{p}: send({fd}, {_q(d)})", fds, DATA),
-        st.builds(lambda fd, n: f"{p}: recv({fd}, {n})", fds, st.integers(0, 8)),
-        st.builds(lambda fd, d, a: f'{p}: sendto({fd}, {_q(d)}, "{a}")', fds, DATA, addr),
-        st.builds(lambda fd, n: f"{p}: recvfrom({fd}, {n})", fds, st.integers(0, 8)),
-        st.builds(
-            lambda fd, h: f"{p}: shutdown({fd}, {h})",
-            fds,
-            st.sampled_from(["SHUT_RD", "SHUT_WR", "SHUT_RDWR"]),
-        ),
-        st.builds(lambda fd, f: f"{p}: fcntl({fd}, F_SETFL, {f})", fds, st.sampled_from(["O_NONBLOCK", "0"])),
-        *_common(p, fds),
-    )
-
-
-# Objects a family's scripts may start with (each group drawn or not), so that the random lines
-# after them meet a listener, a queue or a FIFO more often than chance would make one. `{fd}` is
-# the descriptor the group's first line opens (the lowest free one).
-SETUPS: dict[str, list[list[str]]] = {
-    "socket": [
-        ["B: socket(AF_INET, SOCK_STREAM)", 'B: bind({fd}, "127.0.0.1:9000")', "B: listen({fd}, 1)"],
-        ["A: socket(AF_UNIX, SOCK_STREAM)", 'A: bind({fd}, "/tmp/fk1")', "A: listen({fd}, 1)"],
-        ["A: socket(AF_INET, SOCK_DGRAM)", 'A: bind({fd}, "127.0.0.1:9001")'],
-        ["B: socket(AF_UNIX, SOCK_DGRAM)", 'B: bind({fd}, "/tmp/fk2")'],
-        ["A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK)"],
-    ],
-    "fifo": [['A: mkfifo("/tmp/fz1", mode=0666)']],
-    "mqueue": [['A: mq_open("/fq1", O_CREAT|O_RDWR, maxmsg=2, msgsize=8, mode=0666)']],
-    "shm": [['A: shm_open("/fs1", O_CREAT|O_RDWR, mode=0666)', "A: ftruncate({fd}, 4096)", "A: mmap({fd})"]],
-    "sem": [['A: sem_open("/fm1", O_CREAT, value=1, mode=0666)']],
-    "sysv_msg": [["A: msgget(0x1234, IPC_CREAT, mode=0666)"]],
+    ),
+    "sigpending": _line("{p}: sigpending()"),
+    "pause": _line("{p}: pause()"),
+    # sockets
+    "socket": _line("{p}: socket({d}, {t})", d=st.sampled_from(["AF_INET", "AF_UNIX"]), t=_SOCK_TYPE),
+    "socketpair": _line("{p}: socketpair(AF_UNIX, {t})", t=_SOCK_TYPE),
+    "bind": _line('{p}: bind({fd}, "{a}")', fd=_FDS, a=_SOCK_ADDR),
+    "listen": _line("{p}: listen({fd}, {b})", fd=_FDS, b=st.integers(0, 2)),
+    "connect": _line('{p}: connect({fd}, "{a}")', fd=_FDS, a=_SOCK_ADDR),
+    "accept": _line("{p}: accept({fd})", fd=_FDS),
+    "send": _line("{p}: send({fd}, {d})", fd=_FDS, d=_DATA),
+    "recv": _line("{p}: recv({fd}, {n})", fd=_FDS, n=st.integers(0, 8)),
+    "sendto": _line('{p}: sendto({fd}, {d}, "{a}")', fd=_FDS, d=_DATA, a=_SOCK_ADDR),
+    "recvfrom": _line("{p}: recvfrom({fd}, {n})", fd=_FDS, n=st.integers(0, 8)),
+    "shutdown": _line(
+        "{p}: shutdown({fd}, {h})", fd=_FDS, h=st.sampled_from(["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+    ),
+    # System V
+    "ftok": _line(
+        '{p}: ftok("{f}", {j})',
+        f=st.sampled_from(["/tmp", "/", "/tmp/fz1", "/tmp/nothing"]),
+        j=st.sampled_from([1, 65, 0, 255]),
+    ),
+    "msgget": _line(
+        "{p}: msgget({key}, {f}, mode={m})",
+        key=KEYS,
+        f=st.sampled_from(["IPC_CREAT", "IPC_CREAT|IPC_EXCL", "0"]),
+        m=st.sampled_from(["0600", "0666", "0644", "0"]),
+    ),
+    "msgsnd": _line(
+        "{p}: msgsnd({i}, {t}, {d}, nowait={nw})", i=_IDS, t=st.integers(0, 3), d=_DATA, nw=st.integers(0, 1)
+    ),
+    "msgrcv": _line("{p}: msgrcv({i}, {t}, nowait={nw})", i=_IDS, t=st.integers(-3, 3), nw=st.integers(0, 1)),
+    "msgctl": _line("{p}: msgctl({i}, IPC_RMID)", i=_IDS),
+    "semget": _line(
+        "{p}: semget({key}, {n}, {f}, mode={m})",
+        key=KEYS,
+        n=st.sampled_from([1, 2, 3, 0, 1, 2]),
+        f=st.sampled_from(["IPC_CREAT", "IPC_CREAT|IPC_EXCL", "0"]),
+        m=st.sampled_from(["0600", "0666", "0644", "0400"]),
+    ),
+    "semop": _line("{p}: semop({i}, {ops})", i=_IDS, ops=_SEMOPS),
+    "semctl": _line("{p}: semctl({i}, {n}, {cmd})", i=_IDS, n=st.integers(0, 3), cmd=_SEMCTL),
+    "shmget": _line(
+        "{p}: shmget({key}, {n}, {f}, mode={m})",
+        key=KEYS,
+        n=st.sampled_from([1, 100, 4096, 4097, 8192, 0]),
+        f=st.sampled_from(["IPC_CREAT", "IPC_CREAT|IPC_EXCL", "0"]),
+        m=st.sampled_from(["0600", "0666", "0644", "0400"]),
+    ),
+    "shmat": _line("{p}: shmat({i}, readonly={r})", i=_IDS, r=st.sampled_from([0, 0, 1])),
+    "shmdt": _line("{p}: shmdt({i})", i=_IDS),
+    "shmctl": _line("{p}: shmctl({i}, {c})", i=_IDS, c=st.sampled_from(["IPC_STAT", "IPC_RMID"])),
 }
 
-FAMILIES: dict[str, Line] = {
-    "pipe": pipe_line,
-    "fifo": fifo_line,
-    "mqueue": mqueue_line,
-    "sysv_msg": sysv_msg_line,
-    "shm": shm_line,
-    "sem": sem_line,
-    "signals": signals_line,
-    "socket": socket_line,
+
+@dataclass(frozen=True)
+class Family:
+    """The calls a family's scripts mix, what they name, and the objects they may start with."""
+
+    calls: tuple[str, ...]
+    paths: tuple[str, ...] = ("/tmp/fz1", "/tmp/fz2")
+    segments: tuple[str | int, ...] = ("/fs1", "/fs2")
+    forks: bool = True  # its objects are shared through fork (descriptors, handles, mappings)
+    # groups of lines a script may start with (each drawn or not), so that the random lines after
+    # them meet a listener, a queue or a FIFO more often than chance would make one; `{fd}` is the
+    # descriptor the group's first line opens (the lowest free one)
+    setups: tuple[tuple[str, ...], ...] = ()
+
+
+_SOCKET_SETUPS = (
+    ("B: socket(AF_INET, SOCK_STREAM)", 'B: bind({fd}, "127.0.0.1:9000")', "B: listen({fd}, 1)"),
+    ("A: socket(AF_UNIX, SOCK_STREAM)", 'A: bind({fd}, "/tmp/fk1")', "A: listen({fd}, 1)"),
+    ("A: socket(AF_INET, SOCK_DGRAM)", 'A: bind({fd}, "127.0.0.1:9001")'),
+    ("B: socket(AF_UNIX, SOCK_DGRAM)", 'B: bind({fd}, "/tmp/fk2")'),
+    ("A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK)",),
+)
+_SYSV = ("ftok", "getpid")
+
+FAMILIES: dict[str, Family] = {
+    "pipe": Family(("pipe", "write", "read", "fcntl", "dup", "dup2", "close", "getpid")),
+    "fifo": Family(
+        ("mkfifo", "open", "write", "read", "unlink", "dup", "close", "getpid"),
+        setups=(('A: mkfifo("/tmp/fz1", mode=0666)',),),
+    ),
+    "mqueue": Family(
+        ("mq_open", "mq_send", "mq_receive", "mq_getattr", "mq_close", "mq_unlink", "close", "getpid"),
+        setups=(('A: mq_open("/fq1", O_CREAT|O_RDWR, maxmsg=2, msgsize=8, mode=0666)',),),
+    ),
+    "sysv_msg": Family(
+        ("msgget", "msgsnd", "msgrcv", "msgctl", *_SYSV),
+        forks=False,
+        setups=(("A: msgget(0x1234, IPC_CREAT, mode=0666)",),),
+    ),
+    "shm": Family(
+        ("shm_open", "ftruncate", "mmap", "munmap", "poke", "peek", "shm_unlink", "close", "getpid"),
+        setups=(
+            ('A: shm_open("/fs1", O_CREAT|O_RDWR, mode=0666)', "A: ftruncate({fd}, 4096)", "A: mmap({fd})"),
+        ),
+    ),
+    "shm_lock": Family(
+        (
+            "shm_open",
+            "ftruncate",
+            "mmap",
+            "lock",
+            "trylock",
+            "unlock",
+            "poke",
+            "peek",
+            "exit",
+            "wait",
+            "getpid",
+        ),
+        setups=(
+            ('A: shm_open("/fs1", O_CREAT|O_RDWR, mode=0666)', "A: ftruncate({fd}, 4096)", "A: mmap({fd})"),
+        ),
+    ),
+    "sem": Family(
+        (
+            "sem_open",
+            "sem_wait",
+            "sem_trywait",
+            "sem_post",
+            "sem_getvalue",
+            "sem_close",
+            "sem_unlink",
+            "getpid",
+        ),
+        setups=(('A: sem_open("/fm1", O_CREAT, value=1, mode=0666)',),),
+    ),
+    "signals": Family(
+        ("kill", "signal", "sigprocmask", "sigpending", "pause", "wait", "waitpid", "exit", "getpid")
+    ),
+    "socket": Family(
+        (
+            "socket",
+            "socketpair",
+            "bind",
+            "listen",
+            "connect",
+            "accept",
+            "send",
+            "recv",
+            "sendto",
+            "recvfrom",
+            "shutdown",
+            "fcntl",
+            "dup",
+            "close",
+            "getpid",
+        ),
+        paths=("/tmp/fk1", "/tmp/fk2"),
+        setups=_SOCKET_SETUPS,
+    ),
+    "sysv_sem": Family(
+        ("semget", "semop", "semctl", *_SYSV),
+        setups=(("A: semget(0x1234, 2, IPC_CREAT, mode=0666)",),),
+    ),
+    "sysv_shm": Family(
+        ("shmget", "shmat", "shmdt", "shmctl", "peek", "poke", "lock", "trylock", "unlock", *_SYSV),
+        segments=(0, 1, 2),
+        setups=(("A: shmget(0x1234, 4096, IPC_CREAT, mode=0666)", "A: shmat(0)"),),
+    ),
 }
-# Families whose objects a process shares with another only through fork (descriptors, handles,
-# mappings): a script forks a child now and then, so that two processes use the same object.
-_FORKS = {"pipe", "socket", "signals", "shm", "sem", "mqueue", "fifo"}
 
 
 @st.composite
 def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     """A valid script of `family`'s calls: each line is one its process can make when it comes."""
-    line_of = FAMILIES[family]
+    fam = FAMILIES[family]
     kernel = Kernel()
     runner = Runner(kernel)
     lines: list[str] = []
@@ -284,27 +406,47 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     for name, uid in zip(("A", "B"), uids, strict=True):
         keep(f"spawn {name}" + (f" uid={uid}" if uid is not None else ""))
         procs.append(name)
-    for group in SETUPS.get(family, []):
+    for group in fam.setups:
         if draw(st.booleans()):
-            owner = kernel.process(group[0].split(":", 1)[0])
-            taken = {fd for fd, _ in owner.fds.items()} if owner is not None else set()
-            fd = min(set(range(3, 64)) - taken)
+            fd = lowest_free(kernel, group[0].split(":", 1)[0])
             for text in group:
                 keep(text.format(fd=fd))
     for _ in range(draw(st.integers(1, max_lines))):
-        ready = [p for p in procs if _can_call(kernel, p)]
+        ready = [p for p in procs if can_call(kernel, p)]
         if not ready:
             break
         p = draw(st.sampled_from(ready))
-        if family in _FORKS and "C" not in procs and draw(st.integers(0, 9)) == 0:
+        if fam.forks and "C" not in procs and draw(st.integers(0, 9)) == 0:
             if keep(f'{p}: fork("C")'):
                 procs.append("C")
             continue
-        keep(draw(line_of(p, _handles(kernel, p) if family == "sem" else _descriptors(kernel, p))))
+        keep(draw(family_line(family, at(kernel, p, fam))))
     return "\n".join(lines) + "\n"
 
 
-def _descriptors(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
+def family_line(family: str, where: At) -> st.SearchStrategy[str]:
+    """One line of any of the family's calls."""
+    return st.one_of(*(CALL_LINES[call](where) for call in FAMILIES[family].calls))
+
+
+def at(kernel: Kernel, p: str, fam: Family) -> At:
+    """What process `p` may name now, in a script of family `fam`."""
+    return At(
+        p,
+        descriptors(kernel, p),
+        handles(kernel, p),
+        st.sampled_from(fam.paths),
+        st.sampled_from(fam.segments),
+    )
+
+
+def lowest_free(kernel: Kernel, name: str) -> int:
+    owner = kernel.process(name)
+    taken = {fd for fd, _ in owner.fds.items()} if owner is not None else set()
+    return min(set(range(3, 64)) - taken)
+
+
+def descriptors(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
     """Mostly a descriptor the process has open (so that lines do something), now and then one
     it has not (so that EBADF and the like are tried too)."""
     p = kernel.process(name)
@@ -312,7 +454,7 @@ def _descriptors(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
     return st.sampled_from(open_fds * 4 + [3, 4, 5, 6, 7]) if open_fds else st.integers(3, 7)
 
 
-def _handles(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
+def handles(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
     """Only semaphore handles the process has open: any other is not a handle a C program can
     pass (the real run cannot make the call, so a script using one compares nothing)."""
     p = kernel.process(name)
@@ -320,6 +462,6 @@ def _handles(kernel: Kernel, name: str) -> st.SearchStrategy[int]:
     return st.sampled_from(open_handles) if open_handles else st.nothing()
 
 
-def _can_call(kernel: Kernel, name: str) -> bool:
+def can_call(kernel: Kernel, name: str) -> bool:
     p = kernel.process(name)
     return p is not None and p.alive and not p.stopped and p.waiter is None

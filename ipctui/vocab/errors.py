@@ -23,6 +23,7 @@ class Errno(IntEnum):
     EBUSY = 16
     EEXIST = 17
     ENODEV = 19
+    ENOTDIR = 20
     EINVAL = 22
     EFBIG = 27
     EMFILE = 24
@@ -75,6 +76,7 @@ STRERROR: dict[Errno, str] = {
     Errno.EBUSY: "Device or resource busy",
     Errno.EEXIST: "File exists",
     Errno.ENODEV: "No such device",
+    Errno.ENOTDIR: "Not a directory",
     Errno.EINVAL: "Invalid argument",
     Errno.EMFILE: "Too many open files",
     Errno.EFBIG: "File too large",

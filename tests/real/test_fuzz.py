@@ -8,43 +8,30 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 
 from ipctui.check.diff import diff
+from ipctui.fuzz.storm import edge_data, edge_numbers, storms
 from ipctui.fuzz.strategies import FAMILIES, scripts
 from ipctui.script import parse
 
-PER_FAMILY = 6
+PER_FAMILY = {"lines": 6, "storm": 2}  # scripts per family of each generator
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root (CI runs as root)")
 
 
-OPEN = {  # kinds the fuzzer has found and that are not fixed yet: each says what is left to do
-    "socket": "open: a listener shut down while another process waits in accept; Linux wakes that "
-    "accept with EINVAL, the simulation does not",
-}
-
-
 @needs_root
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(reason=OPEN[f], strict=False)) if f in OPEN else f
-        for f in FAMILIES
-    ],
-)
-def test_generated_scripts_agree_on_both_kernels(family: str):
+@pytest.mark.parametrize("shape", PER_FAMILY)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_generated_scripts_agree_on_both_kernels(family: str, shape: str):
     @settings(
-        max_examples=PER_FAMILY,
+        max_examples=PER_FAMILY[shape],
         database=None,
         derandomize=True,
         deadline=None,
         suppress_health_check=list(HealthCheck),
-        # a family with a known open kind is not shrunk here (shrinking one can take minutes):
-        # scripts/fuzz.py shrinks and sorts it
-        phases=[Phase.explicit, Phase.generate] if family in OPEN else list(Phase),
     )
-    @given(scripts(family))
+    @given(scripts(family) if shape == "lines" else storms(family))
     def check(script: str) -> None:
         d = diff(parse(script).statements)
         unexplained = [(x.simulated, x.real) for x in d.differences if not x.reason]
@@ -53,15 +40,47 @@ def test_generated_scripts_agree_on_both_kernels(family: str):
     check()
 
 
+@pytest.mark.parametrize("shape", ["lines", "storm"])
 @pytest.mark.parametrize("family", FAMILIES)
-def test_the_generator_keeps_only_lines_a_process_can_make(family: str):
+def test_the_generator_keeps_only_lines_a_process_can_make(family: str, shape: str):
     """Run alone on the simulation, a generated script never names a process that is blocked,
     stopped or dead (that would be a script error)."""
     from ipctui.script.runner import run_script
 
-    @settings(max_examples=40, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(scripts(family))
+    drawn = scripts(family) if shape == "lines" else storms(family)
+
+    @settings(
+        max_examples=40 if shape == "lines" else 8,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(drawn)
     def check(script: str) -> None:
         run_script(parse(script).statements, lambda line: None, "text")
 
     check()
+
+
+def test_every_call_has_a_strategy_and_a_family():
+    """Each call of the registry is drawn by a strategy of its own, and some family mixes it
+    (fork is drawn by every family whose objects are shared through fork)."""
+    from ipctui.engine import SYSCALLS
+    from ipctui.fuzz.strategies import CALL_LINES
+
+    assert set(CALL_LINES) == set(SYSCALLS)
+    mixed = {call for fam in FAMILIES.values() for call in fam.calls}
+    assert set(SYSCALLS) - mixed <= {"fork"} and any(fam.forks for fam in FAMILIES.values())
+
+
+def test_edge_values_replace_numbers_and_data_but_not_names():
+    line = 'A: sendto(3, "hi", "127.0.0.1:9000")'
+    assert edge_numbers(line, 0, -1) == 'A: sendto(-1, "hi", "127.0.0.1:9000")'
+    assert edge_data(line, 0, "") == 'A: sendto(3, "", "127.0.0.1:9000")'
+    assert edge_numbers('B: poke("/fs1", 10, "x")', 0, 4096) == 'B: poke("/fs1", 4096, "x")'
+    assert edge_data('B: poke("/fs1", 10, "x")', 0, "zz") == 'B: poke("/fs1", 10, "zz")'
+    assert edge_numbers("A: kill(B, SIGUSR1)", 0, 7) == "A: kill(B, SIGUSR1)"  # nothing to change
+    assert (
+        edge_numbers("A: msgget(0x1234, IPC_CREAT, mode=0600)", 0, 9)
+        == "A: msgget(0x1234, IPC_CREAT, mode=9)"
+    )

@@ -170,6 +170,146 @@ A: connect(12, "127.0.0.1:9001") = -1 EINPROGRESS (Operation now in progress)
 A: accept(10) = 13
 A: recv(13, 5) = ""
 """,
+    "accept_of_a_listener_shut_for_reading": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9500") = 0
+A: listen(3, 1) = 0
+A: fork("C") = 2
+C: accept(3) <unfinished ...>
+A: shutdown(3, SHUT_RD) = 0
+C: <... accept resumed> = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: bind(4, "/tmp/ipctui-k16") = 0
+A: listen(4, 3) = 0
+A: fork("D") = 3
+D: accept(4) <unfinished ...>
+A: shutdown(4, SHUT_WR) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 5
+A: connect(5, "/tmp/ipctui-k16") = 0
+D: <... accept resumed> = 5
+D: accept(4) <unfinished ...>
+A: shutdown(4, SHUT_RDWR) = 0
+D: <... accept resumed> = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 6
+A: connect(6, "/tmp/ipctui-k16") = -1 ECONNREFUSED (Connection refused)
+A: socket(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK) = 7
+A: bind(7, "/tmp/ipctui-k17") = 0
+A: listen(7, 3) = 0
+A: socket(AF_UNIX, SOCK_STREAM) = 8
+A: connect(8, "/tmp/ipctui-k17") = 0
+A: shutdown(7, SHUT_RD) = 0
+A: accept(7) = 9
+A: accept(7) = -1 EAGAIN (Resource temporarily unavailable)
+A: unlink("/tmp/ipctui-k16") = 0
+A: unlink("/tmp/ipctui-k17") = 0
+""",
+    "a_tcp_listener_shut_for_reading_never_connects": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: bind(3, "127.0.0.1:9600") = 0
+A: listen(3, 1) = 0
+A: shutdown(3, SHUT_WR) = 0
+A: connect(3, "127.0.0.1:9601") = -1 EISCONN (Transport endpoint is already connected)
+A: shutdown(3, SHUT_RD) = 0
+A: connect(3, "10.0.0.1:9601") = -1 ENETUNREACH (Network is unreachable)
+A: connect(3, "127.0.0.1:9601") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9602") = 0
+A: listen(4, 1) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EINVAL (Invalid argument)
+A: listen(3, 1) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EISCONN (Transport endpoint is already connected)
+A: shutdown(3, SHUT_RDWR) = 0
+A: connect(3, "127.0.0.1:9602") = -1 EINVAL (Invalid argument)
+A: send(3, "x") = -1 EPIPE (Broken pipe)
+A: --- SIGPIPE ---
+A: +++ killed by SIGPIPE +++
+""",
+    "a_sysv_mode_past_0777_is_flags": """spawn A
+A: msgget(16962, IPC_CREAT, mode=0600) = 0
+A: msgget(16962, 0, mode=03600) = -1 EEXIST (File exists)
+A: semget(16963, 1, 0, mode=01600) = 0
+A: semget(16963, 1, 0, mode=03600) = -1 EEXIST (File exists)
+A: shmget(16964, 4096, 0, mode=01600) = 0
+A: msgctl(0, IPC_RMID) = 0
+A: semctl(0, 0, IPC_RMID) = 0
+A: shmctl(0, IPC_RMID) = 0
+""",
+    "unsigned_ints_as_c_passes_them": """spawn A
+A: mq_open("/ipctui-k18", O_CREAT|O_RDWR) = 3
+A: mq_send(3, "a", 4294967297) = 0
+A: mq_send(3, "b", -1) = -1 EINVAL (Invalid argument)
+A: mq_receive(3) = ["a", 1]
+A: sem_open("/ipctui-k19", O_CREAT, value=4294967298) = 1
+A: sem_getvalue(1) = 2
+A: sem_open("/ipctui-k20", O_CREAT, value=-1) = -1 EINVAL (Invalid argument)
+A: mq_unlink("/ipctui-k18") = 0
+A: sem_unlink("/ipctui-k19") = 0
+""",
+    "mkfifo_with_file_type_bits_in_its_mode": """spawn A
+A: mkfifo("/tmp/ipctui-k21", mode=0600) = 0
+A: mkfifo("/tmp/ipctui-k21", mode=0177777) = -1 EINVAL (Invalid argument)
+A: mkfifo("/tmp/ipctui-k21", mode=040600) = -1 EINVAL (Invalid argument)
+A: mkfifo("/tmp/ipctui-k21", mode=010600) = -1 EEXIST (File exists)
+A: unlink("/tmp/ipctui-k21") = 0
+""",
+    "ftruncate_past_the_file_size_limit": """spawn A
+A: shm_open("/ipctui-k23", O_CREAT|O_RDWR) = 3
+A: ftruncate(3, 67108864) = 0
+A: signal(SIGXFSZ, SIG_IGN) = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: ftruncate(3, 9223372036854775807) = -1 EFBIG (File too large)
+A: signal(SIGXFSZ, "on_sig") = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: --- SIGXFSZ ---
+A: shm_unlink("/ipctui-k23") = 0
+A: signal(SIGXFSZ, SIG_DFL) = 0
+A: ftruncate(3, 67108865) = -1 EFBIG (File too large)
+A: --- SIGXFSZ ---
+A: +++ killed by SIGXFSZ +++
+""",
+    "semaphore_numbers_as_c_ints": """spawn A
+A: semget(IPC_PRIVATE, 4294967298, IPC_CREAT, mode=0600) = 0
+A: semctl(0, 1, GETVAL) = 0
+A: semctl(0, 2, GETVAL) = -1 EINVAL (Invalid argument)
+A: semctl(0, 0, SETVAL, 4294967297) = 0
+A: semctl(0, 4294967296, GETVAL) = 1
+A: semctl(0, -4294967295, GETVAL) = 0
+A: semctl(0, 0, SETVAL, -4294967290) = 0
+A: semctl(0, 0, GETVAL) = 6
+A: semctl(0, 0, IPC_RMID) = 0
+""",
+    "sem_open_of_an_existing_semaphore_as_a_directory": """spawn A
+A: sem_open("/ipctui-k24", O_CREAT, value=1) = 1
+A: sem_open("/ipctui-k24", 65536) = -1 ENOTDIR (Not a directory)
+A: sem_open("/ipctui-k25", 65536) = -1 ENOENT (No such file or directory)
+A: sem_open("/ipctui-k24", 65537) = -1 ENOTDIR (Not a directory)
+A: sem_unlink("/ipctui-k24") = 0
+""",
+    "setall_of_the_wrong_length_before_permission": """spawn A uid=0
+spawn B uid=1001
+A: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600) = 0
+B: semctl(0, 0, SETALL, [0, 0, 0]) = -1 EINVAL (Invalid argument)
+B: semctl(0, 0, SETALL, [0, 0]) = -1 EACCES (Permission denied)
+A: semctl(0, 0, IPC_RMID) = 0
+""",
+    "shmget_of_huge_pages": """spawn A uid=0
+spawn B
+A: shmget(IPC_PRIVATE, 8192, IPC_CREAT, mode=04600) = -1 EPERM (Operation not permitted)
+B: shmget(IPC_PRIVATE, 8192, IPC_CREAT, mode=04600) = -1 EPERM (Operation not permitted)
+A: shmget(IPC_PRIVATE, 0, IPC_CREAT, mode=04600) = -1 EINVAL (Invalid argument)
+A: shmget(22136, 8192, IPC_CREAT, mode=0600) = 0
+B: shmget(22136, 8192, 0, mode=04600) = -1 EACCES (Permission denied)
+A: shmget(22136, 8192, 0, mode=04600) = 0
+A: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=04600) = 0
+A: shmctl(0, IPC_RMID) = 0
+A: semctl(0, 0, IPC_RMID) = 0
+""",
+    "open_of_a_fifo_with_a_mode": """spawn A
+A: mkfifo("/tmp/ipctui-k26", mode=0600) = 0
+A: open("/tmp/ipctui-k26", O_RDWR|O_NONBLOCK, mode=0644) = 3
+A: open("/tmp/ipctui-k26", O_RDWR, mode=0177777) = 4
+A: unlink("/tmp/ipctui-k26") = 0
+""",
     "tcp_connect_to_itself": """spawn A
 A: socket(AF_INET, SOCK_STREAM) = 3
 A: bind(3, "127.0.0.1:9300") = 0
@@ -237,3 +377,45 @@ def test_the_real_kernel_gives_the_same(name: str):
     kernel = run_real(parse(KINDS[name]).statements, lines.append, "text")
     assert kernel.skipped == 0
     assert lines == _lines(KINDS[name])
+
+
+MQ_OPEN_OF_AN_EXISTING_QUEUE = """spawn A uid=0
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR) = 3
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR, maxmsg=100) = 4
+A: mq_open("/ipctui-k15", O_CREAT|O_EXCL|O_RDWR, maxmsg=100) = -1 EEXIST (File exists)
+A: mq_unlink("/ipctui-k15") = 0
+A: mq_open("/ipctui-k15", O_CREAT|O_RDWR, maxmsg=11) = 5
+"""
+
+
+def test_mq_open_of_an_existing_queue_in_the_simulation():
+    lines: list[str] = []
+    run_script(parse(MQ_OPEN_OF_AN_EXISTING_QUEUE).statements, lines.append, "text")
+    assert lines == _lines(MQ_OPEN_OF_AN_EXISTING_QUEUE)
+
+
+@needs_root
+def test_mq_open_of_an_existing_queue_runs_without_cap_sys_resource(monkeypatch: pytest.MonkeyPatch):
+    """Linux reads mq_open's sizes only when it makes the queue: opening one that exists with
+    sizes past the limits runs even where root lacks CAP_SYS_RESOURCE; making one cannot run."""
+    monkeypatch.setattr("ipctui.real.kernel._capable", lambda cap: False)
+    lines: list[str] = []
+    kernel = run_real(parse(MQ_OPEN_OF_AN_EXISTING_QUEUE).statements, lines.append, "text")
+    assert kernel.skipped == 1
+    assert lines[:5] == _lines(MQ_OPEN_OF_AN_EXISTING_QUEUE)[:5]
+    assert lines[5].startswith("# cannot run here") and "CAP_SYS_RESOURCE" in lines[5]
+
+
+@needs_root
+def test_real_time_signals_cannot_run_here():
+    """The simulation's signals are 1-31 (kill with 32-64 is EINVAL there); Linux would deliver
+    a real-time signal, so the real run says it cannot run such a line instead of differing."""
+    script = "spawn A\nA: kill(A, 64)\nA: signal(40, SIG_IGN)\nA: kill(A, 65)\n"
+    lines: list[str] = []
+    kernel = run_real(parse(script).statements, lines.append, "text")
+    assert kernel.skipped == 2
+    assert [line.split(" -- ")[0] for line in lines[1:3]] == [
+        "# cannot run here: A: kill(A, 64)",
+        "# cannot run here: A: signal(40, SIG_IGN)",
+    ]
+    assert lines[3] == "A: kill(A, 65) = -1 EINVAL (Invalid argument)"
