@@ -88,6 +88,7 @@ class _Node:
     summary: set[Footprint] = field(default_factory=set)
     fps: dict[Hashable, Hashable] = field(default_factory=dict)  # the kernel's fingerprint here
     refs: dict[Hashable, frozenset[Hashable]] = field(default_factory=dict)
+    failed: tuple[int, str, str] | None = None  # the first --check failure on the way here
 
 
 class _Search:
@@ -120,9 +121,12 @@ class _Search:
         m.fps, m.refs = top.fps, top.refs  # the same state: no need to fingerprint it again
         return m
 
-    def node(self, m: Machine, sleep: dict[Key, Footprint]) -> _Node:
+    def node(
+        self, m: Machine, sleep: dict[Key, Footprint], failed: tuple[int, str, str] | None = None
+    ) -> _Node:
         en = m.enabled()
-        node = _Node(en, m.existing(), sleep, m.state_key(), fps=m.fps, refs=m.refs)
+        state = (m.state_key(), failed and failed[0])
+        node = _Node(en, m.existing(), sleep, state, fps=m.fps, refs=m.refs, failed=failed)
         awake = [k for k in en if k not in sleep]
         if not self.reduce:
             node.backtrack.update(en)
@@ -180,10 +184,14 @@ class _Search:
             node.step = fp
             node.summary.add(fp)
             path = [n.step for n in self.stack if n.step is not None]
-            if out.failed is not None or not m.enabled():
-                self.finish(m, path, out.failed)
+            # a failed line does not end the schedule: the rest of it still runs, so that its
+            # races with the steps after it are seen and the other orders explored (a schedule
+            # cut at its failure hides the schedules that fail elsewhere, or not at all)
+            failed = node.failed or out.failed
+            if not m.enabled():
+                self.finish(m, path, failed)
                 continue
-            state = m.state_key()
+            state = (m.state_key(), failed and failed[0])
             cached = self.cache.get(state)
             if self.reduce and cached is not None and cached[0] <= sleep.keys():
                 self.race(path)
@@ -191,7 +199,7 @@ class _Search:
                     self.add_late_backtrack(i, k)
                 node.summary |= cached[1]
                 continue
-            child = self.node(m, sleep)
+            child = self.node(m, sleep, failed)
             if not child.backtrack:  # every program that could run is asleep: a schedule seen
                 self.race(path)  # its races still count (source-DPOR: sleep-set blocked runs)
                 node.summary.update(sleep.values())

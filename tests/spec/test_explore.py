@@ -1,0 +1,64 @@
+"""SPEC section 4, `ipctui explore --check`: every schedule is explored, failed ones too, and
+failures are grouped by the first line that differed."""
+
+from __future__ import annotations
+
+import textwrap
+
+from click.testing import CliRunner
+
+from ipctui.cli import main
+from ipctui.explore import explore, programs_of
+from ipctui.script import parse
+
+# B's open fails when B runs first (line 4); when A runs first every line of B holds and A's
+# own line 6 fails. Two failures, in two schedules that a cut at the first failure would merge.
+TWO_FAILURES = textwrap.dedent(
+    """\
+    spawn A
+    spawn B
+    A: mkfifo("/f") = 0
+    B: open("/f", O_RDWR) = 3
+    B: write(3, "x") = 1
+    A: getpid() = 2
+    """
+)
+
+# Fails when A reads before C writes; completes when C writes first.
+FAIL_OR_COMPLETE = textwrap.dedent(
+    """\
+    spawn A
+    A: pipe() = [3, 4]
+    A: fork("C") = 2
+    C: write(4, "x") = 1
+    A: read(3, 1) = "x"
+    C: exit(0) = ?
+    A: wait() = [2, 0]
+    """
+)
+
+
+def _outcomes(text: str, reduce: bool = True) -> set[tuple[str, int | None]]:
+    r = explore(programs_of(parse(text, "t.ipc"), check=True), reduce=reduce)
+    assert r.exhaustive and sum(o.schedules for o in r.outcomes) == r.schedules
+    return {(o.kind, o.failure["line"] if o.failure else None) for o in r.outcomes}
+
+
+def test_each_first_failing_line_is_its_own_outcome() -> None:
+    assert _outcomes(TWO_FAILURES) == {("failed", 4), ("failed", 6)}
+
+
+def test_a_failure_does_not_hide_the_schedules_that_complete() -> None:
+    got = _outcomes(FAIL_OR_COMPLETE)
+    assert ("complete", None) in got and ("failed", 5) in got
+
+
+def test_the_reduction_finds_what_plain_enumeration_finds_with_check() -> None:
+    for text in (TWO_FAILURES, FAIL_OR_COMPLETE):
+        assert _outcomes(text) == _outcomes(text, reduce=False)
+
+
+def test_the_summary_counts_failures_in_words() -> None:
+    res = CliRunner().invoke(main, ["explore", "-", "--check"], input=TWO_FAILURES)
+    assert res.exit_code == 1
+    assert res.stdout.splitlines()[0].endswith("2 outcomes (2 failures)")
