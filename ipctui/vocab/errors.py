@@ -23,6 +23,8 @@ class Errno(IntEnum):
     EBUSY = 16
     EEXIST = 17
     ENODEV = 19
+    ENOTDIR = 20
+    EISDIR = 21
     EINVAL = 22
     EFBIG = 27
     EMFILE = 24
@@ -75,6 +77,8 @@ STRERROR: dict[Errno, str] = {
     Errno.EBUSY: "Device or resource busy",
     Errno.EEXIST: "File exists",
     Errno.ENODEV: "No such device",
+    Errno.ENOTDIR: "Not a directory",
+    Errno.EISDIR: "Is a directory",
     Errno.EINVAL: "Invalid argument",
     Errno.EMFILE: "Too many open files",
     Errno.EFBIG: "File too large",
