@@ -221,6 +221,21 @@ class _Search:
         else:
             node.backtrack.update(node.enabled)
 
+    def disabled(self, m: Machine) -> None:
+        """A program left with lines it can never run (killed, or stopped, by another's step)
+        took no step that could race: the step that disabled it races with its next line, so
+        that line is also tried first at the state before that step (the last at which it could
+        run), as Flanagan and Godefroid's DPOR treats a transition that disables another."""
+        if not self.reduce:
+            return
+        for key, pc in m.pcs.items():
+            if pc >= len(self.progs.lines[key]):
+                continue
+            for i in range(len(self.stack) - 1, -1, -1):
+                if key in self.stack[i].enabled:
+                    self.add_late_backtrack(i, key)
+                    break
+
     def race(self, path: list[Footprint]) -> None:
         """Add a backtrack point for every race along an execution."""
         if self.reduce:
@@ -242,6 +257,7 @@ class _Search:
         """One schedule reached its end: count it, group it, and look for races along it."""
         self.schedules += 1
         self.race(path)
+        self.disabled(m)
         if failed is not None:
             line, expected, got = failed
             key: Hashable = ("failed", line)
