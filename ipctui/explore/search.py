@@ -195,6 +195,7 @@ class _Search:
             cached = self.cache.get(state)
             if self.reduce and cached is not None and cached[0] <= sleep.keys():
                 self.race(path)
+                self.disabled(m)  # a program the prefix disabled: the cached subtree cannot say
                 for i, k in late_races(path, sorted(cached[1], key=repr)):
                     self.add_late_backtrack(i, k)
                 node.summary |= cached[1]
@@ -202,6 +203,7 @@ class _Search:
             child = self.node(m, sleep, failed)
             if not child.backtrack:  # every program that could run is asleep: a schedule seen
                 self.race(path)  # its races still count (source-DPOR: sleep-set blocked runs)
+                self.disabled(m)
                 node.summary.update(sleep.values())
                 continue
             self.stack.append(child)

@@ -115,3 +115,112 @@ def test_deaths_and_stops_lose_no_outcome(programs: list[list[str]]) -> None:
     progs = programs_of(parse("\n".join(lines) + "\n"))
     reduced, plain = explore(progs), explore(progs, reduce=False)
     assert {o.key for o in reduced.outcomes} == {o.key for o in plain.outcomes}
+
+
+# System V objects are entities of their own: a semop's order against another's matters, and a
+# lookup of an id reads the id table that IPC_RMID changes.
+SYSV_RACES = [
+    """\
+    spawn main
+    main: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600)
+    main: fork("p0")
+    main: fork("p1")
+    p0: semop(0, [[0, -1]])
+    p1: semop(0, [[0, 1]])
+    """,
+    """\
+    spawn main
+    main: semget(IPC_PRIVATE, 1, IPC_CREAT, mode=0600)
+    main: fork("p0")
+    main: fork("p1")
+    p0: semctl(0, 0, IPC_RMID)
+    p1: semop(0, [[0, -1]])
+    """,
+    """\
+    spawn main
+    main: shmget(IPC_PRIVATE, 8, IPC_CREAT, mode=0600)
+    main: fork("p0")
+    main: fork("p1")
+    p0: shmat(0)
+    p0: poke(0, 0, "x")
+    p1: shmat(0)
+    p1: peek(0, 0, 1)
+    """,
+    """\
+    spawn main
+    main: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600)
+    main: msgget(IPC_PRIVATE, IPC_CREAT, mode=0600)
+    main: fork("p0")
+    main: fork("p1")
+    main: fork("p2")
+    p0: kill(p1, SIGKILL)
+    p0: semop(0, [[0, 1]])
+    p1: msgget(5, IPC_CREAT, mode=0600)
+    p2: msgget(5, 0)
+    """,
+]
+
+
+def test_system_v_orders_are_all_explored() -> None:
+    for text in SYSV_RACES:
+        progs = programs_of(parse(textwrap.dedent(text), "t.ipc"))
+        reduced, plain = explore(progs), explore(progs, reduce=False)
+        assert {o.key for o in reduced.outcomes} == {o.key for o in plain.outcomes}, text
+        assert len(reduced.outcomes) > 1, text
+
+
+def test_a_system_v_segment_s_lock_waits_for_its_holder() -> None:
+    text = textwrap.dedent(
+        """\
+        spawn A
+        spawn B
+        A: shmget(7, 64, IPC_CREAT, mode=0600)
+        A: shmat(0)
+        A: lock(0)
+        B: shmget(7, 64, 0)
+        B: shmat(0)
+        B: lock(0)
+        A: pause()
+        """
+    )
+    r = explore(programs_of(parse(text, "t.ipc")))
+    d = next(o for o in r.outcomes if o.kind == "deadlock")
+    waits = {b["proc"]: b["waits_for"] for b in d.blocked}
+    assert waits["B"] == ["A"]  # the lock's holder, not everyone
+
+
+SYSV_ACTIONS = st.sampled_from(
+    [
+        "semop(0, [[0, -1]])",
+        "semop(0, [[0, 1, SEM_UNDO]])",
+        "semop(0, [[1, 0]])",
+        "semctl(0, 1, SETVAL, 0)",
+        "semctl(0, 0, IPC_RMID)",
+        'msgsnd(0, 1, "a")',
+        "msgrcv(0, 1)",
+        "msgctl(0, IPC_RMID)",
+        'poke(0, 0, "x")',
+        "peek(0, 0, 1)",
+        "shmctl(0, IPC_RMID)",
+        "msgget(5, IPC_CREAT, mode=0600)",
+        "msgget(5, 0)",
+        "kill(p1, SIGKILL)",
+        "exit(1)",
+    ]
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(SYSV_ACTIONS, min_size=1, max_size=3), min_size=2, max_size=3))
+def test_system_v_loses_no_outcome(programs: list[list[str]]) -> None:
+    lines = ["spawn main", "main: semget(IPC_PRIVATE, 2, IPC_CREAT, mode=0600)"]
+    lines += [
+        "main: msgget(IPC_PRIVATE, IPC_CREAT, mode=0600)",
+        "main: shmget(IPC_PRIVATE, 8, IPC_CREAT, mode=0600)",
+    ]
+    lines += ["main: shmat(0)"] + [f'main: fork("p{i}")' for i in range(len(programs))]
+    lines += [f"p{i}: {call}" for i, prog in enumerate(programs) for call in prog]
+    progs = programs_of(parse("\n".join(lines) + "\n"))
+    reduced, plain = explore(progs), explore(progs, reduce=False, max_schedules=20_000)
+    if plain.exhaustive:
+        assert {o.key for o in reduced.outcomes} == {o.key for o in plain.outcomes}
