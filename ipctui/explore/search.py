@@ -293,7 +293,12 @@ class _Search:
             for w in m.waits()
         ]
         for key, st in m.stuck():
-            out.append({"proc": str(key), "call": st.text, "waits_for": []})
+            p = m.process(key)
+            who: list[str] = []
+            if p is not None and p.stopped:  # anyone who can still act could send SIGCONT
+                others = sorted(m.kernel.procs.values(), key=lambda q: q.pid)
+                who = [q.name for q in others if q is not p and q.alive and m.has_lines(q)]
+            out.append({"proc": p.name if p is not None else str(key), "call": st.text, "waits_for": who})
         return out
 
 

@@ -425,15 +425,17 @@ class Machine:
     # ---------------------------------------------------------------- at the end of a schedule
 
     def stuck(self) -> list[tuple[Key, Call]]:
-        """Programs with a line left whose process is not alive and never was (deadlock)."""
+        """Programs with a line left that cannot run, their process not blocked in a call: it never
+        lived, it is stopped, or the line names a process not made yet (deadlock)."""
         out = []
         for key, pc in self.pcs.items():
             lines = self.progs.lines[key]
             if pc < len(lines) and self.kernel.process(key) is None and not self._ever(key):
                 out.append((key, lines[pc]))
-            elif pc < len(lines) and not self._ready(lines[pc]):
+            elif pc < len(lines):
                 p = self.process(key)
-                if p is not None and p.waiter is None:
+                # a line waiting for a process not made yet, or a stopped process's next line
+                if p is not None and p.waiter is None and (p.stopped or not self._ready(lines[pc])):
                     out.append((key, lines[pc]))
         return out
 

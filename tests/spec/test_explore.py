@@ -224,3 +224,20 @@ def test_system_v_loses_no_outcome(programs: list[list[str]]) -> None:
     reduced, plain = explore(progs), explore(progs, reduce=False, max_schedules=20_000)
     if plain.exhaustive:
         assert {o.key for o in reduced.outcomes} == {o.key for o in plain.outcomes}
+
+
+def test_a_stopped_process_with_lines_left_is_named_in_the_deadlock() -> None:
+    text = textwrap.dedent(
+        """\
+        spawn A
+        spawn B
+        A: pipe()
+        A: kill(B, SIGSTOP)
+        A: read(3, 1)
+        A: kill(B, SIGCONT)
+        B: getpid() = 2
+        """
+    )
+    r = explore(programs_of(parse(text, "t.ipc")))
+    d = next(o for o in r.outcomes if o.kind == "deadlock" and "B: --- stopped by SIGSTOP ---" in o.trace)
+    assert {"proc": "B", "call": "B: getpid()", "waits_for": ["A"]} in d.blocked  # A could SIGCONT it
