@@ -27,29 +27,29 @@ class FifoNode:
     wopen: WaitQueue = field(default_factory=lambda: WaitQueue("open for writing"))
 
 
-def lookup(k: Kernel, path: str) -> object | None:
-    if not path:
-        raise SysError(Errno.ENOENT)
-    return k.fs.get(path)
-
-
 @syscall("mkfifo", "path:str", keywords={"mode": "int"}, mechanism="fifo", summary="make a named pipe")
 def sys_mkfifo(k: Kernel, p: Process, path: str, mode: int = 0o600) -> int:
     if (mode & 0xFFFFFFFF | 0o010000) & 0o170000 != 0o010000:
         raise SysError(Errno.EINVAL)  # glibc asks mknod for mode | S_IFIFO: other type bits are no type
-    if lookup(k, path) is not None:
-        raise SysError(Errno.EEXIST)
-    k.fs[path] = FifoNode(path, p.uid, mode & 0o7777)
+    canon = k.fs.new_name(path)
+    k.fs[canon] = FifoNode(canon, p.uid, mode & 0o7777)
     return 0
 
 
 @syscall("unlink", "path:str", mechanism="fifo", summary="remove a FIFO's or socket's name")
 def sys_unlink(k: Kernel, p: Process, path: str) -> int:
-    node = lookup(k, path)
-    if node is None:
+    w = k.fs.walk(path)
+    if w.special:
+        raise SysError(Errno.EISDIR)  # do_unlinkat: no name to remove (`/`, `.`, `..`)
+    node = k.fs.get(w.path)
+    if node is None and not w.is_dir:
         raise SysError(Errno.ENOENT)
-    may_remove(p, node.owner)  # type: ignore[attr-defined]
-    del k.fs[path]
+    if w.slash and not w.is_dir:
+        raise SysError(Errno.ENOTDIR)
+    may_remove(p, node.owner if node is not None else 0)  # the directories are root's
+    if w.is_dir:
+        raise SysError(Errno.EISDIR)  # Linux's unlink of a directory (POSIX says EPERM)
+    del k.fs[w.path]
     return 0
 
 
@@ -64,8 +64,17 @@ def sys_open(k: Kernel, p: Process, path: str, flags: int, mode: int = 0o600) ->
     acc = flags & O_ACCMODE
     if p.fds.full():
         raise SysError(Errno.EMFILE)
-    node = lookup(k, path)
+    w = k.fs.walk(path)
+    if w.is_dir:
+        if acc != O_RDONLY or flags & O_CREAT:
+            raise SysError(Errno.EISDIR)
+        raise UsageError(f"open({path!r}) opens a directory, which ipctui does not model: open a FIFO")
+    node = k.fs.get(w.path)
+    if node is not None and w.slash:
+        raise SysError(Errno.ENOTDIR)
     if node is None:
+        if flags & O_CREAT and w.slash:
+            raise SysError(Errno.EISDIR)
         if flags & O_CREAT:
             raise UsageError(
                 f"open({path!r}, O_CREAT) would make a regular file, which ipctui does not model: "

@@ -6,7 +6,6 @@ which hands them out as names are made, so the mechanisms that make files need n
 
 from __future__ import annotations
 
-from .errors import Errno, SysError
 from .inodes import DEVICE
 from .kernel import Kernel
 from .process import Process
@@ -21,7 +20,4 @@ def ftok_key(inode: int, proj: int) -> int:
 
 @syscall("ftok", "path:str, proj:int", mechanism="sysv_keys", summary="a System V key from a file and a byte")
 def sys_ftok(k: Kernel, p: Process, path: str, proj: int) -> int:
-    inode = k.fs.inode(path)
-    if inode is None:
-        raise SysError(Errno.ENOENT)
-    return ftok_key(inode, proj)
+    return ftok_key(k.fs.inode(path), proj)

@@ -221,12 +221,14 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
     if s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
         if not addr:
             raise SysError(Errno.EINVAL)
-        if addr in k.fs:
-            raise SysError(Errno.EADDRINUSE)
+        try:
+            canon = k.fs.new_name(addr)
+        except SysError as e:  # unix_bind_bsd: mknod's EEXIST is EADDRINUSE
+            raise SysError(Errno.EADDRINUSE if e.errno == Errno.EEXIST else e.errno) from None
         if s.node is not None:  # bound to a path; a socketpair's or a connected client's has none
             raise SysError(Errno.EINVAL)
-        s.node = SocketNode(addr, p.uid, 0o600, s)
-        k.fs[addr] = s.node
+        s.node = SocketNode(canon, p.uid, 0o600, s)
+        k.fs[canon] = s.node
         s.local = addr
         if s.peer is not None and s.stream:
             s.peer.remote = addr  # what the peer's recvfrom now names as the sender
@@ -269,9 +271,9 @@ def sys_listen(k: Kernel, p: Process, fd: int, backlog: int) -> int:
 def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
     """The socket `s` connects (or sends) to, or the errno that says why there is none."""
     if s.domain == AF_UNIX:
-        node = k.fs.get(addr) if addr else None
-        if node is None:
-            raise SysError(Errno.ENOENT)
+        _path, node = k.fs.find(addr)
+        if node is None:  # a directory
+            raise SysError(Errno.ECONNREFUSED)
         if not isinstance(node, SocketNode) or node.sock is None or node.sock.closed:
             raise SysError(Errno.ECONNREFUSED)
         check(p, node.owner, node.mode, write=True)

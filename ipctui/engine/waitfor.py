@@ -59,7 +59,7 @@ def _queue_owners(k: Kernel) -> dict[int, tuple[str, object]]:
         add(mq, "senders", "receivers")
     for msq in k.msqs.values():
         add(msq, "senders", "receivers")
-    for seg in k.shm_all.values():
+    for seg in [*k.shm_all.values(), *k.sysv_shm.values()]:
         add(seg.lock, "waiters")
     for sem in k.sem_all.values():
         add(sem, "waiters")

@@ -13,7 +13,8 @@ def _plural(n: int, word: str) -> str:
 
 def summary(result: ExploreResult) -> str:
     kinds = {k: sum(1 for o in result.outcomes if o.kind == k) for k in ("deadlock", "failed", "complete")}
-    parts = [_plural(n, k) for k, n in kinds.items() if n]
+    nouns = {"deadlock": "deadlock", "failed": "failure", "complete": "complete"}
+    parts = [_plural(n, nouns[k]) for k, n in kinds.items() if n]
     how = "every schedule" if result.exhaustive else "stopped at --max-schedules, not every schedule"
     return (
         f"{_plural(result.schedules, 'schedule')} explored ({how}), "

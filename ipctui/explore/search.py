@@ -88,6 +88,7 @@ class _Node:
     summary: set[Footprint] = field(default_factory=set)
     fps: dict[Hashable, Hashable] = field(default_factory=dict)  # the kernel's fingerprint here
     refs: dict[Hashable, frozenset[Hashable]] = field(default_factory=dict)
+    failed: tuple[int, str, str] | None = None  # the first --check failure on the way here
 
 
 class _Search:
@@ -120,9 +121,12 @@ class _Search:
         m.fps, m.refs = top.fps, top.refs  # the same state: no need to fingerprint it again
         return m
 
-    def node(self, m: Machine, sleep: dict[Key, Footprint]) -> _Node:
+    def node(
+        self, m: Machine, sleep: dict[Key, Footprint], failed: tuple[int, str, str] | None = None
+    ) -> _Node:
         en = m.enabled()
-        node = _Node(en, m.existing(), sleep, m.state_key(), fps=m.fps, refs=m.refs)
+        state = (m.state_key(), failed and failed[0])
+        node = _Node(en, m.existing(), sleep, state, fps=m.fps, refs=m.refs, failed=failed)
         awake = [k for k in en if k not in sleep]
         if not self.reduce:
             node.backtrack.update(en)
@@ -180,20 +184,26 @@ class _Search:
             node.step = fp
             node.summary.add(fp)
             path = [n.step for n in self.stack if n.step is not None]
-            if out.failed is not None or not m.enabled():
-                self.finish(m, path, out.failed)
+            # a failed line does not end the schedule: the rest of it still runs, so that its
+            # races with the steps after it are seen and the other orders explored (a schedule
+            # cut at its failure hides the schedules that fail elsewhere, or not at all)
+            failed = node.failed or out.failed
+            if not m.enabled():
+                self.finish(m, path, failed)
                 continue
-            state = m.state_key()
+            state = (m.state_key(), failed and failed[0])
             cached = self.cache.get(state)
             if self.reduce and cached is not None and cached[0] <= sleep.keys():
                 self.race(path)
+                self.disabled(m)  # a program the prefix disabled: the cached subtree cannot say
                 for i, k in late_races(path, sorted(cached[1], key=repr)):
                     self.add_late_backtrack(i, k)
                 node.summary |= cached[1]
                 continue
-            child = self.node(m, sleep)
+            child = self.node(m, sleep, failed)
             if not child.backtrack:  # every program that could run is asleep: a schedule seen
                 self.race(path)  # its races still count (source-DPOR: sleep-set blocked runs)
+                self.disabled(m)
                 node.summary.update(sleep.values())
                 continue
             self.stack.append(child)
@@ -212,6 +222,21 @@ class _Search:
             node.backtrack.add(key)
         else:
             node.backtrack.update(node.enabled)
+
+    def disabled(self, m: Machine) -> None:
+        """A program left with lines it can never run (killed, or stopped, by another's step)
+        took no step that could race: the step that disabled it races with its next line, so
+        that line is also tried first at the state before that step (the last at which it could
+        run), as Flanagan and Godefroid's DPOR treats a transition that disables another."""
+        if not self.reduce:
+            return
+        for key, pc in m.pcs.items():
+            if pc >= len(self.progs.lines[key]):
+                continue
+            for i in range(len(self.stack) - 1, -1, -1):
+                if key in self.stack[i].enabled:
+                    self.add_late_backtrack(i, key)
+                    break
 
     def race(self, path: list[Footprint]) -> None:
         """Add a backtrack point for every race along an execution."""
@@ -234,6 +259,7 @@ class _Search:
         """One schedule reached its end: count it, group it, and look for races along it."""
         self.schedules += 1
         self.race(path)
+        self.disabled(m)
         if failed is not None:
             line, expected, got = failed
             key: Hashable = ("failed", line)
@@ -267,7 +293,12 @@ class _Search:
             for w in m.waits()
         ]
         for key, st in m.stuck():
-            out.append({"proc": str(key), "call": st.text, "waits_for": []})
+            p = m.process(key)
+            who: list[str] = []
+            if p is not None and p.stopped:  # anyone who can still act could send SIGCONT
+                others = sorted(m.kernel.procs.values(), key=lambda q: q.pid)
+                who = [q.name for q in others if q is not p and q.alive and m.has_lines(q)]
+            out.append({"proc": p.name if p is not None else str(key), "call": st.text, "waits_for": who})
         return out
 
 

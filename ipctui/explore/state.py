@@ -72,6 +72,10 @@ def _entities(k: Kernel) -> dict[int, Hashable]:
         ents[id(seg)] = ("shm", i)
     for i, sem in k.sem_all.items():
         ents[id(sem)] = ("sem", i)
+    for i, sset in k.sem_sets.items():
+        ents[id(sset)] = ("semset", i)
+    for i, seg in k.sysv_shm.items():
+        ents[id(seg)] = ("sysv_shm", i)
     for i, s in k.sockets.items():
         ents[id(s)] = ("sock", i)
     return ents
@@ -85,6 +89,9 @@ _NO_FILES = frozenset(
     | {"sem_getvalue", "pause", "sigpending", "msgsnd", "msgrcv", "mq_getattr", "ftok"}
 )
 _LOOKUPS = frozenset({"fork", "msgget", "semget", "shmget", "ftok"})
+# calls that look a System V id up in its table: one that names nothing (yet, or any more) is
+# EINVAL, so they read the table, which a get that creates or an IPC_RMID changes
+_ID_LOOKUPS = frozenset({"msgsnd", "msgrcv", "msgctl", "semop", "semctl", "shmat", "shmctl"})
 _ATOM_TYPES = frozenset({type(None), bool, int, str, bytes, float})
 _SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
 
@@ -192,6 +199,7 @@ def fingerprint(
     refs: dict[Hashable, frozenset[Hashable]] = {}
     objs = [*k.procs.values(), *k.pipes.values(), *k.fs.values(), *k.mq_all, *k.msqs.values()]
     objs += [*k.shm_all.values(), *k.sem_all.values(), *k.sockets.values()]
+    objs += [*k.sem_sets.values(), *k.sysv_shm.values()]
     for obj in objs:
         key = ents[id(obj)]
         if (
@@ -216,6 +224,8 @@ def fingerprint(
             sorted(k.sems),
             sorted(k.fs),
             sorted(k.msqs),
+            sorted((i, o.key) for i, o in k.sem_sets.items()),
+            sorted((i, o.key, o.marked) for i, o in k.sysv_shm.items()),
             {c: n for c, n in k._counters.items() if c not in _INTERNAL_IDS},
         )
     )
@@ -316,7 +326,11 @@ class Machine:
         assert p is not None
         reads: set[Hashable] = {("proc", p.pid)}
         reads |= self._named(st, p)
-        if st.call in _LOOKUPS or any(isinstance(v, (str, ProcRef)) for v in st.eargs):
+        if (
+            st.call in _LOOKUPS
+            or st.call in _ID_LOOKUPS
+            or any(isinstance(v, (str, ProcRef)) for v in st.eargs)
+        ):
             reads.add("names")
         events = self.runner.step(self._plain(st)).events
         lines = self._record(events, st)
@@ -382,6 +396,10 @@ class Machine:
                     out.add(("msq", v))
                 if v in k.shm_all:
                     out.add(("shm", v))
+                if v in k.sem_sets:  # a System V id: the set or segment it names
+                    out.add(("semset", v))
+                if v in k.sysv_shm:
+                    out.add(("sysv_shm", v))
             elif isinstance(v, str):
                 for table in (k.shm, k.sems, k.mqueues):
                     obj = table.get(v) or table.get(v.lstrip("/")) or table.get("/" + v.lstrip("/"))
@@ -407,15 +425,17 @@ class Machine:
     # ---------------------------------------------------------------- at the end of a schedule
 
     def stuck(self) -> list[tuple[Key, Call]]:
-        """Programs with a line left whose process is not alive and never was (deadlock)."""
+        """Programs with a line left that cannot run, their process not blocked in a call: it never
+        lived, it is stopped, or the line names a process not made yet (deadlock)."""
         out = []
         for key, pc in self.pcs.items():
             lines = self.progs.lines[key]
             if pc < len(lines) and self.kernel.process(key) is None and not self._ever(key):
                 out.append((key, lines[pc]))
-            elif pc < len(lines) and not self._ready(lines[pc]):
+            elif pc < len(lines):
                 p = self.process(key)
-                if p is not None and p.waiter is None:
+                # a line waiting for a process not made yet, or a stopped process's next line
+                if p is not None and p.waiter is None and (p.stopped or not self._ready(lines[pc])):
                     out.append((key, lines[pc]))
         return out
 

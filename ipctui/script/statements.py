@@ -96,6 +96,8 @@ class Script:
     statements: list[Statement] = field(default_factory=list)
 
 
+UID_MAX = 0xFFFF_FFFE  # uid_t is 32 bits and (uid_t)-1 names no user: setuid(2) refuses it
+
 _PROC = r"(?P<proc>[A-Za-z][A-Za-z0-9_-]*|[0-9]+)"
 _LINE = re.compile(_PROC + r"\s*:\s*(?P<rest>.*)\Z")
 _SPAWN = re.compile(r"spawn(?:\s+(?P<body>.*))?\Z")
@@ -202,8 +204,8 @@ def _parse_spawn(body: str, lineno: int) -> Spawn:
         if m is None or uid is not None:
             raise ScriptError(f"spawn takes a name and optionally uid=N, not {extra!r}", lineno)
         uid = int_literal(m.group(1))
-        if uid < 0:
-            raise ScriptError(f"uid must be 0 or more, not {uid}", lineno)
+        if not 0 <= uid <= UID_MAX:
+            raise ScriptError(f"uid must be 0 to {UID_MAX} (a uid_t; -1 is no uid), not {uid}", lineno)
     text = f"spawn {name}" + (f" uid={uid}" if uid is not None else "")
     return Spawn(lineno, name, uid, text)
 

@@ -24,6 +24,7 @@ class Errno(IntEnum):
     EEXIST = 17
     ENODEV = 19
     ENOTDIR = 20
+    EISDIR = 21
     EINVAL = 22
     EFBIG = 27
     EMFILE = 24
@@ -77,6 +78,7 @@ STRERROR: dict[Errno, str] = {
     Errno.EEXIST: "File exists",
     Errno.ENODEV: "No such device",
     Errno.ENOTDIR: "Not a directory",
+    Errno.EISDIR: "Is a directory",
     Errno.EINVAL: "Invalid argument",
     Errno.EMFILE: "Too many open files",
     Errno.EFBIG: "File too large",

@@ -55,7 +55,7 @@ def test_quoting_round_trips_every_byte():
         ("spawn", "spawn needs a process name"),
         ("spawn 9lives", "bad process name '9lives'"),
         ("spawn A uid=x", "spawn takes a name and optionally uid=N"),
-        ("spawn A uid=-1", "uid must be 0 or more"),
+        ("spawn A uid=-1", "uid must be 0 to 4294967294"),
         ("A: nosuch(1)", "unknown call nosuch()"),
         ("A: reed(3, 1)", "did you mean read()?"),
         ("A: read(3)", "read(fd, count) takes 2 arguments, got 1"),
