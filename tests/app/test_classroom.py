@@ -274,7 +274,7 @@ async def test_save_says_what_is_wrong_with_a_path(tmp_path, monkeypatch):
 
 
 async def test_at_160_columns_the_process_table_shows_every_descriptor_whole():
-    from ipctui.app.widgets.holders import describe_fd
+    from ipctui.engine.views import describe_fd
 
     app = demo_app("tour")
     async with app.run_test(size=(160, 48)) as pilot:
