@@ -1,7 +1,8 @@
 """What the panes show, as data: immutable snapshots of the kernel's state, one kind per pane.
 
 Each `*_view(kernel)` is a pure function of the kernel that returns frozen dataclasses and
-tuples only, so two snapshots of an unchanged kernel are equal, and a snapshot that differs
+tuples only (the records made by the hundred, a descriptor or a slot, are named tuples: twice
+as quick to make), so two snapshots of an unchanged kernel are equal, and a snapshot that differs
 differs in something a pane shows. A pane keeps the snapshot it drew and draws again only when
 the new one is not equal to it (per object: a step that changes one pipe of fifty redraws that
 one), instead of reading live objects and listing by hand what its drawing depends on.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .fifo import FifoNode
 from .kernel import Kernel
@@ -36,8 +37,7 @@ WINDOW = 2 * HEX_ROWS * 16  # bytes of a segment kept in its view: every row a h
 # ---------------------------------------------------------------------- shared parts
 
 
-@dataclass(frozen=True, slots=True)
-class End:
+class End(NamedTuple):
     """One descriptor on an object: which process, which number, which way."""
 
     proc: str
@@ -108,8 +108,7 @@ def describe_fd(f: OpenFile) -> str:
 # ---------------------------------------------------------------------- processes
 
 
-@dataclass(frozen=True, slots=True)
-class ProcessView:
+class ProcessView(NamedTuple):
     """A row of the process table. `call` is the line a blocked process is in (its script
     text, or the call's name); `woken` says it was woken and has not run again yet."""
 
@@ -171,7 +170,7 @@ def processes_view(k: Kernel) -> ProcessesView:
                 p.pid in k.woken,
                 by_pid.get(p.pid),
                 parent.name if parent is not None else None,
-                tuple((fd, describe_fd(f)) for fd, f in p.fds.items()),
+                tuple([(fd, describe_fd(f)) for fd, f in p.fds.items()]),
                 p.alive,
             )
         )
@@ -181,8 +180,7 @@ def processes_view(k: Kernel) -> ProcessesView:
 # ---------------------------------------------------------------------- pipes and FIFOs
 
 
-@dataclass(frozen=True, slots=True)
-class SlotView:
+class SlotView(NamedTuple):
     """One pipe_buffer: `data[offset:]` is unread."""
 
     data: bytes
@@ -231,10 +229,6 @@ class PipesView:
     made: bool  # were any pipes made (all gone now, when `pipes` is empty)
 
 
-def _slot(s: Any) -> SlotView | None:
-    return None if s is None else SlotView(bytes(s.data), s.offset)
-
-
 def pipes_view(k: Kernel) -> PipesView:
     ends = ends_by_object(k)
     pipes = tuple(
@@ -248,7 +242,7 @@ def pipes_view(k: Kernel) -> PipesView:
             p.buffered,
             p.bytes_written,
             p.bytes_read,
-            tuple(_slot(s) for s in p.slots),
+            tuple([None if s is None else SlotView(bytes(s.data), s.offset) for s in p.slots]),
             tuple(ends.get(id(p), ())),
             sleepers(k, p.rq),
             sleepers(k, p.wq),

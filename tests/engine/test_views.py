@@ -71,7 +71,7 @@ def session(text: str) -> Session:
 
 
 def immutable(x: Any, path: str = "view") -> None:
-    """Only frozen dataclasses, tuples and immutable atoms all the way down."""
+    """Only frozen dataclasses, tuples (named ones too) and immutable atoms all the way down."""
     if x is None or isinstance(x, str | bytes | int | float | bool):
         return
     if isinstance(x, tuple):
