@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ipctui.engine import Kernel
 from ipctui.engine.views import (
@@ -21,6 +23,7 @@ from ipctui.engine.views import (
     signals_view,
     sockets_view,
 )
+from ipctui.fuzz.strategies import FAMILIES, scripts
 from ipctui.session import Session
 
 VIEWS: list[Callable[[Kernel], Any]] = [
@@ -223,3 +226,22 @@ def test_the_cache_makes_a_snapshot_once_per_kernel_version() -> None:
     assert again is not first and again == first
     other = session(EVERYTHING).kernel  # another kernel: its own snapshot
     assert cache.get(other, pipes_view) is not again
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_state_the_fuzzer_reaches_gives_equal_frozen_snapshots(family: str, data) -> None:
+    """Scripts drawn as the fuzzer draws them (every kind of call, blocking, signals, deaths):
+    after every line each snapshot is made without error, is frozen data, and equals the one
+    made from a second kernel that ran the same lines; the cache hands out the one it made."""
+    text = data.draw(scripts(family, max_lines=12))
+    one, two, cache = Session(), Session(), ViewCache()
+    for line in text.splitlines():
+        one.submit(line)
+        two.submit(line)
+        for view in VIEWS:
+            snap = cache.get(one.kernel, view)
+            immutable(snap)
+            assert snap == view(two.kernel) and hash(snap) == hash(view(two.kernel))
+            assert cache.get(one.kernel, view) is snap
