@@ -229,7 +229,9 @@ def test_the_cache_makes_a_snapshot_once_per_kernel_version() -> None:
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(data=st.data())
 def test_every_state_the_fuzzer_reaches_gives_equal_frozen_snapshots(family: str, data) -> None:
     """Scripts drawn as the fuzzer draws them (every kind of call, blocking, signals, deaths):
