@@ -4,7 +4,9 @@
   objects open, median of 50 steps;
 - undo in a 10,000-line session (from the latest checkpoint: a copy restored, the lines since
   replayed, the screen updated);
-- `ipctui --help` start-up.
+- `ipctui --help` start-up;
+- the panes' snapshots (engine/views.py) on the same session: making each, and comparing two
+  equal ones (skipped on code from before the snapshots).
 """
 
 from __future__ import annotations
@@ -114,6 +116,43 @@ async def bench_undo() -> None:
         print(f"undo in a 10,000-line session: {statistics.median(times) * 1e3:.0f} ms (median of 5)")
 
 
+def bench_snapshots() -> None:
+    try:
+        from ipctui.engine import views
+    except ImportError:  # code from before views as data
+        print("snapshots: none in this version")
+        return
+    from ipctui.session import Session
+
+    s = Session()
+    s.load(big_session_script(), "big.ipc")
+    s.jump(len(s.script) - 180)
+    makers = (
+        views.processes_view,
+        views.pipes_view,
+        views.queues_view,
+        views.memory_view,
+        views.sockets_view,
+        views.signals_view,
+    )
+    for make in makers:
+        made, compared = [], []
+        for _ in range(50):
+            t0 = time.perf_counter()
+            one = make(s.kernel)
+            t1 = time.perf_counter()
+            two = make(s.kernel)
+            t2 = time.perf_counter()
+            assert one == two
+            t3 = time.perf_counter()
+            made += [t1 - t0, t2 - t1]
+            compared.append(t3 - t2)
+        print(
+            f"snapshot {make.__name__:<15} made in {statistics.median(made) * 1e3:.2f} ms, "
+            f"two equal ones compared in {statistics.median(compared) * 1e3:.3f} ms (medians of 100, 50)"
+        )
+
+
 def bench_help() -> None:
     runs = []
     for _ in range(5):
@@ -128,3 +167,4 @@ if __name__ == "__main__":
     asyncio.run(bench_step(switching=True))
     asyncio.run(bench_undo())
     bench_help()
+    bench_snapshots()

@@ -53,6 +53,28 @@ def test_a_write_that_wakes_a_reader_shows_the_slots_filled_before_the_reader_ru
     assert child.waiter is None and not s.kernel.woken and pipe.buffered == 0
 
 
+def test_the_pipe_view_shows_the_reader_blocked_then_woken_then_gone_sub_step_by_sub_step():
+    from ipctui.engine.views import pipes_view
+
+    demo = get("pipe")
+    assert demo is not None
+    s = Session()
+    s.load(demo.text, "pipe.ipc")
+    seen = []
+    while not s.at_end and not (seen and seen[-1][0] == 'child: <... read resumed> = "hello"'):
+        s.step()
+        if not s.kernel.pipes:
+            continue
+        pipe = pipes_view(s.kernel).pipes[0]
+        seen.append((lines(s)[-1], pipe.readers.blocked, pipe.readers.woken, pipe.buffered))
+    at = [line for line, *_ in seen].index('parent: write(4, "hello") = 5')
+    assert seen[at - 1] == ("child: read(3, 100) <unfinished ...>", ("child",), (), 0)
+    assert seen[at] == ('parent: write(4, "hello") = 5', (), ("child",), 5)  # woken, runnable
+    assert seen[at + 1] == ('child: <... read resumed> = "hello"', (), (), 0)
+    s.undo()  # back to the sub-step between the write and the resumed read
+    assert pipes_view(s.kernel).pipes[0].readers.woken == ("child",)
+
+
 def test_undo_redo_and_jump_work_on_sub_steps():
     demo = get("pipe")
     assert demo is not None

@@ -84,6 +84,7 @@ class Kernel:
         self.fs = FileSystem()  # path -> FIFO or socket node, with inode numbers for ftok
         self._counters: dict[str, int] = {}
         self.steps = 0
+        self.version = 0  # counts what may change state (calls, spawns, settled wake-ups): views.py
         # Each mechanism's objects, by id or name; the mechanism's module owns what is inside.
         self.pipes: dict[int, Any] = {}
         self.mqueues: dict[str, Any] = {}  # by name; mq_all also holds unlinked ones still open
@@ -104,6 +105,7 @@ class Kernel:
     def spawn(self, name: str, uid: int = 1000, tag: Any = None) -> list[Event]:
         """Create a process with a fresh descriptor table and no parent."""
         self._check_settled()
+        self.version += 1
         self.check_new_name(name)
         if uid < 0:
             raise UsageError(f"uid must be 0 or more, not {uid}")
@@ -125,6 +127,7 @@ class Kernel:
         """Make call `name` as process `ref`; returns the trace lines, the call's own first.
         With `hold`, only the call's own line: settle() runs the rest, a line at a time."""
         self._check_settled()
+        self.version += 1
         spec = SYSCALLS.get(name)
         if spec is None:
             raise UsageError(f"unknown call {name}()")
@@ -169,6 +172,7 @@ class Kernel:
         """Run the last call's deferred actions until one more line is out (a wake-up that finds
         the sleeper stopped writes none) or none are left; returns the lines, usually one."""
         start = len(self.events)
+        self.version += 1
         while self._pending and len(self.events) == start:
             self._run_next()
         return self.events[start:]

@@ -68,10 +68,8 @@ class Segment:
     unlinked: bool = False
     lock: Mutex = field(default_factory=Mutex)
     stores: list[Store] = field(default_factory=list)
-    version: int = 0  # counts changes to the bytes, so views know when to redraw
 
     def truncate(self, size: int) -> None:
-        self.version += 1
         if size <= self.size:
             del self.backing[pages(size) * PAGE :]
             self.backing[size:] = bytes(len(self.backing) - size)
@@ -259,7 +257,6 @@ def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -
     seg = _access(p, name, offset, len(data), store=True)
     if data:
         seg.backing[offset : offset + len(data)] = data
-        seg.version += 1
         seg.stores.append(Store(p.pid, p.name, offset, len(data), k.steps))
         del seg.stores[:-WRITE_HISTORY]
     return len(data)
@@ -348,7 +345,6 @@ def _write(k: Kernel, p: Process, f: OpenFile, data: bytes) -> int:
     if f.pos + len(data) > seg.size:
         seg.truncate(f.pos + len(data))
     seg.backing[f.pos : f.pos + len(data)] = data
-    seg.version += 1
     seg.stores.append(Store(p.pid, p.name, f.pos, len(data), k.steps))
     del seg.stores[:-WRITE_HISTORY]
     f.pos += len(data)

@@ -70,7 +70,6 @@ class SemSet:
     pending: list[PendingOp] = field(default_factory=list)  # in the order they began to wait
     undo: dict[int, dict[int, int]] = field(default_factory=dict)  # pid -> num -> sum of SEM_UNDO ops
     names: dict[int, str] = field(default_factory=dict)  # pid -> name, for the undo sums' view
-    version: int = 0  # counts changes, so views know when to redraw
 
     def count(self, num: int, zero: bool) -> int:
         """GETZCNT / GETNCNT: sleepers whose blocking operation waits on `num` for 0 / to grow."""
@@ -149,7 +148,6 @@ def _attempt(s: SemSet, pid: int, ops: list[SemOp]) -> tuple[str, int]:
         s.undo[pid] = sums
     else:
         s.undo.pop(pid, None)
-    s.version += 1
     return "done", 0
 
 
@@ -161,9 +159,7 @@ def _retry(k: Kernel, s: SemSet) -> None:
         for w in sorted((w for w in s.pending if w.outcome is None), key=lambda w: not w.zero_only):
             verdict, value = _attempt(s, w.pid, w.ops)
             if verdict == "block":
-                if w.blocking != value:
-                    w.blocking = value
-                    s.version += 1  # the view shows which operation it waits to make
+                w.blocking = value  # the view shows which operation it waits to make
                 continue
             w.outcome = value
             s.pending.remove(w)
@@ -217,14 +213,12 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
         return 0
     w = PendingOp(p.pid, p.name, parsed, value)
     s.pending.append(w)
-    s.version += 1
     try:
         while w.outcome is None:
             yield w.queue
     finally:
         if w in s.pending:  # interrupted, or its process died
             s.pending.remove(w)
-            s.version += 1
     if w.outcome:
         raise SysError(Errno(w.outcome))
     return 0
@@ -295,7 +289,6 @@ def _set(k: Kernel, s: SemSet, new: dict[int, int]) -> None:
         for sums in s.undo.values():
             sums.pop(num, None)
     s.undo = {pid: sums for pid, sums in s.undo.items() if sums}
-    s.version += 1
     _retry(k, s)
 
 
@@ -317,7 +310,6 @@ def _exit(k: Kernel, p: Process) -> None:
             continue
         for num, total in sums.items():
             s.values[num] = min(max(s.values[num] - total, 0), SEMVMX)
-        s.version += 1
         _retry(k, s)
 
 

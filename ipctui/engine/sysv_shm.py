@@ -94,7 +94,6 @@ def _attach(p: Process, att: Attachment) -> None:
     seg: SysvSegment = att.seg  # type: ignore[assignment]
     seg.nattch += 1
     seg.mappers[p.pid] = seg.mappers.get(p.pid, 0) + 1  # attachments per process, for the views
-    seg.version += 1
 
 
 def _detach(k: Kernel, p: Process, att: Attachment) -> None:
@@ -104,7 +103,6 @@ def _detach(k: Kernel, p: Process, att: Attachment) -> None:
     seg.mappers[p.pid] -= 1
     if not seg.mappers[p.pid]:
         del seg.mappers[p.pid]
-    seg.version += 1
     if seg.marked and seg.nattch == 0:
         k.sysv_shm.pop(seg.id, None)
 
@@ -142,7 +140,6 @@ def sys_shmctl(k: Kernel, p: Process, shmid: int, cmd: int) -> object:
     may_remove(p, seg)
     seg.marked = True
     seg.key = IPC_PRIVATE
-    seg.version += 1
     if seg.nattch == 0:
         del k.sysv_shm[shmid]
     return 0

@@ -637,3 +637,25 @@ async def test_a_play_tick_while_the_app_closes_is_not_a_crash():
         await app.main.query_one("#console-problem").remove()
         app._tick()
         assert app.playing is None and app.is_running
+
+
+async def test_the_compare_pane_headers_are_whole_at_80_columns_and_its_cells_never_cut(bench_results):
+    from ipctui.app.panes.bench import ComparePane
+
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_show_pane("compare")
+        await pilot.pause()
+        pane = app.query_one(ComparePane)
+        lines = [s.text for s in pane.query_one("#compare-table")._render_cache.lines]  # type: ignore[attr-defined]
+        text = "\n".join(lines)
+        assert "mechanism" in lines[1] and "p50 µs" in lines[1] and "MB/s" in lines[1]
+        for header in ("blocks", "capacity", "boundaries", "between", "net"):
+            assert header in lines[1]
+        assert "…" not in text  # folded onto more lines, never cut
+        assert max(len(line.rstrip()) for line in lines) <= pane.scrollable_content_region.width
+        await pilot.resize_terminal(160, 48)  # wide again: the full table with its long headers
+        await pilot.pause()
+        wide = [s.text for s in pane.query_one("#compare-table")._render_cache.lines]  # type: ignore[attr-defined]
+        assert wide[1].lstrip().startswith("┏") and "across" in "\n".join(wide[2:6])

@@ -143,6 +143,22 @@ async def test_a_woken_reader_is_runnable_before_its_read_runs_again():
         assert "runnable" not in screen_text(app)
 
 
+async def test_the_pipe_pane_shows_a_woken_reader_as_runnable_not_blocked_reading():
+    app = demo_app("pipe")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await step_until(app, pilot, "child: read(3, 100) <unfinished ...>")
+        assert "blocked reading: child" in view_text(app)
+        await step_until(app, pilot, 'parent: write(4, "hello") = 5')
+        pane = view_text(app)
+        assert "blocked reading" not in pane  # woken by the write: runnable, its read not yet run
+        assert "woken: child (runnable, its read not yet resumed)" in pane and "│hell│o   │" in pane
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.trace[-1].text == 'child: <... read resumed> = "hello"'
+        pane = view_text(app)
+        assert "woken" not in pane and "blocked reading" not in pane and "0 B in it" in pane
+
+
 async def test_the_jump_dialog_offers_the_steps_there_are_and_says_where_it_landed():
     from ipctui.app.dialogs.pickers import Prompt
 
@@ -274,7 +290,7 @@ async def test_save_says_what_is_wrong_with_a_path(tmp_path, monkeypatch):
 
 
 async def test_at_160_columns_the_process_table_shows_every_descriptor_whole():
-    from ipctui.app.widgets.holders import describe_fd
+    from ipctui.engine.views import describe_fd
 
     app = demo_app("tour")
     async with app.run_test(size=(160, 48)) as pilot:

@@ -131,6 +131,19 @@ def test_bench_and_compare_panes(snap_compare, bench_results, pane: str) -> None
     assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=(140, 44), run_before=run_before)
 
 
+def test_compare_pane_at_80x24(snap_compare, bench_results) -> None:
+    """At 80x24 the Compare pane's table has short headers, each whole on one line (mechanism,
+    blocks, capacity, boundaries, between, net, p50 µs, MB/s), cells folded rather than cut,
+    the MB/s column beside the scrollbar, not under it."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.pause()
+        pilot.app.action_show_pane("compare")
+        await pilot.pause()
+
+    assert snap_compare(PlaygroundApp(theme="ipctui-night"), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_quiz_question(snap_compare) -> None:
     """The pipe demo in quiz mode, at the write that wakes the child: a dialog shows
     `parent: write(4, "hello") = ?` and `child: <... read resumed> = ?`, the first answered `5`;

@@ -1,16 +1,21 @@
 """The mechanism panes: what each shows (a MechanismPane), and the one widget that draws them.
 
+Each pane draws from the immutable snapshot of its mechanism that the engine hands out
+(`ipctui.engine.views`): a pane's items are the objects of that snapshot, each with its own
+frozen view as its signature, so an object is drawn again exactly when what is shown of it
+changed (compared with ==), and a step that leaves the pane's whole snapshot equal draws nothing.
+
 The six mechanism panes share one line-API widget, ObjectsView. Each object is drawn to lines
-once per change of what the pane shows of it and the lines are kept; bringing another mechanism
-forward swaps the lines in place. So a step that shows another pane changes which lines are on
-screen without laying the screen out again (with a widget per object, or a widget per pane, it
-would: a pane switch cost two to three times a step).
+once per change of its view and the lines are kept; bringing another mechanism forward swaps the
+lines in place. So a step that shows another pane changes which lines are on screen without
+laying the screen out again (with a widget per object, or a widget per pane, it would: a pane
+switch cost two to three times a step).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
@@ -21,29 +26,38 @@ from textual.strip import Strip
 
 from ...engine import Kernel
 from ..widgets.kept_lines import KeptLines
+from ..widgets.views import VIEWS
 
-# (key, signature, build): the key names the object, the signature is a cheap summary of what the
-# view shows of it, and build() draws it. An object is drawn again only when its signature changes.
+# (key, signature, build): the key names the object, the signature is its snapshot (frozen, so
+# compared with ==) and whatever else its drawing depends on, and build() draws it. An object is
+# drawn again only when its signature changes.
 Item = tuple[str, Hashable, Callable[[], RenderableType]]
 
 
+def no_snapshot(kernel: Kernel) -> None:
+    """The snapshot of a pane that shows nothing of the kernel."""
+    return None
+
+
 class MechanismPane:
-    """What one mechanism's pane shows: its objects, as items. Subclasses list them."""
+    """What one mechanism's pane shows: its objects, as items made from its snapshot."""
 
     title: ClassVar[str] = ""
     hint: ClassVar[str] = ""  # what to type when there is nothing to show
-    made: ClassVar[str] = ""  # the kernel's id kind for its objects: were any made and gone?
+    # the engine's snapshot of this pane's mechanism (a pure function of the kernel)
+    snapshot: ClassVar[Callable[[Kernel], Any]] = staticmethod(no_snapshot)
 
-    def empty(self, kernel: Kernel | None = None) -> RenderableType:
+    def empty(self, view: Any) -> RenderableType:
+        """Nothing to show: none made yet, or all gone (when the snapshot says some were made)."""
         what = self.title.lower()
-        if kernel is not None and self.made and kernel.made(self.made):
+        if getattr(view, "made", False):
             t = Text(f"No {what} left: the ones made so far are all closed or removed.\n", style="bold")
         else:
             t = Text(f"No {what} yet.\n", style="bold")
         t.append(self.hint, style="ipc.muted")
         return t
 
-    def items(self, kernel: Kernel, width: int) -> list[Item]:
+    def items(self, view: Any, width: int) -> list[Item]:
         """The objects to show, in order (none here)."""
         return []
 
@@ -64,6 +78,7 @@ class ObjectsView(KeptLines, can_focus=True):
         self.front = next(iter(panes))
         self._drawn: dict[tuple[str, str], tuple[Hashable, list[Strip]]] = {}
         self._kernel: Kernel | None = None
+        self._shown: tuple[object, ...] = ()  # (pane, its snapshot, width) on screen now
 
     def on_resize(self) -> None:
         if self._kernel is not None:  # the objects are drawn to the width: draw them again
@@ -73,6 +88,7 @@ class ObjectsView(KeptLines, can_focus=True):
         """Forget the objects drawn: the next show() draws them in the theme's colours."""
         self._drawn.clear()
         self._styled.clear()
+        self._shown = ()
 
     def bring(self, front: str) -> None:
         """Make `front` the pane shown (drawn at the next show())."""
@@ -86,7 +102,12 @@ class ObjectsView(KeptLines, can_focus=True):
         # before the first layout the widget's own width reads 0: the panes span the screen
         width = max(20, self.scrollable_content_region.width or self.app.size.width - 4)
         pane = self.panes[self.front]
-        items = pane.items(kernel, width) or [("empty", kernel.made(pane.made), lambda: pane.empty(kernel))]
+        view = VIEWS.get(kernel, pane.snapshot)
+        shown = (self.front, view, width)
+        if shown == self._shown:  # the step changed nothing this pane shows
+            return
+        self._shown = shown
+        items = pane.items(view, width) or [("empty", view, lambda: pane.empty(view))]
         console = self.app.console
         options = console.options.update_width(width)
         lines: list[Strip] = []

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from typing import Any, ClassVar
 
-from rich.console import Group
+from rich import box
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -170,10 +171,88 @@ class BenchPane(RunsInBackground, VerticalScroll):
         self.app.query_one(ComparePane).refresh_table()
 
 
-class ComparePane(VerticalScroll):
-    """`ipctui compare`: what each mechanism is, and what the last run measured."""
+NARROW = 120  # columns below which the Compare pane's table takes short headers and folds its cells
 
-    DEFAULT_CSS = "ComparePane { padding: 0 1; }"
+# (short header, its least width, justify, grows): each header whole on one line and every column
+# wide enough for the words in it, 72 columns at the least with the gaps, so that at 80 columns
+# nothing is cut (the long headers were cut to `capac… messa…`); the columns of words share the rest
+SHORT = (
+    ("mechanism", 11, "left", False),
+    ("blocks", 9, "left", True),
+    ("capacity", 10, "left", True),
+    ("boundaries", 10, "left", True),
+    ("between", 11, "left", True),
+    ("net", 3, "left", False),
+    ("p50 µs", 6, "right", False),
+    ("MB/s", 5, "right", False),
+)
+
+
+class NarrowFacts:
+    """`ipctui compare`'s table for a narrow pane: short headers, each whole on one line, the
+    column widths worked out here from the width there is (Rich's own sharing cut the last
+    column to one letter), cells folded onto more lines rather than cut, a blank line between
+    mechanisms, and a legend saying what the short headers mean."""
+
+    def __init__(self, rows: list[dict[str, Any]], doc: dict[str, Any] | None) -> None:
+        self.rows, self.doc = rows, doc
+
+    def widths(self, width: int) -> list[int]:
+        """Each column's width; the box's blank dividers are the one-column gaps between them."""
+        out = [least for _, least, _, _ in SHORT]
+        growing = [i for i, (*_, grows) in enumerate(SHORT) if grows]
+        spare = max(0, width - sum(out) - (len(SHORT) - 1))
+        for n, i in enumerate(growing):
+            out[i] += spare // len(growing) + (1 if n < spare % len(growing) else 0)
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        t = Table(
+            title="IPC mechanisms on this machine",
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            show_lines=True,
+            show_edge=False,
+            pad_edge=False,
+            padding=0,
+        )
+        for (header, _, justify, _), width in zip(SHORT, self.widths(options.max_width), strict=True):
+            t.add_column(header, justify=justify, width=width, overflow="fold")  # type: ignore[arg-type]
+        for r in self.rows:
+            t.add_row(
+                r["mechanism"],
+                r["blocks"],
+                r["capacity"],
+                r["boundaries"],
+                r["processes"],
+                "yes" if r["across_machines"] else "no",
+                "—" if r["p50_us_64B"] is None else f"{r['p50_us_64B']:.1f}",
+                "—" if r["MB_per_s_64KiB"] is None else f"{r['MB_per_s_64KiB']:.0f}",
+            )
+        yield t
+        yield Text(
+            "capacity: as this kernel sets it · net: works across machines · "
+            "p50 µs: median round trip of a 64 B message · MB/s: a stream of 64 KiB messages.",
+            style="ipc.muted",
+        )
+        if self.doc is None:
+            note = "No measurements yet: `ipctui bench` fills the last two columns (its last run is kept)."
+        else:
+            cpus = self.doc.get("parameters", {}).get("cpus", "?")
+            note = f"Measured by `ipctui bench` on {self.doc.get('finished', '?')}, placement {cpus}."
+        yield Text(note, style="ipc.muted")
+
+
+class ComparePane(VerticalScroll):
+    """`ipctui compare`: what each mechanism is, and what the last run measured; below NARROW
+    columns as a table with short headers."""
+
+    DEFAULT_CSS = """
+    ComparePane { padding: 0 1; }
+    ComparePane.narrow { scrollbar-gutter: stable; }
+    """
+
+    _narrow: bool | None = None  # the layout shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="compare-table")
@@ -181,6 +260,16 @@ class ComparePane(VerticalScroll):
     def on_mount(self) -> None:
         self.refresh_table()
 
+    def on_resize(self) -> None:
+        if self._narrow != self._is_narrow():
+            self.refresh_table()
+
+    def _is_narrow(self) -> bool:
+        return (self.size.width or self.app.size.width) < NARROW
+
     def refresh_table(self) -> None:
         doc = last_results()
-        self.query_one("#compare-table", Static).update(facts_table(facts(doc), doc))
+        self._narrow = self._is_narrow()
+        self.set_class(self._narrow, "narrow")  # the table is drawn beside its scrollbar, not under it
+        make = NarrowFacts if self._narrow else facts_table
+        self.query_one("#compare-table", Static).update(make(facts(doc), doc))

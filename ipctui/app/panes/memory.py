@@ -1,27 +1,25 @@
 """Shared memory: a hex and ASCII view with the latest store highlighted, the lock, who maps it;
-a System V segment also with its attach count and whether it is marked for removal."""
+a System V segment also with its attach count and whether it is marked for removal. Drawn from
+the engine's snapshot (engine.views.MemoryView)."""
 
 from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
 
-from ...engine import Kernel
-from ...engine.shm import PAGE, Segment, pages
-from ...engine.sysv_shm import SysvSegment
+from ...engine.views import HEX_ROWS, MemoryView, SegmentView, memory_view
 from ..widgets.boxed import Boxed
-from ..widgets.holders import names, waiting
 from .base import Item, MechanismPane
 
-ROWS = 16  # lines of 16 bytes shown per segment
+ROWS = HEX_ROWS  # lines of 16 bytes shown per segment
 
 
-def hexdump(seg: Segment, width: int) -> Text:
+def hexdump(seg: SegmentView, width: int) -> Text:
     """16 bytes a line (8 when narrow) from the start, or from the latest store, which is shown in
     reverse video; bytes past the end of the segment but inside its last page are dimmed."""
     per = 16 if width >= 80 else 8
     last = seg.last_store
-    shown = pages(seg.size) * PAGE
+    shown = seg.mapped
     start = 0
     if last is not None and last.offset >= ROWS * per:
         start = (last.offset // per) * per
@@ -32,7 +30,7 @@ def hexdump(seg: Segment, width: int) -> Text:
     end = min(shown, start + ROWS * per, max(limit, start + per))
     for row in range(start, end, per):
         t.append(f"{row:08x}  ", style="ipc.muted")
-        chunk = seg.backing[row : row + per]
+        chunk = seg.bytes_at(row, min(row + per, shown))
         for i, b in enumerate(chunk):
             style = "bold reverse" if row + i in hi else ("ipc.muted" if row + i >= seg.size else "")
             t.append(f"{b:02x}", style=style)
@@ -47,37 +45,34 @@ def hexdump(seg: Segment, width: int) -> Text:
     return t
 
 
-def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
-    mappers = [kernel.procs[pid].name for pid in seg.mappers if pid in kernel.procs]
-    lock = seg.lock
+def segment_panel(seg: SegmentView, width: int) -> RenderableType:
     lock_text = Text("lock: ", style="ipc.muted")
-    if lock.owner is None:
+    if seg.lock_owner is None:
         lock_text.append("free", style="ipc.ok")
     else:
-        lock_text.append(f"held by {lock.owner_name}", style="ipc.wait.strong")
-        if lock.owner_dead:
+        lock_text.append(f"held by {seg.lock_owner}", style="ipc.wait.strong")
+        if seg.lock_owner_dead:
             lock_text.append(" (dead: nobody will ever unlock it)", style="ipc.bad.strong")
-    if lock.waiters:
-        lock_text.append(f" · waiting: {names(lock.waiters)}", style="ipc.wait")
-    size = f"size {seg.size} B in {pages(seg.size)} page{'s' if pages(seg.size) != 1 else ''}"
-    if isinstance(seg, SysvSegment):
-        attached = [
-            f"{kernel.procs[pid].name}" + (f" ×{n}" if n > 1 else "")
-            for pid, n in seg.mappers.items()
-            if pid in kernel.procs
-        ]
+    if seg.lock_waiters.blocked:
+        lock_text.append(f" · waiting: {', '.join(seg.lock_waiters.blocked)}", style="ipc.wait")
+    if seg.lock_waiters.woken:
+        lock_text.append(f" · woken, runnable: {', '.join(seg.lock_waiters.woken)}", style="ipc.ok")
+    n = seg.mapped // 4096
+    size = f"size {seg.size} B in {n} page{'s' if n != 1 else ''}"
+    if seg.sysv:
+        attached = [name + (f" ×{k}" if k > 1 else "") for name, k in seg.mappers]
         info = Text(
             f"{size} · key {seg.key} · owner {seg.owner} · mode {seg.mode:04o} · attached {seg.nattch}"
             f" time{'s' if seg.nattch != 1 else ''}: {', '.join(attached) or 'nobody'}",
             style="ipc.muted",
         )
     else:
+        mappers = ", ".join(name for name, _ in seg.mappers) or "nobody"
         info = Text(
-            f"{size} · owner {seg.owner} · mode {seg.mode:04o} · mapped by {', '.join(mappers) or 'nobody'}",
-            style="ipc.muted",
+            f"{size} · owner {seg.owner} · mode {seg.mode:04o} · mapped by {mappers}", style="ipc.muted"
         )
     rows: list[RenderableType] = [info, lock_text]
-    if isinstance(seg, SysvSegment) and seg.marked:
+    if seg.marked:
         rows.append(Text("marked for removal: it goes with its last detach", style="ipc.bad.strong"))
     last = seg.last_store
     if last is not None:
@@ -86,7 +81,7 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
         )
     if seg.size:
         rows.append(hexdump(seg, width))
-    if isinstance(seg, SysvSegment):
+    if seg.sysv:
         title = f"System V shmid {seg.id}" + (" (marked for removal)" if seg.marked else "")
     else:
         title = f"shm {seg.name}" + (" (unlinked)" if seg.unlinked else "")
@@ -95,24 +90,11 @@ def segment_panel(kernel: Kernel, seg: Segment, width: int) -> RenderableType:
 
 class MemoryPane(MechanismPane):
     title = "Memory"
-    made = "shm"
     hint = 'A: shm_open("/buf", O_CREAT|O_RDWR), A: ftruncate(3, 64), A: mmap(3), A: poke("/buf", 0, "hi")'
+    snapshot = staticmethod(memory_view)
 
-    def items(self, kernel: Kernel, width: int) -> list[Item]:
-        out: list[Item] = []
-        for seg in [*kernel.shm_all.values(), *kernel.sysv_shm.values()]:
-            lock = seg.lock
-            sig = (
-                width,
-                seg.version,
-                seg.size,
-                seg.unlinked,
-                tuple(seg.mappers.items()),
-                getattr(seg, "marked", False),
-                lock.owner,
-                lock.owner_dead,
-                waiting(lock.waiters),
-            )
-            key = f"sysvshm{seg.id}" if isinstance(seg, SysvSegment) else f"shm{seg.id}"
-            out.append((key, sig, lambda seg=seg: segment_panel(kernel, seg, width)))
-        return out
+    def items(self, view: MemoryView, width: int) -> list[Item]:
+        return [
+            (f"sysvshm{s.id}" if s.sysv else f"shm{s.id}", s, lambda s=s: segment_panel(s, width))
+            for s in view.segments
+        ]

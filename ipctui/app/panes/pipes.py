@@ -1,22 +1,20 @@
-"""Pipes and FIFOs: each ring of slots, its ends and who waits on it."""
+"""Pipes and FIFOs: each ring of slots, its ends and who waits on it, drawn from the engine's
+snapshot (engine.views.PipesView)."""
 
 from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
 
-from ...engine import Kernel
-from ...engine.fifo import FifoNode
-from ...engine.pipe import Pipe
+from ...engine.views import FifoView, PipesView, PipeView, pipes_view
 from ..widgets.boxed import Boxed
-from ..widgets.holders import index, names, waiting
 from ..widgets.pipe_ring import ring, summary
 from .base import Item, MechanismPane
 
 
-def pipe_panel(pipe: Pipe, ends: list, width: int) -> RenderableType:
-    readers = [f"{n} fd {fd}" for n, fd, f in ends if f.readable]
-    writers = [f"{n} fd {fd}" for n, fd, f in ends if f.writable]
+def pipe_panel(pipe: PipeView, width: int) -> RenderableType:
+    readers = [e.label for e in pipe.ends if e.readable]
+    writers = [e.label for e in pipe.ends if e.writable]
     body = Text()
     body.append("read end: ", style="ipc.muted")
     body.append(", ".join(readers) or "closed everywhere", style="" if readers else "ipc.bad")
@@ -24,52 +22,43 @@ def pipe_panel(pipe: Pipe, ends: list, width: int) -> RenderableType:
     body.append(", ".join(writers) or "closed everywhere", style="" if writers else "ipc.bad")
     rows: list[RenderableType] = [summary(pipe), ring(pipe, width - 4), body]
     waits = Text()
-    if pipe.rq:
-        waits.append(f"blocked reading: {names(pipe.rq)}  ", style="ipc.wait")
-    if pipe.wq:
-        waits.append(f"blocked writing: {names(pipe.wq)}", style="ipc.wait")
+    if pipe.readers.blocked:
+        waits.append(f"blocked reading: {', '.join(pipe.readers.blocked)}  ", style="ipc.wait")
+    if pipe.writers.blocked:
+        waits.append(f"blocked writing: {', '.join(pipe.writers.blocked)}", style="ipc.wait")
+    # woken, their call not yet run again: runnable, as on Linux until the scheduler runs them
+    for who, call in ((pipe.readers.woken, "read"), (pipe.writers.woken, "write")):
+        if who:
+            if waits and not waits.plain.endswith("  "):
+                waits.append("  ")
+            many = len(who) > 1
+            waits.append(
+                f"woken: {', '.join(who)} (runnable, {'their' if many else 'its'} {call}"
+                f"{'s' if many else ''} not yet resumed)",
+                style="ipc.ok",
+            )
     if waits:
         rows.append(waits)
     title = f"FIFO {pipe.fifo}" if pipe.fifo else f"pipe {pipe.id}"
     return Boxed(rows, title, "ipc.pipe")
 
 
-def fifo_list(nodes: list[FifoNode]) -> RenderableType:
+def fifo_list(nodes: tuple[FifoView, ...]) -> RenderableType:
     t = Text("FIFOs in the file system: ", style="ipc.muted")
     for node in nodes:
-        waiters = [*node.ropen.procs(), *node.wopen.procs()]
         t.append(f"{node.path} (owner {node.owner}, mode {node.mode:04o}")
-        t.append(f", waiting in open: {', '.join(p.name for p in waiters)}" if waiters else "")
+        t.append(f", waiting in open: {', '.join(node.opening)}" if node.opening else "")
         t.append(")  ")
     return t
 
 
 class PipesPane(MechanismPane):
     title = "Pipes"
-    made = "pipe"
     hint = 'Make one: A: pipe()  or  A: pipe(capacity=16, page_size=4)  ·  FIFOs: A: mkfifo("/tmp/f")'
+    snapshot = staticmethod(pipes_view)
 
-    def items(self, kernel: Kernel, width: int) -> list[Item]:
-        fds = index(kernel)
-        out: list[Item] = []
-        for pipe in kernel.pipes.values():
-            ends = fds.get(id(pipe), [])
-            sig = (
-                width,
-                pipe.head,
-                pipe.tail,
-                pipe.nslots,
-                pipe.buffered,
-                pipe.bytes_written,
-                pipe.bytes_read,
-                tuple((len(s.data), s.offset) if s else None for s in pipe.slots),
-                tuple((n, fd, f.readable) for n, fd, f in ends),
-                waiting(pipe.rq),
-                waiting(pipe.wq),
-            )
-            out.append((f"pipe{pipe.id}", sig, lambda p=pipe, e=ends: pipe_panel(p, e, width)))
-        nodes = [n for n in kernel.fs.values() if isinstance(n, FifoNode)]
-        if nodes:
-            sig = tuple((n.path, n.owner, n.mode, waiting(n.ropen), waiting(n.wopen)) for n in nodes)
-            out.append(("fifos", sig, lambda: fifo_list(nodes)))
+    def items(self, view: PipesView, width: int) -> list[Item]:
+        out: list[Item] = [(f"pipe{p.id}", p, lambda p=p: pipe_panel(p, width)) for p in view.pipes]
+        if view.fifos:
+            out.append(("fifos", view.fifos, lambda: fifo_list(view.fifos)))
         return out

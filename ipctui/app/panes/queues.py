@@ -1,4 +1,5 @@
-"""Message queues: POSIX (by priority) and System V (by type), with fill gauges and waiters."""
+"""Message queues: POSIX (by priority) and System V (by type), with fill gauges and waiters,
+drawn from the engine's snapshot (engine.views.QueuesView)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ...engine import Kernel
 from ...engine.sysv_msg import MSGMNB
+from ...engine.views import QUEUE_SHOWN, PosixQueueView, QueuesView, Sleepers, SysvQueueView, queues_view
 from ...script.values import quote
 from ..widgets.boxed import Boxed
-from ..widgets.holders import index, names, waiting
 from .base import Item, MechanismPane
 
 
@@ -27,49 +27,47 @@ def _short(data: bytes, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 4] + '..."'
 
 
-def posix_panel(q, opened: list) -> RenderableType:
+def waiting_line(senders: Sleepers, receivers: Sleepers) -> Text:
+    """Who waits to send and to receive; a sleeper already woken (runnable, its call not yet
+    resumed) is named as such."""
+
+    def who(s: Sleepers) -> str:
+        return ", ".join([*s.blocked, *(f"{n} (woken)" for n in s.woken)]) or "nobody"
+
+    return Text(f"waiting to send: {who(senders)}   waiting to receive: {who(receivers)}", style="ipc.wait")
+
+
+def posix_panel(q: PosixQueueView) -> RenderableType:
     msgs = Table(box=None, show_header=True, header_style="ipc.muted", pad_edge=False)
     msgs.add_column("next", style="ipc.muted")
     msgs.add_column("prio", justify="right")
     msgs.add_column("data")
-    for i, (data, prio) in enumerate(q.messages()[:12]):
+    for i, (data, prio) in enumerate(q.messages):
         msgs.add_row("→" if i == 0 else "", str(prio), _short(data))
     info = Text(
         f"maxmsg {q.maxmsg} · msgsize {q.msgsize} · owner {q.owner} · mode {q.mode:04o}", style="ipc.muted"
     )
     rows: list[RenderableType] = [info, gauge(q.curmsgs, q.maxmsg)]
     rows.append(msgs if q.curmsgs else Text("empty", style="ipc.muted"))
-    if q.curmsgs > 12:
-        rows.append(Text(f"… and {q.curmsgs - 12} more", style="ipc.muted"))
-    rows.append(
-        Text("open in: " + (", ".join(f"{n} fd {fd}" for n, fd, _ in opened) or "nobody"), style="ipc.muted")
-    )
+    if q.curmsgs > QUEUE_SHOWN:
+        rows.append(Text(f"… and {q.curmsgs - QUEUE_SHOWN} more", style="ipc.muted"))
+    rows.append(Text("open in: " + (", ".join(e.label for e in q.opened) or "nobody"), style="ipc.muted"))
     if q.senders or q.receivers:
-        rows.append(
-            Text(
-                f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                style="ipc.wait",
-            )
-        )
+        rows.append(waiting_line(q.senders, q.receivers))
     title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
     return Boxed(rows, title, "ipc.queue")
 
 
-def sysv_panel(q) -> RenderableType:
+def sysv_panel(q: SysvQueueView) -> RenderableType:
     msgs = Table(box=None, show_header=True, header_style="ipc.muted", pad_edge=False)
     msgs.add_column("type", justify="right")
     msgs.add_column("data")
-    for mtype, data in list(q.messages)[:12]:
+    for mtype, data in q.messages:
         msgs.add_row(str(mtype), _short(data))
     info = Text(f"key {q.key} · owner {q.owner} · mode {q.mode:04o}", style="ipc.muted")
     rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="ipc.muted")]
     if q.senders or q.receivers:
-        rows.append(
-            Text(
-                f"waiting to send: {names(q.senders)}   waiting to receive: {names(q.receivers)}",
-                style="ipc.wait",
-            )
-        )
+        rows.append(waiting_line(q.senders, q.receivers))
     return Boxed(rows, f"System V msqid {q.id}", "ipc.queue")
 
 
@@ -77,28 +75,13 @@ class QueuesPane(MechanismPane):
     title = "Queues"
     hint = 'POSIX: A: mq_open("/jobs", O_CREAT|O_RDWR)  ·  System V: A: msgget(42, IPC_CREAT, mode=0600)'
 
-    def items(self, kernel: Kernel, width: int) -> list[Item]:
-        fds = index(kernel)
+    snapshot = staticmethod(queues_view)
+
+    def items(self, view: QueuesView, width: int) -> list[Item]:
         out: list[Item] = []
-        for q in kernel.mq_all:
-            opened = fds.get(id(q), [])
-            sig = (
-                q.curmsgs,
-                q.qsize,
-                q.unlinked,
-                tuple(q.messages()[:12]),
-                tuple((n, fd) for n, fd, _ in opened),
-                waiting(q.senders),
-                waiting(q.receivers),
-            )
-            out.append((f"mq{id(q)}", sig, lambda q=q, o=opened: posix_panel(q, o)))
-        for q in kernel.msqs.values():
-            sig = (
-                q.cbytes,
-                len(q.messages),
-                tuple(list(q.messages)[:12]),
-                waiting(q.senders),
-                waiting(q.receivers),
-            )
-            out.append((f"msq{q.id}", sig, lambda q=q: sysv_panel(q)))
+        seen: dict[str, int] = {}
+        for q in view.posix:  # an unlinked queue still open and a new one may share a name
+            n = seen[q.name] = seen.get(q.name, 0) + 1
+            out.append((f"mq{q.name}#{n}", q, lambda q=q: posix_panel(q)))
+        out += [(f"msq{q.id}", q, lambda q=q: sysv_panel(q)) for q in view.sysv]
         return out

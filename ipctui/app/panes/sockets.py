@@ -1,13 +1,12 @@
-"""Sockets: state in TCP's terms, addresses, receive buffers, listen queues, who talks to whom."""
+"""Sockets: state in TCP's terms, addresses, receive buffers, listen queues, who talks to whom,
+drawn from the engine's snapshot (engine.views.SocketsView)."""
 
 from __future__ import annotations
 
 from rich.console import RenderableType
 from rich.text import Text
 
-from ...engine import Kernel
-from ...engine.socket import RCVBUF, SocketNode
-from ..widgets.holders import index
+from ...engine.views import SocketsView, sockets_view
 from .base import Cell, Item, MechanismPane, table_items
 
 HEADERS = ("#", "held by", "kind", "state", "local", "remote", "rx", "peer / queue")
@@ -22,24 +21,22 @@ STATE_STYLE = {
 
 class SocketsPane(MechanismPane):
     title = "Sockets"
-    made = "socket"
     hint = 'A: socket(AF_INET, SOCK_STREAM), A: bind(3, "127.0.0.1:8080"), A: listen(3, 5), A: accept(3)'
+    snapshot = staticmethod(sockets_view)
 
-    def items(self, kernel: Kernel, width: int) -> list[Item]:
-        if not kernel.sockets:
+    def items(self, view: SocketsView, width: int) -> list[Item]:
+        if not view.sockets:
             return []
-        fds = index(kernel)
         rows = []
-        for s in kernel.sockets.values():
-            held = fds.get(id(s), [])
-            who = ", ".join(f"{n} fd {fd}" for n, fd, _ in held) or "(in accept queue)"
+        for s in view.sockets:
+            who = ", ".join(e.label for e in s.held) or "(in accept queue)"
             if s.state == "LISTEN":
-                extra = f"queue {len(s.accept_queue)}/{s.backlog + 1}"
+                extra = f"queue {s.accept_queue}/{s.backlog + 1}"
                 if s.syn_queue:
-                    extra += f" +{len(s.syn_queue)} waiting"
+                    extra += f" +{s.syn_queue} waiting"
             else:
-                extra = f"#{s.peer.id}" if s.peer is not None and not s.peer.closed else ""
-            rx = f"{s.buffered}/{RCVBUF}" if s.buffered or s.stream else str(len(s.dgrams))
+                extra = f"#{s.peer}" if s.peer is not None else ""
+            rx = f"{s.buffered}/{s.rcvbuf}" if s.buffered or s.stream else str(s.dgrams)
             state: Cell = (s.state, STATE_STYLE.get(s.state, ""))
             cells: tuple[Cell, ...] = (
                 str(s.id),
@@ -53,9 +50,8 @@ class SocketsPane(MechanismPane):
             )
             rows.append((str(s.id), cells, ""))
         items = table_items("sockets", HEADERS, rows, width, flex=1)
-        paths = tuple((n.path, n.sock is not None) for n in kernel.fs.values() if isinstance(n, SocketNode))
-        if paths:
-            items.append(("paths", paths, lambda: socket_files(paths)))
+        if view.files:
+            items.append(("paths", view.files, lambda: socket_files(view.files)))
         return items
 
 

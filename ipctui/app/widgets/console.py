@@ -10,7 +10,9 @@ from textual.suggester import Suggester
 from textual.widgets import Input
 
 from ...engine import SYSCALLS
+from ...engine.views import processes_view
 from ...session import Session
+from .views import VIEWS
 
 _CALL_START = re.compile(r"^(?P<proc>[A-Za-z0-9_-]+):\s*(?P<call>[a-z_]*)$")
 _IN_ARGS = re.compile(r"^(?P<proc>[A-Za-z0-9_-]+):\s*(?P<call>[a-z_]+)\((?P<args>[^()]*)$")
@@ -28,9 +30,10 @@ class LineSuggester(Suggester):
 
 
 def suggest(session: Session, value: str) -> str | None:
-    names = [p.name for p in session.kernel.procs.values() if p.alive]
     if not value:
         return None
+    procs = {p.name: p for p in VIEWS.get(session.kernel, processes_view).procs}
+    names = [name for name, p in procs.items() if p.alive]
     if ":" not in value and "(" not in value:
         for candidate in ["spawn ", *[f"{n}: " for n in names]]:
             if candidate.startswith(value) and candidate != value:
@@ -45,12 +48,10 @@ def suggest(session: Session, value: str) -> str | None:
         return None
     m = _IN_ARGS.match(value)
     if m and m.group("args").strip() == "":
-        proc = session.kernel.process(m.group("proc"))
+        proc = procs.get(m.group("proc"))
         spec = SYSCALLS.get(m.group("call"))
-        if proc is not None and spec is not None and spec.params and spec.params[0].kind == "fd":
-            fds = [fd for fd, _ in proc.fds.items()]
-            if fds:
-                return value + str(fds[-1])
+        if proc is not None and spec is not None and spec.params and spec.params[0].kind == "fd" and proc.fds:
+            return value + str(proc.fds[-1][0])
     return None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ...engine.pipe import Pipe
+from ...engine.views import PipeView
 
 BYTE_CELLS = 16  # pages up to this size show each byte
 
@@ -15,7 +15,7 @@ def _byte(b: int) -> str:
     return chr(b) if 0x21 <= b < 0x7F else ("␣" if b == 0x20 else "·")
 
 
-def _slot_cells(pipe: Pipe, i: int, width: int) -> Text:
+def _slot_cells(pipe: PipeView, i: int, width: int) -> Text:
     slot = pipe.slots[i]
     cell = Text()
     if pipe.page_size <= BYTE_CELLS:
@@ -37,7 +37,7 @@ def _slot_cells(pipe: Pipe, i: int, width: int) -> Text:
     return cell
 
 
-def ring(pipe: Pipe, max_width: int = 76) -> RenderableType:
+def ring(pipe: PipeView, max_width: int = 76) -> RenderableType:
     """The slots in ring order, wrapped to fit `max_width`, with R and W under their slots."""
     width = pipe.page_size if pipe.page_size <= BYTE_CELLS else 4
     n = pipe.nslots
@@ -64,7 +64,7 @@ def ring(pipe: Pipe, max_width: int = 76) -> RenderableType:
     return Group(*rows)
 
 
-def summary(pipe: Pipe) -> Text:
+def summary(pipe: PipeView) -> Text:
     t = Text()
     t.append(f"{pipe.nslots} slot{'s' if pipe.nslots != 1 else ''} × {pipe.page_size} B")
     t.append(f" · {pipe.used}/{pipe.nslots} used · {pipe.buffered} B in it", style="bold")

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual.widgets import DataTable
 
-from ...engine import Kernel, Process
-from ...engine.waitfor import wait_for
-from .holders import describe_fd
+from ...engine import Kernel
+from ...engine.views import ProcessesView, ProcessView, processes_view
+from .views import VIEWS
 
 STATE_STYLE = {"ready": "ipc.ok", "blocked": "ipc.wait", "stopped": "ipc.other", "zombie": "ipc.bad"}
 
 
-def state_text(p: Process, woken: bool = False) -> Text:
+def state_text(p: ProcessView) -> Text:
     """Its state; a blocked process already woken (its call not yet run again) is runnable."""
-    state = p.state
-    if state == "blocked" and p.waiter is not None:
-        tag = p.waiter.tag
-        call = getattr(tag, "text", "").split(": ", 1)[-1] or f"{p.waiter.call}()"
-        if woken:
-            return Text(f"runnable: woken in {call}", style="ipc.ok")
-        return Text(f"blocked in {call}", style="ipc.wait")
-    return Text(state, style=STATE_STYLE.get(state, ""))
+    if p.state == "blocked" and p.call:
+        if p.woken:
+            return Text(f"runnable: woken in {p.call}", style="ipc.ok")
+        return Text(f"blocked in {p.call}", style="ipc.wait")
+    return Text(p.state, style=STATE_STYLE.get(p.state, ""))
 
 
 class ProcessTable(DataTable):
@@ -38,24 +33,27 @@ class ProcessTable(DataTable):
         self.zebra_stripes = True
         self._shown: dict[str, tuple[object, ...]] = {}  # row key -> the cells on screen
         self._shape: tuple[object, ...] = ()
-        self._rows: dict[int, tuple[Any, ...]] = {}  # pid -> what its row was made from, the row
+        self._rows: dict[int, tuple[ProcessView, tuple[object, ...]]] = {}  # pid -> its view, its row
+        self._view: tuple[ProcessesView, int] | None = None  # the snapshot shown, at the width shown
         self.wanted = 0  # the width that shows every cell whole
 
     def recolour(self) -> None:
         """Forget the cells drawn: the next show() draws them all in the theme's colours."""
-        self._shown, self._shape, self._rows = {}, (), {}
+        self._shown, self._shape, self._rows, self._view = {}, (), {}, None
         self.clear(columns=True)
 
     def show(self, kernel: Kernel) -> None:
         """Columns sized to what is shown now, not to the widest ever; when the rows and the
         widths are what they were, only the cells that changed are redrawn (a step usually
         changes one or two), which keeps the table out of the screen's layout."""
-        # who could wake each blocked process (the wait-for graph); only when some process waits
-        blocked = any(p.waiter is not None for p in kernel.procs.values())
-        waits = {w.pid: ", ".join(w.waits_for) or "nobody" for w in wait_for(kernel)} if blocked else {}
-        rows = [self._row(kernel, p, waits.get(p.pid, "")) for p in kernel.procs.values()]
+        view = VIEWS.get(kernel, processes_view)
+        if (view, self.size.width) == self._view:  # nothing the table shows has changed
+            return
+        self._view = (view, self.size.width)
+        rows = [self._row(p) for p in view.procs]
         if len(self._rows) > 2 * len(rows) + 16:  # processes reaped, or a replay made new ones
-            self._rows = {pid: kept for pid, kept in self._rows.items() if pid in kernel.procs}
+            alive = {p.pid for p in view.procs}
+            self._rows = {pid: kept for pid, kept in self._rows.items() if pid in alive}
         pad = 2 * self.cell_padding
         widths = [
             max([len(label)] + [len(str(r[i])) for r in rows]) for i, label in enumerate(self.COLUMNS[:-1])
@@ -87,36 +85,16 @@ class ProcessTable(DataTable):
         if selected is not None and str(selected) in self.rows:
             self.move_cursor(row=self.get_row_index(str(selected)))
 
-    def _row(self, kernel: Kernel, p: Process, waits: str = "") -> tuple[object, ...]:
-        """A process's cells, made again only when what they show may have changed: its state,
-        what it waits in, its parent, its open files (the same objects: what an open file refers
-        to never changes). A step changes one or two processes of fifty."""
-        files = p.fds.items()
+    def _row(self, p: ProcessView) -> tuple[object, ...]:
+        """A process's cells, made again only when its snapshot changed (a step changes one or
+        two processes of fifty)."""
         kept = self._rows.get(p.pid)
-        woken = p.pid in kernel.woken
-        if (
-            kept is not None
-            and kept[0] is p
-            and kept[1] == (p.state, woken)
-            and kept[2] is p.waiter
-            and kept[3] == p.parent
-            and kept[6] == waits
-            and len(kept[4]) == len(files)
-            and all(a[0] == b[0] and a[1] is b[1] for a, b in zip(kept[4], files, strict=True))
-        ):
-            return kept[5]
-        parent = kernel.procs.get(p.parent) if p.parent is not None else None
-        fds = " ".join(f"{fd}:{describe_fd(f)}" for fd, f in files)
-        row = (
-            str(p.pid),
-            p.name,
-            str(p.uid),
-            state_text(p, woken),
-            waits,
-            parent.name if parent else "—",
-            fds,
-        )
-        self._rows[p.pid] = (p, (p.state, woken), p.waiter, p.parent, files, row, waits)
+        if kept is not None and kept[0] == p:
+            return kept[1]
+        waits = "" if p.waits_for is None else ", ".join(p.waits_for) or "nobody"
+        fds = " ".join(f"{fd}:{label}" for fd, label in p.fds)
+        row = (str(p.pid), p.name, str(p.uid), state_text(p), waits, p.parent or "—", fds)
+        self._rows[p.pid] = (p, row)
         return row
 
     @property

@@ -10,22 +10,13 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from ...engine import Kernel
-from ...engine.waitfor import cycle_of, wait_for
+from ...engine.views import processes_view
+from .views import VIEWS
 
 
 def stuck_message(kernel: Kernel) -> str:
     """What the banner says, or "" while some process can still take a step."""
-    live = [p for p in kernel.procs.values() if p.alive]
-    if not live or any(p.waiter is None and not p.stopped for p in live):
-        return ""
-    waits = wait_for(kernel)
-    if not waits:
-        return ""
-    cycle = cycle_of(waits)
-    if cycle:
-        return "No process can move: deadlock, " + " → ".join([*cycle, cycle[0]])
-    who = ", ".join(f"{w.proc} waits for {', '.join(w.waits_for) or 'nobody'}" for w in waits)
-    return f"No process can move: {who}"
+    return VIEWS.get(kernel, processes_view).stuck
 
 
 class StuckBanner(Static):
