@@ -323,8 +323,19 @@ class Commands:
 
         self.push_screen(FilePicker("Save the session as", Path.cwd(), default, saving=True), done)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key reaches only what the session may do: in a served session neither the bench,
+        nor the real-kernel check (without --allow-real), nor opening a file on the server."""
+        if not self.limits.offers(action):
+            return False
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """The palette: every action (those this session may do), demo, theme and pane."""
+        from ..demos import all_demos
+
+        offers = self.limits.offers
+        yield from super().get_system_commands(screen)  # type: ignore[misc]
         yield SystemCommand("Step", "run the script's next line (space)", self.action_step)
         yield SystemCommand("Play / pause", "step through the script on a timer (p)", self.action_play)
         yield SystemCommand("Undo", "undo the last line (u)", self.action_undo)
@@ -334,30 +345,38 @@ class Commands:
             "Spawn a process", "a new process with its own descriptors (n)", self.action_spawn
         )
         yield SystemCommand("Make a call", "pick any call and fill in its form (c)", self.action_call)
-        yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
+        if offers("open"):
+            yield SystemCommand("Open a script", "step through a script (ctrl+o)", self.action_open)
         yield SystemCommand("Open a demo", "a narrated demo to step through (d)", self.action_demos)
         yield SystemCommand(
             "Quiz me", "predict each line's result before it runs, then see it", self.action_quiz
         )
-        from ..demos import all_demos
-
         for demo in all_demos():
             yield SystemCommand(f"Demo: {demo.name}", demo.title, lambda n=demo.name: self.open_demo(n))
-        yield SystemCommand("Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save)
-        yield SystemCommand(
-            "Run the benchmark", "measure this machine's real IPC, about 15 s (B)", self.action_bench
-        )
+        if self.limits.saves_to_browser:
+            yield SystemCommand(
+                "Download the session", "a script ipctui run replays (ctrl+s)", self.action_save
+            )
+        else:
+            yield SystemCommand(
+                "Save the session", "as a script ipctui run replays (ctrl+s)", self.action_save
+            )
+        if offers("bench"):
+            yield SystemCommand(
+                "Run the benchmark", "measure this machine's real IPC, about 15 s (B)", self.action_bench
+            )
         yield SystemCommand(
             "Explore every schedule",
             "every order of the script's lines: deadlocks, races (E)",
             self.action_explore,
         )
         yield SystemCommand("Compare the mechanisms", "what each is, and what it measured", self.show_compare)
-        yield SystemCommand(
-            "Check on the real kernel",
-            "run the session's lines with real processes and compare (K)",
-            self.action_check_real,
-        )
+        if offers("check_real"):
+            yield SystemCommand(
+                "Check on the real kernel",
+                "run the session's lines with real processes and compare (K)",
+                self.action_check_real,
+            )
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
         for theme in sorted(self.available_themes):  # found by name: "projector", "paper", ...
             yield SystemCommand(
