@@ -22,11 +22,12 @@ from ..script import Narration, parse_line
 from ..session import Outcome, Session
 from .dialogs.files import Confirm, FilePicker
 from .dialogs.help import HelpScreen
+from .dialogs.panes import PanePicker
 from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
 from .dialogs.quiz import QuizMode
 from .panes.bench import BenchPane
 from .panes.real import RealPane
-from .routing import PANE_KEYS, PANES
+from .routing import PANE_KEYS, PANES, picker_entries
 from .served import Limits
 from .widgets.console import Console
 from .widgets.process_table import ProcessTable
@@ -44,6 +45,7 @@ BINDINGS: list[BindingType] = [
     Binding("space", "step", "step"),
     Binding("question_mark", "help", "help"),
     Binding("d", "demos", "demos"),
+    Binding("v", "pick_pane", "panes"),
     Binding("p", "play", "play"),
     Binding("u,ctrl+z", "undo", "undo"),
     Binding("U,ctrl+y", "redo", "redo"),
@@ -85,6 +87,8 @@ class Commands:
         def open_form(self, call: str) -> None: ...
         def bring_forward(self, st: object) -> None: ...
         def action_show_pane(self, pane: str, draw: bool = True) -> None: ...
+        @property
+        def front_pane(self) -> str: ...
 
     def submit(self, line: str, inline: bool = False) -> Outcome:
         """Run one line in the session and show what it did."""
@@ -220,6 +224,17 @@ class Commands:
         else:
             self.notify("Quiz: press space; predict each result before it appears.", timeout=4)
         self._update_title()
+
+    def action_pick_pane(self) -> None:
+        """Every pane (more than ten digits' worth) and Explore, found by typing."""
+
+        def done(pane: str | None) -> None:
+            if pane == "explore":
+                self.action_explore()
+            elif pane is not None:
+                self.action_show_pane(pane)
+
+        self.push_screen(PanePicker(picker_entries(), self.front_pane), done)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -377,6 +392,9 @@ class Commands:
                 "run the session's lines with real processes and compare (K)",
                 self.action_check_real,
             )
+        yield SystemCommand(
+            "Show a pane…", "every pane with its key, found by typing (v)", self.action_pick_pane
+        )
         yield SystemCommand("Help", "keys and calls (?)", self.action_help)
         for theme in sorted(self.available_themes):  # found by name: "projector", "paper", ...
             yield SystemCommand(

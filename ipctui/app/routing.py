@@ -51,9 +51,24 @@ class Pane(NamedTuple):
         return PANE_KEYS[i] if i < len(PANE_KEYS) else None
 
     @property
-    def shows(self) -> tuple[str, ...]:
-        """The titles of the mechanisms whose objects it shows (vocab/mechanisms.py)."""
-        return tuple(m.title for m in MECHANISMS if m.pane == self.id)
+    def about(self) -> str:
+        """What it shows, in a few words: a mechanism pane names its mechanisms (as
+        vocab/mechanisms.py has them; "files", any descriptor, shows in its own kind's pane)."""
+        if not self.mechanism:
+            return ABOUT[self.id]
+        return ", ".join(
+            m.title.split(" (")[0] for m in MECHANISMS if m.pane == self.id and m.name != "files"
+        )
+
+
+class PickerEntry(NamedTuple):
+    """A line of the pane picker: a pane, or Explore (a screen of its own on `E`)."""
+
+    id: str
+    key: str | None
+    title: str
+    about: str
+    calls: tuple[str, ...] = ()  # the calls whose objects it shows: typing one finds the pane
 
 
 PANES: list[Pane] = [
@@ -68,11 +83,28 @@ PANES: list[Pane] = [
     Pane("bench", "Bench", BenchPane),
     Pane("compare", "Compare", ComparePane),
 ]
+ABOUT = {
+    "reference": "the script language and every call",
+    "real": "the session run by real processes, compared",
+    "bench": "this machine's real IPC, measured",
+    "compare": "the mechanisms side by side, as measured",
+}
+EXPLORE = PickerEntry("explore", "E", "Explore", "every schedule of the script: deadlocks, races")
 PANE_KEYS = "1234567890"  # a digit brings each of the first ten panes forward, in order
 BY_ID: dict[str, Pane] = {p.id: p for p in PANES}
 # which pane shows a call's mechanism, and which a descriptor's (its kind is its mechanism's name)
 MECHANISM_PANE = {m.name: m.pane for m in MECHANISMS if m.pane is not None}
 FILE_KINDS = tuple(m.name for m in MECHANISMS if m.makes_files)
+
+
+def picker_entries() -> list[PickerEntry]:
+    """Every pane with its key, and Explore: what the pane picker lists, in order."""
+    calls: dict[str, list[str]] = {}
+    for spec in SYSCALLS.values():
+        pane = MECHANISM_PANE.get(spec.mechanism)
+        if pane is not None:
+            calls.setdefault(pane, []).append(spec.name)
+    return [PickerEntry(p.id, p.key, p.title, p.about, tuple(calls.get(p.id, ()))) for p in PANES] + [EXPLORE]
 
 
 def pane_for(kernel: Kernel, st: object) -> str | None:

@@ -31,16 +31,26 @@ the console runs lines you type. The trace shows each call with its result, like
 | `c` | make any call (pick it, then fill in its form) |
 | `f` `k` `w` `r` `x` | fork, kill, write, read, close, prefilled from the selected process |
 | `↑` `↓` in the processes | select the process for `f` `k` `w` `r` `x` (`tab` reaches it; or click) |
+| `v` | pick a pane (or Explore) by typing part of its name or a call: `sysv`, `mq_send` |
 | `1` … `7` | show a pane: pipes, queues, memory, semaphores, sockets, signals, reference |
-| `8` `9` `0` | the real kernel, bench and compare panes |
+| `8` `9` `0` | the real kernel, bench and compare panes (more panes than digits: `v` reaches them all) |
 | `tab` | the next part of the screen; on the pane titles `←` `→` change pane |
 | `K` | check the session on the real kernel: the same lines run by real processes, side by side |
 | `B` | measure this machine's real IPC (the Bench pane; Compare puts the mechanisms side by side) |
 | `E` | explore every schedule of the script: deadlocks, lost wake-ups, races (Enter opens one) |
 | `ctrl+o` / `ctrl+s` | open a script / save the session as a script that `ipctui run` replays |
-| `ctrl+p` | the command palette: every action, pane and theme |
+| `ctrl+p` | the command palette: every action, pane, demo and theme ("Quiz me" starts a quiz) |
 | `?` | this help · `escape` closes it |
 | `ctrl+q` | quit |
+
+## Quiz: predict, then see
+
+Start it with "Quiz me" in the palette (`ctrl+p`), or from a shell with `ipctui demo NAME --quiz`.
+Then step with `space`: before each line whose result the script writes, the line shows without its
+result and you predict it. Type a value (`5`, `"hi"`, `[3, 4]`), an errno (`EAGAIN`) or `blocks`,
+and `Enter`; `Escape` leaves the step untaken. A line that wakes a sleeper is asked first, then each
+woken call's resumed line, one step at a time, as the trace shows them. The title keeps the score;
+at the end a summary lists the lines to review.
 
 """
 
