@@ -106,7 +106,7 @@ class Commands:
             return
         if s.at_end:
             self.say("The script has no more lines.")
-            self._stop()
+            self.stop_playing()
             return
         if self.quiz_mode is not None and self.quiz_mode.ask(self):
             return  # the step runs once the student has predicted its results
@@ -120,7 +120,7 @@ class Commands:
 
     def action_play(self) -> None:
         if self.playing:
-            self._stop()
+            self.stop_playing()
         elif self.session.script and not self.session.at_end:
             self.playing = self.set_interval(SPEEDS[self.speed], self._tick)
         else:
@@ -129,14 +129,14 @@ class Commands:
 
     def _tick(self) -> None:
         if self.session.at_end:
-            self._stop()
+            self.stop_playing()
             return
         try:
             self.action_step()
         except NoMatches:  # the app is closing and its widgets are going: playing is over
-            self._stop()
+            self.stop_playing()
 
-    def _stop(self) -> None:
+    def stop_playing(self) -> None:
         if self.playing:
             self.playing.stop()
             self.playing = None
@@ -209,7 +209,7 @@ class Commands:
         self._unless_typed(lambda: self._open_demo(demo))
 
     def _open_demo(self, demo: Demo) -> None:
-        self._stop()
+        self.stop_playing()
         self._load(lambda: self.session.load(demo.text, f"{demo.name}.ipc"))
         self.main.query_one(TraceLog).reset()
         self.refresh_views()
@@ -264,7 +264,7 @@ class Commands:
 
         def done(path: Path | None) -> None:
             if path is not None:
-                self._stop()
+                self.stop_playing()
                 self._load(lambda: self.session.load_file(path))
                 self.main.query_one(TraceLog).reset()
                 self.refresh_views()
@@ -299,7 +299,7 @@ class Commands:
         """An outcome chosen in the explore pane: its trace becomes the session."""
         if not trace:
             return
-        self._stop()
+        self.stop_playing()
         self._load(lambda: self.session.load("\n".join(trace), "explored.ipc"))
         self.main.query_one(TraceLog).reset()
         self.refresh_views()

@@ -133,8 +133,8 @@ def test_bench_and_compare_panes(snap_compare, bench_results, pane: str) -> None
 
 def test_quiz_question(snap_compare) -> None:
     """The pipe demo in quiz mode, at the write that wakes the child: a dialog shows
-    `parent: write(4, "hello") = ?` and `child: <... read resumed> = ?`, the first answered `5`;
-    the title keeps the score (5/5: every line so far predicted right), one verdict is shown."""
+    `parent: write(4, "hello") = ?` alone (the child's resumed read is asked at its own sub-step),
+    answered `5`; the title keeps the score (5/5: every line so far predicted right)."""
     from ipctui.demos import get
 
     demo = get("pipe")

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from ...quiz import Question, Quiz, Verdict, upcoming
+from ...quiz import Question, Quiz, Verdict, resumed, upcoming
 from .base import Dialog
 
 if TYPE_CHECKING:
@@ -92,8 +92,10 @@ def _escape(text: str) -> str:
 
 @dataclass
 class QuizMode:
-    """The app's quiz: asks before each step whose lines have written results, then lets the
-    step run (the trace shows the result, the narration its story), and sums up at the end."""
+    """The app's quiz: asks before each step whose line has a written result, then lets the
+    step run (the trace shows the result, the narration its story), and sums up at the end.
+    Steps are the trace's lines: a line that wakes others is asked and shown first, then each
+    resumed line, asked before the sub-step that shows it."""
 
     quiz: Quiz = field(default_factory=Quiz)
     revealing: bool = False  # the answered step is running: do not ask again
@@ -101,25 +103,35 @@ class QuizMode:
 
     def ask(self, app: PlaygroundApp) -> bool:
         """Ask about the step to come, if it has questions; True if it did (the step then runs
-        once the student has answered)."""
+        once the student has answered). A step is a statement (asked: its own line), or a
+        sub-step while the last one settles (asked: the resumed line it will show)."""
         if self.revealing:
             return False
         if isinstance(app.screen, QuizQuestion):  # already asking (a held key, a play tick)
             return True
         session = app.session
-        target, questions = upcoming(session.script, session.cursor)
+        substep = session.settling
+        if substep:  # the lines out after the statement's own tell which assertion comes next
+            target, questions = (
+                session.cursor,
+                resumed(session.script, session.cursor, len(session.kernel.events) - 1),
+            )
+        else:
+            target, questions = upcoming(session.script, session.cursor)
         if not questions:
             return False
-        app._stop()  # playing pauses at each question
+        app.stop_playing()  # playing pauses at each question
 
         def answered(answers: list[str] | None) -> None:
             if answers is None:
                 return
             verdicts = [self.quiz.answer(q, a) for q, a in zip(questions, answers, strict=True)]
             self.revealing = True
-            try:  # the narration before the line, then the line and the lines it checks
-                while session.cursor <= target and not session.at_end:
-                    before = session.cursor
+            try:
+                if substep:  # the woken call's line, resumed
+                    app.action_step()
+                while not substep and session.cursor <= target and not session.at_end:
+                    before = session.cursor  # the narration before the line, then the line
                     app.action_step()
                     if session.cursor == before:  # the line could not run: it said why
                         break
