@@ -134,7 +134,8 @@ def test_bench_and_compare_panes(snap_compare, bench_results, pane: str) -> None
 def test_quiz_question(snap_compare) -> None:
     """The pipe demo in quiz mode, at the write that wakes the child: a dialog shows
     `parent: write(4, "hello") = ?` alone (the child's resumed read is asked at its own sub-step),
-    answered `5`; the title keeps the score (5/5: every line so far predicted right)."""
+    answered `5`, in a dialog at the bottom (the ring and the blocked child above it, undimmed),
+    with the verdict on the last answer; the title keeps the score (5/5: every line so far right)."""
     from ipctui.demos import get
 
     demo = get("pipe")

@@ -25,27 +25,30 @@ HOW = 'a value (5, "hi", [3, 4]), an errno (EAGAIN) or blocks'
 
 class QuizQuestion(Dialog[list[str] | None]):
     """The step's lines without their results, one answer field each; Enter on the last one
-    reveals (Escape leaves the step untaken)."""
+    reveals (Escape leaves the step untaken). Compact, at the bottom of the screen (ipctui.tcss):
+    the panes and processes above stay in view to predict from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
-    QuizQuestion .how { color: $text-muted; }
-    QuizQuestion .prompt { margin-top: 1; }
-    QuizQuestion #problem { color: $text-error; }
+    QuizQuestion .last { color: $text-muted; }
+    QuizQuestion #problem { color: $text-error; display: none; }
+    QuizQuestion #problem.shown { display: block; }
     """
 
-    def __init__(self, questions: list[Question], score: str) -> None:
+    def __init__(self, questions: list[Question], score: str, last: str = "") -> None:
         super().__init__()
         self.questions = questions
         self.score = score
+        self.last = last  # the verdict on the previous answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"[b]Quiz[/b] · score {self.score}  (Enter answers · Escape stops here)")
-            yield Static(f"What does each line return? Type {HOW}.", classes="how", markup=False)
+            if self.last:
+                yield Static(f"last: {self.last}", classes="last", markup=False)
             for i, q in enumerate(self.questions):
-                yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?", classes="prompt")
-                yield Input(placeholder="your prediction", id=f"answer-{i}")
+                yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?  what does it return?")
+                yield Input(placeholder=HOW, id=f"answer-{i}")
             yield Static(id="problem")
 
     def on_mount(self) -> None:
@@ -61,7 +64,9 @@ class QuizQuestion(Dialog[list[str] | None]):
         elif event.input.value.strip():
             empty[0].focus()
         else:
-            self.query_one("#problem", Static).update(f"type a prediction: {HOW}")
+            problem = self.query_one("#problem", Static)
+            problem.update(f"type a prediction: {HOW}")
+            problem.add_class("shown")
 
     def action_cancel(self) -> None:
         self.finish(None)
@@ -84,6 +89,11 @@ class QuizSummary(Dialog[None]):
 
     def action_close(self) -> None:
         self.finish(None)
+
+
+def _verdict(v: Verdict) -> str:
+    """An answer: right, or what the result is."""
+    return f"✓ {v.question.answer}" if v.correct else f"✗ {v.note} (you said {v.given.strip()})"
 
 
 def _escape(text: str) -> str:
@@ -143,16 +153,15 @@ class QuizMode:
                 severity="information" if all(v.correct for v in verdicts) else "warning",
             )
 
-        app.push_screen(QuizQuestion(questions, self.quiz.score), answered)
+        last = self.quiz.answered[-1] if self.quiz.answered else None
+        last_text = f"line {last.question.lineno} {_verdict(last)}" if last is not None else ""
+        app.clear_notifications()  # the verdict is in the dialog now, not under it
+        app.push_screen(QuizQuestion(questions, self.quiz.score, last_text), answered)
         return True
 
     def verdict_text(self, verdicts: list[Verdict]) -> str:
-        """One part per answer: right, or what it is."""
-        parts = [
-            f"✓ {v.question.answer}" if v.correct else f"✗ {v.note} (you said {v.given.strip()})"
-            for v in verdicts
-        ]
-        return f"{' · '.join(parts)} — score {self.quiz.score}"
+        """One part per answer: right, or what it is; and the score."""
+        return f"{' · '.join(map(_verdict, verdicts))} — score {self.quiz.score}"
 
     def after_step(self, app: PlaygroundApp) -> None:
         """At the script's end, once: the score and the lines to review."""
