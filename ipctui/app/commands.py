@@ -237,7 +237,7 @@ class Commands:
         self.push_screen(PanePicker(picker_entries(), self.front_pane), done)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.limits.offers))
 
     def action_jump(self) -> None:
         s = self.session

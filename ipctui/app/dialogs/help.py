@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -15,6 +16,8 @@ from .base import Dialog
 
 KEYS = """\
 # ipctui help
+
+`↑` `↓` `PgUp` `PgDn` scroll · `escape` closes.
 
 Every action is a line of the script language: the forms and keys below only build lines, and
 the console runs lines you type. The trace shows each call with its result, like `strace`.
@@ -67,12 +70,33 @@ def calls_by_mechanism() -> str:
     return "\n".join(out)
 
 
+# a row of the keys' table that names what a session may not offer (served.py), by the action
+ROWS_OF = {"check_real": "| `K` |", "bench": "| `B` |", "open": "| `ctrl+o` / `ctrl+s` |"}
+DOWNLOAD = "| `ctrl+s` | download the session as a script that `ipctui run` replays |"
+
+
+def keys_text(offers: Callable[[str], bool] = lambda action: True) -> str:
+    """The help's keys, without those of actions this session does not offer (a served one)."""
+    lines = []
+    for line in KEYS.splitlines():
+        action = next((a for a, row in ROWS_OF.items() if line.startswith(row)), None)
+        if action is None or offers(action):
+            lines.append(line)
+        elif action == "open":
+            lines.append(DOWNLOAD)  # saving still works: to the browser
+    return "\n".join(lines) + "\n"
+
+
 class HelpScreen(Dialog[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "close", "close")]
 
+    def __init__(self, offers: Callable[[str], bool] = lambda action: True) -> None:
+        super().__init__()
+        self.offers = offers  # what this session offers (a served one: not the bench, ...)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
-            yield Markdown(KEYS + calls_by_mechanism())
+            yield Markdown(keys_text(self.offers) + calls_by_mechanism())
 
     def action_close(self) -> None:
         self.finish(None)
