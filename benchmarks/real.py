@@ -23,8 +23,7 @@ from ipctui.check.run import run_real
 from ipctui.engine import SYSCALLS
 from ipctui.real.kernel import BLOCK_TIMEOUT, RealKernel
 from ipctui.real.places import SHM_DIR
-from ipctui.script import parse
-from ipctui.script.parser import Assertion
+from ipctui.script import Assertion, parse
 
 SCRIPT = """spawn parent
 parent: pipe() = [3, 4]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .script import Assertion, Call, Narration, ScriptError, Statement
-from .script.parser import Expect, _parse_result
+from .script.statements import Expect, parse_result
 from .script.values import fmt, normalise
 
 BLOCKS = frozenset(
@@ -135,7 +135,7 @@ def _value(text: str) -> object | None:
     if not text:
         return None
     try:
-        expect = _parse_result(text, 0)
+        expect = parse_result(text, 0)
     except ScriptError:
         return normalise(text)
     if expect.status != "ok":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..real.kernel import BLOCK_TIMEOUT
-from ..script.parser import Assertion, Call, ScriptError, Spawn, Statement
+from ..script import Assertion, Call, ScriptError, Spawn, Statement
 from ..script.runner import ExpectationFailed, run_script
 from .run import run_real
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..engine import SYSCALLS
 from ..real.kernel import BLOCK_TIMEOUT, CannotRun, RealKernel, RunBroken
-from ..script.parser import Assertion, Narration, Statement
+from ..script import Assertion, Narration, Statement
 from ..script.runner import ExpectationFailed, Runner, TraceOut
 
 TIME_LIMIT = 60.0  # seconds for the whole run, by default

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..script.parser import ScriptError, parse
+from ..script import ScriptError, parse
 from .report import json_report, text_report
 from .search import explore, programs_of
 

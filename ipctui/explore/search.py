@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..script.parser import Assertion, Call, Script, Spawn
+from ..script import Assertion, Call, Script, Spawn
 from .dpor import late_races, races
 from .state import Footprint, Key, Machine, Programs
 

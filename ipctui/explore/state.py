@@ -23,8 +23,8 @@ from ..engine import Event, Kernel
 from ..engine.process import Process
 from ..engine.waitfor import Wait, cycle_of, wait_for
 from ..engine.waitq import WaitQueue
+from ..script import Call, ProcRef, Spawn
 from ..script.format import text_line
-from ..script.parser import Call, ProcRef, Spawn
 from ..script.runner import Runner, matches
 
 Key = str | int  # a program: the process as its lines name it

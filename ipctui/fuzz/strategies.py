@@ -16,7 +16,7 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 
 from ..engine import Kernel
-from ..script.parser import ScriptError, parse_line
+from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 
 Line = Callable[[str, "st.SearchStrategy[int]"], st.SearchStrategy[str]]  # process, its descriptors -> a line

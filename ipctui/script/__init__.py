@@ -1,19 +1,20 @@
 """The IPC script language: parse lines, run them on the engine, format the trace."""
 
+from .args import ProcRef
 from .format import json_line, json_record, text_line
-from .parser import (
+from .lex import ScriptError
+from .runner import ExpectationFailed, Runner, Step, run_script
+from .statements import (
     Assertion,
     Call,
     Expect,
     Narration,
     Script,
-    ScriptError,
     Spawn,
     Statement,
     parse,
     parse_line,
 )
-from .runner import ExpectationFailed, Runner, Step, run_script
 
 __all__ = [
     "Assertion",
@@ -21,6 +22,7 @@ __all__ = [
     "Expect",
     "ExpectationFailed",
     "Narration",
+    "ProcRef",
     "Runner",
     "Script",
     "ScriptError",

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..engine.errors import Errno
 from ..vocab.events import Event
-from .parser import Call, Spawn
+from .statements import Call, Spawn
 from .values import fmt, to_json
 
 _TEXT = {e.name: e.text for e in Errno}

@@ -12,8 +12,10 @@ from ..engine import Kernel
 from ..vocab.calls import KernelAPI
 from ..vocab.errors import UsageError
 from ..vocab.events import Event
+from .args import ProcRef
 from .format import json_line, result_text, text_line
-from .parser import Assertion, Call, Expect, Narration, ProcRef, ScriptError, Spawn, Statement
+from .lex import ScriptError
+from .statements import Assertion, Call, Expect, Narration, Spawn, Statement
 from .values import normalise
 
 

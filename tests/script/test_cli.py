@@ -144,3 +144,19 @@ def test_help_lists_run_and_does_not_import_textual():
     )
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0 and "run" in result.output
+
+
+def test_the_entry_point_is_the_group_with_every_command() -> None:
+    """The CLI is a package (cli/run, cli/bench, cli/demo): pyproject's `ipctui` entry point still
+    names the group, and the group still holds every command, each with its own help."""
+    from importlib.metadata import entry_points
+
+    (point,) = [e for e in entry_points(group="console_scripts") if e.name == "ipctui"]
+    assert point.value == "ipctui.cli:main" and point.load() is main
+    assert sorted(main.commands) == ["bench", "compare", "demo", "demos", "diff", "explore", "run", "serve"]
+    for name in main.commands:
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert result.output.startswith(f"Usage: main {name} "), result.output
+    listed = CliRunner().invoke(main, ["--help"]).output
+    assert all(f"  {name} " in listed for name in main.commands), listed

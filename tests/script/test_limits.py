@@ -12,7 +12,7 @@ import pytest
 
 from ipctui.engine import Kernel  # noqa: F401  (registers the calls)
 from ipctui.script import ScriptError, parse
-from ipctui.script.parser import MAX_DIGITS, MAX_LINE
+from ipctui.script.lex import MAX_DIGITS, MAX_LINE
 
 
 @pytest.mark.parametrize(

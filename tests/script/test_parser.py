@@ -3,8 +3,8 @@
 import pytest
 from helpers import outcome, trace
 
-from ipctui.script import ScriptError, parse, parse_line
-from ipctui.script.parser import Assertion, Call, Narration, Spawn, unescape
+from ipctui.script import Assertion, Call, Narration, ScriptError, Spawn, parse, parse_line
+from ipctui.script.lex import unescape
 from ipctui.script.values import Sym, quote
 
 
