@@ -3,8 +3,10 @@
 Pure logic, no UI: which lines of a script are questions, how an answer typed by a student is
 read and checked, and the score. A line is a question when the script writes its result: a
 call's `= RESULT` or `<unfinished ...>`, and a `<... call resumed> = RESULT` line (a partial
-write's count included). The answer is a value (`5`, `"hi"`, `["a", 1]`), an errno (`EAGAIN`,
-`-1 EAGAIN`) or `blocks`. A call that never returns (`exit(0) = ?`) is no question.
+write's count included). Questions follow the steps: a call is asked before the step that runs
+it, and each line it wakes before the sub-step that shows it resuming. The answer is a value
+(`5`, `"hi"`, `["a", 1]`), an errno (`EAGAIN`, `-1 EAGAIN`) or `blocks`. A call that never
+returns (`exit(0) = ?`) is no question.
 """
 
 from __future__ import annotations
@@ -64,30 +66,32 @@ def question_for(st: Statement) -> Question | None:
     return None
 
 
-def questions_at(script: list[Statement], cursor: int) -> list[Question]:
-    """The questions of the step at `cursor`: its own line, then the resumed lines the step
-    checks after it (the calls it wakes), in the script's order."""
-    if cursor >= len(script):
-        return []
-    found = [q for q in [question_for(script[cursor])] if q is not None]
-    i = cursor + 1
-    while i < len(script) and isinstance(script[i], Assertion):
-        q = question_for(script[i])
-        if q is not None:
-            found.append(q)
-        i += 1
-    return found
-
-
 def upcoming(script: list[Statement], cursor: int) -> tuple[int, list[Question]]:
-    """The questions to ask before stepping at `cursor`, and the index of the statement they
-    belong to. Narration before that statement comes with the reveal, not before it (it often
-    tells what happens: "the sleeping child wakes")."""
+    """The question to ask before stepping at `cursor` (the session not settling), and the index
+    of the statement it belongs to: the statement's own line. Narration before it comes with the
+    reveal, not before it (it often tells what happens: "the sleeping child wakes"). The lines
+    the statement wakes are sub-steps of their own, asked before each (resumed())."""
     i = cursor
     while i < len(script) and isinstance(script[i], Narration):
         i += 1
-    found = questions_at(script, i)
-    return (i, found) if found else (cursor, [])
+    q = question_for(script[i]) if i < len(script) and not isinstance(script[i], Assertion) else None
+    return (i, [q]) if q is not None else (cursor, [])
+
+
+def resumed(script: list[Statement], cursor: int, out: int) -> list[Question]:
+    """The question to ask before the next sub-step, while the statement before `cursor` is
+    settling: `out` of its lines after its own are out already. The script checks those lines,
+    in order, against the assertion lines that follow it (narration may come between them), so
+    the next line out is checked by the assertion after those `out`: if that is a resumed line
+    with a written result, it is asked."""
+    checks: list[Statement] = []
+    i = cursor
+    while i < len(script) and isinstance(script[i], (Assertion, Narration)) and len(checks) <= out:
+        if isinstance(script[i], Assertion):
+            checks.append(script[i])
+        i += 1
+    q = question_for(checks[out]) if len(checks) > out else None
+    return [q] if q is not None else []
 
 
 def check(question: Question, given: str) -> Verdict:

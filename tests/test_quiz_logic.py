@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipctui.quiz import Question, Quiz, check, question_for, questions_at, upcoming
+from ipctui.quiz import Question, Quiz, check, question_for, resumed, upcoming
 from ipctui.script import parse
 
 SCRIPT = """\
@@ -31,18 +31,42 @@ def q(result_line: str) -> Question:
 
 def test_questions_are_the_lines_with_a_written_result() -> None:
     script = parse(SCRIPT).statements
-    prompts = [[x.prompt for x in questions_at(script, i)] for i in range(len(script))]
+    prompts = [[x.prompt for x in upcoming(script, i)[1]] for i in range(len(script))]
     assert prompts[0] == [] and prompts[1] == []  # spawn
     assert prompts[2] == ["A: pipe()"]
-    assert prompts[3] == []  # narration
+    assert prompts[3] == ["B: read(3, 10)"]  # narration: asked with the line it leads to
     assert prompts[4] == ["B: read(3, 10)"]
-    # the write wakes the read: its resumed line is asked in the same step, after the write
-    assert prompts[5] == ['A: write(4, "hi")', "B: <... read resumed>"]
-    # (the session's cursor never rests on the resumed line: the write's step checked it)
+    # the write wakes the read: only the write is asked before its step ...
+    assert prompts[5] == ['A: write(4, "hi")']
+    assert prompts[6] == []  # (a resumed line is never a statement's step)
     assert prompts[7] == ["A: close(9)"] and prompts[8] == ["A: msgrcv(0, 1)"]
     assert prompts[9] == []  # a call whose result is not written
     assert prompts[10] == []  # exit() never returns: nothing to predict
-    assert questions_at(script, len(script)) == []
+    assert upcoming(script, len(script)) == (len(script), [])
+
+
+def test_a_woken_line_is_asked_before_its_sub_step() -> None:
+    """... and the resumed read before the sub-step that shows it: the write's step left the
+    cursor on the assertion lines, none of its lines out yet."""
+    script = parse(SCRIPT).statements
+    [asked] = resumed(script, 6, 0)
+    assert asked.prompt == "B: <... read resumed>" and asked.answer == '"hi"' and asked.lineno == 7
+    assert resumed(script, 6, 1) == []  # past its assertions: the next statement is no sub-step
+    # lines out in order: a signal's line first (no question), then the resumed write
+    two = parse(
+        "spawn A\nspawn B\nB: read(3, 1) <unfinished ...>\nA: kill(B, SIGINT) = 0\n"
+        "B: --- SIGINT ---\nB: <... read resumed> = -1 EINTR"
+    ).statements
+    assert resumed(two, 4, 0) == []
+    assert [q.answer for q in resumed(two, 4, 1)] == ["EINTR"]
+    assert resumed(two, 4, 2) == []
+    # narration between the lines it checks: skipped over, as the session does
+    told = parse(
+        "spawn A\nspawn B\nB: read(3, 1) <unfinished ...>\nA: kill(B, SIGINT) = 0\n## told\n"
+        "B: --- SIGINT ---\n## and told\nB: <... read resumed> = -1 EINTR\nA: getpid() = 1"
+    ).statements
+    assert resumed(told, 4, 0) == [] and [q.answer for q in resumed(told, 4, 1)] == ["EINTR"]
+    assert resumed(told, 4, 2) == []
 
 
 @pytest.mark.parametrize(
@@ -91,9 +115,9 @@ def test_a_partial_result() -> None:
     script = parse(
         'spawn A\nA: write(4, "hello") <unfinished ...>\nA: --- SIGINT ---\nA: <... write resumed> = 3'
     ).statements
-    resumed = questions_at(script, 1)[-1]
-    assert resumed.prompt == "A: <... write resumed>" and resumed.answer == "3"
-    assert not check(resumed, "5").correct and check(resumed, "3").correct
+    [partial] = resumed(script, 2, 1)
+    assert partial.prompt == "A: <... write resumed>" and partial.answer == "3"
+    assert not check(partial, "5").correct and check(partial, "3").correct
 
 
 def test_score_and_summary() -> None:

@@ -174,6 +174,8 @@ def test_a_call_has_a_fuzz_strategy_that_draws_it(name: str) -> None:
         assert isinstance(st_, Call) and st_.call == name and st_.proc == "A", line
 
     draws()
+
+
 def test_the_real_kernel_takes_a_call_from_its_registration(monkeypatch: pytest.MonkeyPatch) -> None:
     """The kernel looks the call up in REAL and nowhere else: a registration's hooks are what runs
     (here getpid's, replaced: its answer is translated by the new `after`)."""

@@ -26,6 +26,10 @@ OPEN_OFF = (
 )
 
 
+REAL_ACTIONS = frozenset({"bench", "check_real"})  # the app's actions that start real processes
+OPEN_ACTIONS = frozenset({"open"})  # the app's actions that read a file on this machine
+
+
 @dataclass(frozen=True)
 class Limits:
     """What a session may do: `Limits()` in a terminal (anything); `Limits(browser=True,
@@ -37,6 +41,15 @@ class Limits:
     def refuse_real(self, what: str) -> str | None:
         """Why `what` (the bench, the real-kernel check) may not run here, or None when it may."""
         return None if self.allow_real else f"{what} {REAL_OFF}"
+
+    def offers(self, action: str) -> bool:
+        """Whether the app's `action` (a key binding's, a palette command's) is offered at all:
+        what a session may not do is neither bound to a key nor listed in the palette."""
+        if action in REAL_ACTIONS:
+            return self.allow_real
+        if action in OPEN_ACTIONS:
+            return not self.browser
+        return True
 
     def refuse_open(self) -> str | None:
         """Why a script file may not be opened here, or None when it may."""

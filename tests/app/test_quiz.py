@@ -5,7 +5,22 @@ from __future__ import annotations
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.quiz import QuizQuestion, QuizSummary
 from ipctui.demos import get
-from ipctui.quiz import upcoming
+from ipctui.quiz import Question, resumed, upcoming
+from ipctui.session import Session
+
+
+def next_questions(s: Session) -> list[Question]:
+    """What the quiz asks before the next step: a statement's line, or a sub-step's resumed line."""
+    if s.settling:
+        return resumed(s.script, s.cursor, len(s.kernel.events) - 1)
+    return upcoming(s.script, s.cursor)[1]
+
+
+async def answer(pilot, *answers: str) -> None:  # type: ignore[no-untyped-def]
+    for i, text in enumerate(answers):
+        pilot.app.screen.query_one(f"#answer-{i}").value = text
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def pipe_quiz() -> PlaygroundApp:
@@ -21,21 +36,24 @@ async def test_quiz_answers_right_and_wrong_then_sums_up() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         s = app.session
+        substeps = 0
         for _ in range(200):
             if s.at_end:
                 break
-            before = s.cursor
-            target, expected = upcoming(s.script, s.cursor)
+            before = s.steps
+            expected = next_questions(s)
             held = len(s.trace)
             await pilot.press("space")
             await pilot.pause()
             if not expected:
                 assert not isinstance(app.screen, QuizQuestion)
-                assert s.cursor > before  # nothing to predict: the step just runs
+                assert s.steps > before  # nothing to predict: the step just runs
                 continue
             assert isinstance(app.screen, QuizQuestion)
+            assert [q.prompt for q in app.screen.questions] == [q.prompt for q in expected]
+            substeps += "resumed" in expected[0].prompt
             # not revealed yet: neither the result nor the narration leading to it
-            assert s.cursor == before and len(s.trace) == held
+            assert s.steps == before and len(s.trace) == held
             for i, q in enumerate(expected):
                 asked.append(q.prompt)
                 # every third question is answered wrong: "0" for a non-zero value, else "blocks"
@@ -45,10 +63,10 @@ async def test_quiz_answers_right_and_wrong_then_sums_up() -> None:
                 app.screen.query_one(f"#answer-{i}").value = answer
                 await pilot.press("enter")
                 await pilot.pause()
-            assert s.cursor > target  # revealed: the narration, the line and the lines it checks
-            assert any(t.text.startswith(expected[0].prompt) for t in s.trace[held:])
+            assert s.steps > before  # revealed: the narration and the line, its result in the trace
+            assert s.trace[-1].text.startswith(expected[0].prompt + " ")
             assert not isinstance(app.screen, QuizQuestion)
-        assert s.at_end
+        assert s.at_end and substeps == 2  # the read woken by the write, the write by the read
         assert isinstance(app.screen, QuizSummary)
         quiz = app.quiz_mode.quiz  # type: ignore[union-attr]
         assert len(asked) == len(quiz.answered) >= 10
@@ -68,7 +86,7 @@ async def test_escape_leaves_the_step_untaken_and_a_blank_answer_is_refused() ->
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         s = app.session
-        while not upcoming(s.script, s.cursor)[1]:
+        while not next_questions(s):
             await pilot.press("space")
             await pilot.pause()
         at = s.cursor
@@ -121,3 +139,65 @@ def test_cli_demo_quiz_flag(monkeypatch) -> None:  # type: ignore[no-untyped-def
     assert CliRunner().invoke(main, ["demo", "fifo"]).exit_code == 0
     assert opened == [("pipe.ipc", True), ("fifo.ipc", False)]
     assert "--quiz" in CliRunner().invoke(main, ["demo", "--help"]).output
+
+
+async def test_a_line_that_wakes_is_asked_then_shown_then_each_resumed_line() -> None:
+    """The pipe demo: the write is asked, then revealed with the child woken but not yet run
+    (its read not in the trace); the next space asks for the resumed read, then shows it."""
+    app = pipe_quiz()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        s = app.session
+        while not (isinstance(app.screen, QuizQuestion) and "write" in app.screen.questions[0].prompt):
+            if isinstance(app.screen, QuizQuestion):
+                await answer(pilot, app.screen.questions[0].answer)
+            else:
+                await pilot.press("space")
+                await pilot.pause()
+        assert [q.prompt for q in app.screen.questions] == ['parent: write(4, "hello")']
+        await answer(pilot, "5")
+        assert app.screen is app.main
+        assert s.trace[-1].text == 'parent: write(4, "hello") = 5'
+        child = s.kernel.process("child")
+        assert child is not None and child.pid in s.kernel.woken  # runnable, its read not run yet
+        await pilot.press("space")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizQuestion)
+        [q] = app.screen.questions
+        assert (q.prompt, q.answer, q.lineno) == ("child: <... read resumed>", '"hello"', 14)
+        assert s.trace[-1].text == 'parent: write(4, "hello") = 5'  # not revealed yet
+        await answer(pilot, "hello")
+        assert s.trace[-1].text == 'child: <... read resumed> = "hello"'
+        assert not s.settling and app.quiz_mode.quiz.answered[-1].correct  # type: ignore[union-attr]
+
+
+async def test_lost_wakeup_a_signal_line_is_shown_not_asked_then_the_pause_is() -> None:
+    demo = get("lost-wakeup")
+    assert demo is not None
+    app = PlaygroundApp(script_text=demo.text, script_name="lost-wakeup.ipc", theme="ipctui-night", quiz=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        s = app.session
+        while not (isinstance(app.screen, QuizQuestion) and "kill" in app.screen.questions[0].prompt):
+            if isinstance(app.screen, QuizQuestion):
+                await answer(pilot, app.screen.questions[0].answer)
+            else:
+                await pilot.press("space")
+                await pilot.pause()
+        await answer(pilot, "0")
+        assert s.settling and s.trace[-1].text == "main: kill(waiter, SIGUSR1) = 0"
+        await pilot.press("space")  # the sub-step: the handler runs; a signal's line asks nothing
+        await pilot.pause()
+        assert app.screen is app.main and s.trace[-1].text == "waiter: --- SIGUSR1 ---"
+        await pilot.press("space")  # narration (which checks the signal's line): nothing to ask
+        await pilot.pause()
+        assert app.screen is app.main
+        await pilot.press("space")  # the narration leading to the pause, with the pause: asked
+        await pilot.pause()
+        assert isinstance(app.screen, QuizQuestion)
+        assert [q.prompt for q in app.screen.questions] == ["waiter: pause()"]
+        await answer(pilot, "0")
+        verdict = app.quiz_mode.quiz.answered[-1]  # type: ignore[union-attr]
+        assert not verdict.correct and verdict.note == "it blocks: nothing can complete it yet"
+        assert s.trace[-1].text == "waiter: pause() <unfinished ...>"
+        assert "already come" in (s.narration or "")  # the narration came with the reveal

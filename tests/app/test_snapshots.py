@@ -146,8 +146,9 @@ def test_compare_pane_at_80x24(snap_compare, bench_results) -> None:
 
 def test_quiz_question(snap_compare) -> None:
     """The pipe demo in quiz mode, at the write that wakes the child: a dialog shows
-    `parent: write(4, "hello") = ?` and `child: <... read resumed> = ?`, the first answered `5`;
-    the title keeps the score (5/5: every line so far predicted right), one verdict is shown."""
+    `parent: write(4, "hello") = ?` alone (the child's resumed read is asked at its own sub-step),
+    answered `5`, in a dialog at the bottom (the ring and the blocked child above it, undimmed),
+    with the verdict on the last answer; the title keeps the score (5/5: every line so far right)."""
     from ipctui.demos import get
 
     demo = get("pipe")

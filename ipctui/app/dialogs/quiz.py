@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from ...quiz import Question, Quiz, Verdict, upcoming
+from ...quiz import Question, Quiz, Verdict, resumed, upcoming
 from .base import Dialog
 
 if TYPE_CHECKING:
@@ -25,27 +25,30 @@ HOW = 'a value (5, "hi", [3, 4]), an errno (EAGAIN) or blocks'
 
 class QuizQuestion(Dialog[list[str] | None]):
     """The step's lines without their results, one answer field each; Enter on the last one
-    reveals (Escape leaves the step untaken)."""
+    reveals (Escape leaves the step untaken). Compact, at the bottom of the screen (ipctui.tcss):
+    the panes and processes above stay in view to predict from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
-    QuizQuestion .how { color: $text-muted; }
-    QuizQuestion .prompt { margin-top: 1; }
-    QuizQuestion #problem { color: $text-error; }
+    QuizQuestion .last { color: $text-muted; }
+    QuizQuestion #problem { color: $text-error; display: none; }
+    QuizQuestion #problem.shown { display: block; }
     """
 
-    def __init__(self, questions: list[Question], score: str) -> None:
+    def __init__(self, questions: list[Question], score: str, last: str = "") -> None:
         super().__init__()
         self.questions = questions
         self.score = score
+        self.last = last  # the verdict on the previous answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"[b]Quiz[/b] · score {self.score}  (Enter answers · Escape stops here)")
-            yield Static(f"What does each line return? Type {HOW}.", classes="how", markup=False)
+            if self.last:
+                yield Static(f"last: {self.last}", classes="last", markup=False)
             for i, q in enumerate(self.questions):
-                yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?", classes="prompt")
-                yield Input(placeholder="your prediction", id=f"answer-{i}")
+                yield Label(f"line {q.lineno}:  [b]{_escape(q.prompt)}[/b] = ?  what does it return?")
+                yield Input(placeholder=HOW, id=f"answer-{i}")
             yield Static(id="problem")
 
     def on_mount(self) -> None:
@@ -61,7 +64,9 @@ class QuizQuestion(Dialog[list[str] | None]):
         elif event.input.value.strip():
             empty[0].focus()
         else:
-            self.query_one("#problem", Static).update(f"type a prediction: {HOW}")
+            problem = self.query_one("#problem", Static)
+            problem.update(f"type a prediction: {HOW}")
+            problem.add_class("shown")
 
     def action_cancel(self) -> None:
         self.finish(None)
@@ -86,14 +91,21 @@ class QuizSummary(Dialog[None]):
         self.finish(None)
 
 
+def _verdict(v: Verdict) -> str:
+    """An answer: right, or what the result is."""
+    return f"✓ {v.question.answer}" if v.correct else f"✗ {v.note} (you said {v.given.strip()})"
+
+
 def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
 @dataclass
 class QuizMode:
-    """The app's quiz: asks before each step whose lines have written results, then lets the
-    step run (the trace shows the result, the narration its story), and sums up at the end."""
+    """The app's quiz: asks before each step whose line has a written result, then lets the
+    step run (the trace shows the result, the narration its story), and sums up at the end.
+    Steps are the trace's lines: a line that wakes others is asked and shown first, then each
+    resumed line, asked before the sub-step that shows it."""
 
     quiz: Quiz = field(default_factory=Quiz)
     revealing: bool = False  # the answered step is running: do not ask again
@@ -101,25 +113,35 @@ class QuizMode:
 
     def ask(self, app: PlaygroundApp) -> bool:
         """Ask about the step to come, if it has questions; True if it did (the step then runs
-        once the student has answered)."""
+        once the student has answered). A step is a statement (asked: its own line), or a
+        sub-step while the last one settles (asked: the resumed line it will show)."""
         if self.revealing:
             return False
         if isinstance(app.screen, QuizQuestion):  # already asking (a held key, a play tick)
             return True
         session = app.session
-        target, questions = upcoming(session.script, session.cursor)
+        substep = session.settling
+        if substep:  # the lines out after the statement's own tell which assertion comes next
+            target, questions = (
+                session.cursor,
+                resumed(session.script, session.cursor, len(session.kernel.events) - 1),
+            )
+        else:
+            target, questions = upcoming(session.script, session.cursor)
         if not questions:
             return False
-        app._stop()  # playing pauses at each question
+        app.stop_playing()  # playing pauses at each question
 
         def answered(answers: list[str] | None) -> None:
             if answers is None:
                 return
             verdicts = [self.quiz.answer(q, a) for q, a in zip(questions, answers, strict=True)]
             self.revealing = True
-            try:  # the narration before the line, then the line and the lines it checks
-                while session.cursor <= target and not session.at_end:
-                    before = session.cursor
+            try:
+                if substep:  # the woken call's line, resumed
+                    app.action_step()
+                while not substep and session.cursor <= target and not session.at_end:
+                    before = session.cursor  # the narration before the line, then the line
                     app.action_step()
                     if session.cursor == before:  # the line could not run: it said why
                         break
@@ -131,16 +153,15 @@ class QuizMode:
                 severity="information" if all(v.correct for v in verdicts) else "warning",
             )
 
-        app.push_screen(QuizQuestion(questions, self.quiz.score), answered)
+        last = self.quiz.answered[-1] if self.quiz.answered else None
+        last_text = f"line {last.question.lineno} {_verdict(last)}" if last is not None else ""
+        app.clear_notifications()  # the verdict is in the dialog now, not under it
+        app.push_screen(QuizQuestion(questions, self.quiz.score, last_text), answered)
         return True
 
     def verdict_text(self, verdicts: list[Verdict]) -> str:
-        """One part per answer: right, or what it is."""
-        parts = [
-            f"✓ {v.question.answer}" if v.correct else f"✗ {v.note} (you said {v.given.strip()})"
-            for v in verdicts
-        ]
-        return f"{' · '.join(parts)} — score {self.quiz.score}"
+        """One part per answer: right, or what it is; and the score."""
+        return f"{' · '.join(map(_verdict, verdicts))} — score {self.quiz.score}"
 
     def after_step(self, app: PlaygroundApp) -> None:
         """At the script's end, once: the score and the lines to review."""
