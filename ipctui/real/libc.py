@@ -76,16 +76,7 @@ for _name, _res, _args in [
 MAP_FAILED = ctypes.c_void_p(-1).value
 PROT_NONE, PROT_READ, PROT_WRITE = 0, 1, 2
 MAP_SHARED, MAP_PRIVATE, MAP_FIXED, MAP_ANONYMOUS, MAP_NORESERVE = 1, 2, 0x10, 0x20, 0x4000
-PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PROCESS_SHARED = 2, 1
-IPC_RMID, IPC_STAT, GETVAL, GETALL, SETALL = 0, 2, 12, 13, 17
-SHM_RDONLY, SHM_REMAP = 0o10000, 0o40000
-SHMID_DS_SIZE, SHM_SEGSZ_AT, SHM_NATTCH_AT = 112, 48, 88  # struct shmid_ds on 64-bit Linux
-
-
-class SemBuf(ctypes.Structure):
-    _fields_ = [("sem_num", ctypes.c_ushort), ("sem_op", ctypes.c_short), ("sem_flg", ctypes.c_short)]
-
-
+IPC_RMID = 0
 CLONE_NEWNET = 0x40000000
 PR_SET_CHILD_SUBREAPER = 36
 SOL_SOCKET, SO_TYPE, SO_DOMAIN = 1, 3, 39

@@ -99,8 +99,7 @@ def _woken_order(waker: Line, procs: list[Proc]) -> dict[int, int]:
         assert order is not None
         sleepers.sort(key=lambda s: s.seq)
         ordered = order(waker, list(sleepers))
-        if sorted(map(id, ordered)) != sorted(map(id, sleepers)):
-            raise ValueError(f"{call}'s wake order is not an order of its sleepers")
+        assert sorted(map(id, ordered)) == sorted(map(id, sleepers)), f"{call}: not an order of its sleepers"
         for s, place in zip(ordered, [s.seq for s in sleepers], strict=True):
             slots[s.proc.pid] = place
     return slots

@@ -29,6 +29,7 @@ proto("pthread_mutex_trylock", c_int, c_void_p)
 proto("pthread_mutex_unlock", c_int, c_void_p)
 
 GUARD = 16 * PAGE  # no-access pages around each mapping
+PTHREAD_MUTEX_ERRORCHECK, PTHREAD_PROCESS_SHARED = 2, 1
 
 
 def map_anonymous(length: int, prot: int, at: int | None = None) -> int:
@@ -69,8 +70,8 @@ def mutex(w: Worker, ident: str) -> int:
     if created:
         attr = ctypes.create_string_buffer(16)
         libc.pthread_mutexattr_init(attr)
-        libc.pthread_mutexattr_settype(attr, L.PTHREAD_MUTEX_ERRORCHECK)
-        libc.pthread_mutexattr_setpshared(attr, L.PTHREAD_PROCESS_SHARED)
+        libc.pthread_mutexattr_settype(attr, PTHREAD_MUTEX_ERRORCHECK)
+        libc.pthread_mutexattr_setpshared(attr, PTHREAD_PROCESS_SHARED)
         libc.pthread_mutex_init(addr, attr)
     return addr
 

@@ -20,9 +20,8 @@ import ctypes
 from ctypes import c_int, c_size_t, c_void_p
 from typing import TYPE_CHECKING, Any
 
-from ...vocab.constants import IPC_NOWAIT, SETALL, SETVAL
+from ...vocab.constants import GETALL, GETVAL, IPC_NOWAIT, SETALL, SETVAL
 from ...vocab.errors import UsageError
-from .. import libc as L
 from ..libc import CallFailed, check, libc, proto
 from ..limits import CannotCall
 from .registry import Line, real
@@ -33,6 +32,12 @@ if TYPE_CHECKING:
 proto("semop", c_int, c_int, c_void_p, c_size_t)
 
 SEMVMX = 32767  # the largest value
+
+
+class SemBuf(ctypes.Structure):
+    """struct sembuf, one operation of a semop."""
+
+    _fields_ = [("sem_num", ctypes.c_ushort), ("sem_op", ctypes.c_short), ("sem_flg", ctypes.c_short)]
 
 
 def sysv_key(line: Line) -> None:
@@ -73,9 +78,9 @@ def _real_semid(line: Line) -> int:
 def semop(w: Worker, semid: int, ops: list[list[int]]) -> int:
     if any(not 0 <= op[0] <= 0xFFFF for op in ops):
         raise CannotCall("a semaphore number that C's unsigned short sem_num cannot hold")
-    bufs = (L.SemBuf * max(len(ops), 1))()
+    bufs = (SemBuf * max(len(ops), 1))()
     for i, op in enumerate(ops):
-        bufs[i] = L.SemBuf(op[0], op[1], op[2] if len(op) > 2 else 0)
+        bufs[i] = SemBuf(op[0], op[1], op[2] if len(op) > 2 else 0)
     return check(libc.semop(semid, bufs, len(ops)))
 
 
@@ -88,10 +93,10 @@ def _semop(line: Line) -> None:
 def semctl(
     w: Worker, semid: int, num: int, cmd: int, arg: int | list[int] | None = None, nsems: int | None = None
 ) -> Any:
-    if cmd in (L.GETALL, L.SETALL):
+    if cmd in (GETALL, SETALL):
         n = nsems if nsems is not None else _count_sems(semid)
         values = (ctypes.c_ushort * max(n, 1))()
-        if cmd == L.GETALL:
+        if cmd == GETALL:
             check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
             return list(values[:n])
         assert isinstance(arg, list)
@@ -165,7 +170,7 @@ def _read_values(waker: Line, semid: int, woken_ok: list[Line]) -> list[int] | N
     (they are idle again; only a process of the run can see the run's sets)."""
     kw = {"nsems": waker.books.nsems[semid]} if semid in waker.books.nsems else {}
     for s in woken_ok:
-        reply = waker.sup.ask(s.proc, ["semctl", [semid, 0, L.GETALL], kw])
+        reply = waker.sup.ask(s.proc, ["semctl", [semid, 0, GETALL], kw])
         if reply is not None and reply[0] == "ok" and isinstance(reply[1], list):
             return [int(v) for v in reply[1]]
     return None
@@ -215,7 +220,7 @@ def _zero_only(s: Line) -> bool:
 def _count_sems(semid: int) -> int:
     """How many semaphores a set has, found with GETVAL (which refuses a number past the end)."""
     n = 0
-    while libc.semctl(semid, n, L.GETVAL, 0) != -1:
+    while libc.semctl(semid, n, GETVAL, 0) != -1:
         n += 1
     if n == 0:
         raise CallFailed(ctypes.get_errno())

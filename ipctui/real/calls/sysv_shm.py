@@ -20,6 +20,9 @@ from .sysv_sem import sysv_id, sysv_key
 if TYPE_CHECKING:
     from ..worker import Worker
 
+IPC_STAT, SHM_RDONLY, SHM_REMAP = 2, 0o10000, 0o40000
+SHMID_DS_SIZE, SHM_SEGSZ_AT, SHM_NATTCH_AT = 112, 48, 88  # struct shmid_ds on 64-bit Linux
+
 proto("shmat", c_void_p, c_int, c_void_p, c_int)
 proto("shmdt", c_int, c_void_p)
 
@@ -52,16 +55,16 @@ def shmget(w: Worker, key: int, size: int, flags: int = 0, mode: int = 0) -> int
 @real("shmat", before=real_shmid)
 def shmat(w: Worker, shmid: int, readonly: int = 0) -> int:
     """Attached between no-access pages, like an mmap here, so a stray access faults."""
-    ds = ctypes.create_string_buffer(L.SHMID_DS_SIZE)
-    if libc.shmctl(shmid, L.IPC_STAT, ds) == -1:
+    ds = ctypes.create_string_buffer(SHMID_DS_SIZE)
+    if libc.shmctl(shmid, IPC_STAT, ds) == -1:
         err = ctypes.get_errno()  # the same EINVAL or EACCES (read) that shmat would give
-        if libc.shmat(shmid, None, L.SHM_RDONLY) not in (None, L.MAP_FAILED):
+        if libc.shmat(shmid, None, SHM_RDONLY) not in (None, L.MAP_FAILED):
             raise CannotCall("the segment can be attached but not looked at")
         raise CallFailed(err)
-    (size,) = struct.unpack_from("=Q", ds.raw, L.SHM_SEGSZ_AT)
+    (size,) = struct.unpack_from("=Q", ds.raw, SHM_SEGSZ_AT)
     length = -(-size // PAGE) * PAGE
     base = map_anonymous(length + 2 * GUARD, L.PROT_NONE)
-    flags = L.SHM_REMAP | (L.SHM_RDONLY if readonly else 0)
+    flags = SHM_REMAP | (SHM_RDONLY if readonly else 0)
     addr = libc.shmat(shmid, base + GUARD, flags)
     if addr in (None, L.MAP_FAILED):
         err = ctypes.get_errno()
@@ -88,11 +91,11 @@ def shmdt(w: Worker, shmid: int) -> int:
 
 @real("shmctl", before=real_shmid)
 def shmctl(w: Worker, shmid: int, cmd: int) -> Any:
-    ds = ctypes.create_string_buffer(L.SHMID_DS_SIZE)
+    ds = ctypes.create_string_buffer(SHMID_DS_SIZE)
     check(libc.shmctl(shmid, cmd, ds))
-    if cmd == L.IPC_STAT:
-        (size,) = struct.unpack_from("=Q", ds.raw, L.SHM_SEGSZ_AT)
-        (nattch,) = struct.unpack_from("=Q", ds.raw, L.SHM_NATTCH_AT)
+    if cmd == IPC_STAT:
+        (size,) = struct.unpack_from("=Q", ds.raw, SHM_SEGSZ_AT)
+        (nattch,) = struct.unpack_from("=Q", ds.raw, SHM_NATTCH_AT)
         return {"size": size, "nattch": nattch}
     return 0
 
