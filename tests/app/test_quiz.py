@@ -218,3 +218,20 @@ async def test_a_long_summary_fits_at_80x24_and_scrolls() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is app.main
+
+
+async def test_undo_then_the_same_line_again_counts_once() -> None:
+    app = pipe_quiz()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        while not isinstance(app.screen, QuizQuestion):
+            await pilot.press("space")
+            await pilot.pause()
+        prompt = app.screen.questions[0].prompt
+        await answer(pilot, "0")  # wrong
+        await pilot.press("u", "space")  # back, and again: asked again
+        await pilot.pause()
+        assert isinstance(app.screen, QuizQuestion) and app.screen.questions[0].prompt == prompt
+        await answer(pilot, "[3, 4]")
+        quiz = app.quiz_mode.quiz  # type: ignore[union-attr]
+        assert quiz.score == "1/1" and quiz.to_review == []
