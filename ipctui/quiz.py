@@ -159,7 +159,10 @@ class Quiz:
     answered: list[Verdict] = field(default_factory=list)
 
     def answer(self, question: Question, given: str) -> Verdict:
+        """Check an answer and keep it. A line asked again (stepped back to with undo or jump)
+        counts once: the latest answer replaces the earlier one."""
         verdict = check(question, given)
+        self.answered = [v for v in self.answered if v.question != question]
         self.answered.append(verdict)
         return verdict
 

@@ -137,6 +137,16 @@ def test_score_and_summary() -> None:
     assert quiz.summary().splitlines()[1] == "Nothing to review: every prediction was right."
 
 
+def test_a_line_asked_again_counts_once() -> None:
+    """Undo, then step again: the line is asked again, and the latest answer is the one kept."""
+    quiz = Quiz()
+    quiz.answer(q("close(9) = -1 EBADF"), "0")
+    quiz.answer(q("close(3) = 0"), "EBADF")
+    assert quiz.score == "0/2"
+    quiz.answer(q("close(9) = -1 EBADF"), "EBADF")  # the same line again
+    assert quiz.score == "1/2" and [v.question.prompt for v in quiz.to_review] == ["A: close(3)"]
+
+
 def test_narration_comes_with_the_reveal() -> None:
     """Stepping onto narration that leads to a question asks first: the narration is revealed
     with the result (it often tells it)."""

@@ -27,7 +27,7 @@ from .dialogs.pickers import CallPicker, DemoPicker, Prompt, spawn_check
 from .dialogs.quiz import QuizMode
 from .panes.bench import BenchPane
 from .panes.real import RealPane
-from .routing import PANE_KEYS, PANES, picker_entries
+from .routing import PANES, picker_entries
 from .served import Limits
 from .widgets.console import Console
 from .widgets.process_table import ProcessTable
@@ -63,7 +63,7 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+s", "save", "save", show=False),
     Binding("escape", "leave_console", show=False),
     *[Binding(key, f"quick('{call}')", call, show=False) for key, call in QUICK_CALLS.items()],
-    *[Binding(PANE_KEYS[i], f"show_pane('{p.id}')", p.title, show=False) for i, p in enumerate(PANES[:10])],
+    *[Binding(p.key, f"show_pane('{p.id}')", p.title, show=False) for p in PANES if p.key],
 ]
 
 

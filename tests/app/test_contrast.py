@@ -93,6 +93,9 @@ async def test_every_pane_reads_at_aa(theme: str, bench_results) -> None:  # typ
         await pilot.press("escape", "c")
         await pilot.pause()
         problems += low_contrast(app, "call picker")
+        await pilot.press("escape", "v", *"sysv")  # the matched letters marked
+        await pilot.pause()
+        problems += low_contrast(app, "pane picker")
         await pilot.press("escape", "ctrl+p")
         await pilot.pause()
         problems += low_contrast(app, "palette")

@@ -201,3 +201,37 @@ async def test_lost_wakeup_a_signal_line_is_shown_not_asked_then_the_pause_is() 
         assert not verdict.correct and verdict.note == "it blocks: nothing can complete it yet"
         assert s.trace[-1].text == "waiter: pause() <unfinished ...>"
         assert "already come" in (s.narration or "")  # the narration came with the reveal
+
+
+async def test_a_long_summary_fits_at_80x24_and_scrolls() -> None:
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        lines = "\n".join(f"  line {i}: A: close({i}) → 0  (you said EBADF)" for i in range(40))
+        app.push_screen(QuizSummary(f"Score: 0/40 predicted right.\nLines to review:\n{lines}"))
+        await pilot.pause()
+        review = app.screen.query_one("#review")
+        assert app.screen.region.contains_region(app.screen.query_one("#dialog").region)
+        assert review.max_scroll_y > 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert review.scroll_y == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main
+
+
+async def test_undo_then_the_same_line_again_counts_once() -> None:
+    app = pipe_quiz()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        while not isinstance(app.screen, QuizQuestion):
+            await pilot.press("space")
+            await pilot.pause()
+        prompt = app.screen.questions[0].prompt
+        await answer(pilot, "0")  # wrong
+        await pilot.press("u", "space")  # back, and again: asked again
+        await pilot.pause()
+        assert isinstance(app.screen, QuizQuestion) and app.screen.questions[0].prompt == prompt
+        await answer(pilot, "[3, 4]")
+        quiz = app.quiz_mode.quiz  # type: ignore[union-attr]
+        assert quiz.score == "1/1" and quiz.to_review == []
