@@ -598,10 +598,9 @@ class ViewCache:
     def get(self, kernel: Kernel, make: Callable[[Kernel], V]) -> V:
         if kernel is not self._kernel or kernel.version != self._version:
             self._kernel, self._version, self._made = kernel, kernel.version, {}
-        view = self._made.get(make)
-        if view is None:
-            view = self._made[make] = make(kernel)
-        return view  # type: ignore[no-any-return]
+        if make not in self._made:
+            self._made[make] = make(kernel)
+        return self._made[make]  # type: ignore[no-any-return]
 
 
 __all__ = [
