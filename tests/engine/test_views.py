@@ -254,7 +254,7 @@ def test_a_woken_process_can_move_so_the_session_is_not_stuck() -> None:
     the resumed wait the only live process is the parent, woken, which is runnable, not stuck."""
     s = Session()
     s.load('spawn P\nP: fork("C")\nP: wait()\nC: exit(0)\n', "t.ipc")
-    while not s.trace[-1].text.endswith("+++ exited with 0 +++"):
+    while not (s.trace and s.trace[-1].text.endswith("+++ exited with 0 +++")):
         assert s.step().ok
     view = processes_view(s.kernel)
     parent = next(p for p in view.procs if p.name == "P")
