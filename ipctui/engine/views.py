@@ -118,7 +118,7 @@ class ProcessView(NamedTuple):
     state: str  # ready / blocked / stopped / zombie / dead
     call: str
     woken: bool
-    waits_for: tuple[str, ...] | None  # who could wake it; None when it is not blocked
+    waits_for: tuple[str, ...] | None  # who could wake it; None when not blocked, or woken
     parent: str | None
     fds: tuple[tuple[int, str], ...]  # (number, what it refers to)
     alive: bool
@@ -168,7 +168,7 @@ def processes_view(k: Kernel) -> ProcessesView:
                 p.state,
                 _blocked_call(p),
                 p.pid in k.woken,
-                by_pid.get(p.pid),
+                None if p.pid in k.woken else by_pid.get(p.pid),  # woken: it waits for nobody now
                 parent.name if parent is not None else None,
                 tuple([(fd, describe_fd(f)) for fd, f in p.fds.items()]),
                 p.alive,

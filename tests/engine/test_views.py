@@ -177,6 +177,7 @@ def test_a_woken_reader_is_runnable_in_the_views_until_its_read_resumes() -> Non
     assert [sl.data for sl in pipe.slots if sl] == [b"hell", b"o"]
     child = next(p for p in processes_view(s.kernel).procs if p.name == "child")
     assert child.state == "blocked" and child.woken and child.call == "read(3, 10)"
+    assert child.waits_for is None  # woken: it no longer waits for anyone
     assert processes_view(s.kernel).stuck == ""
     assert s.step().ok  # the read resumes
     pipe = pipes_view(s.kernel).pipes[0]
