@@ -118,7 +118,7 @@ class ProcessView(NamedTuple):
     state: str  # ready / blocked / stopped / zombie / dead
     call: str
     woken: bool
-    waits_for: tuple[str, ...] | None  # who could wake it; None when it is not blocked
+    waits_for: tuple[str, ...] | None  # who could wake it; None when not blocked, or woken
     parent: str | None
     fds: tuple[tuple[int, str], ...]  # (number, what it refers to)
     alive: bool
@@ -168,7 +168,7 @@ def processes_view(k: Kernel) -> ProcessesView:
                 p.state,
                 _blocked_call(p),
                 p.pid in k.woken,
-                by_pid.get(p.pid),
+                None if p.pid in k.woken else by_pid.get(p.pid),  # woken: it waits for nobody now
                 parent.name if parent is not None else None,
                 tuple([(fd, describe_fd(f)) for fd, f in p.fds.items()]),
                 p.alive,
@@ -598,10 +598,9 @@ class ViewCache:
     def get(self, kernel: Kernel, make: Callable[[Kernel], V]) -> V:
         if kernel is not self._kernel or kernel.version != self._version:
             self._kernel, self._version, self._made = kernel, kernel.version, {}
-        view = self._made.get(make)
-        if view is None:
-            view = self._made[make] = make(kernel)
-        return view  # type: ignore[no-any-return]
+        if make not in self._made:
+            self._made[make] = make(kernel)
+        return self._made[make]  # type: ignore[no-any-return]
 
 
 __all__ = [

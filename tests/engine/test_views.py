@@ -177,6 +177,7 @@ def test_a_woken_reader_is_runnable_in_the_views_until_its_read_resumes() -> Non
     assert [sl.data for sl in pipe.slots if sl] == [b"hell", b"o"]
     child = next(p for p in processes_view(s.kernel).procs if p.name == "child")
     assert child.state == "blocked" and child.woken and child.call == "read(3, 10)"
+    assert child.waits_for is None  # woken: it no longer waits for anyone
     assert processes_view(s.kernel).stuck == ""
     assert s.step().ok  # the read resumes
     pipe = pipes_view(s.kernel).pipes[0]
@@ -247,3 +248,19 @@ def test_every_state_the_fuzzer_reaches_gives_equal_frozen_snapshots(family: str
             immutable(snap)
             assert snap == view(two.kernel) and hash(snap) == hash(view(two.kernel))
             assert cache.get(one.kernel, view) is snap
+
+
+def test_a_woken_process_can_move_so_the_session_is_not_stuck() -> None:
+    """The child's death wakes its parent in wait(): between the child's `+++ exited` line and
+    the resumed wait the only live process is the parent, woken, which is runnable, not stuck."""
+    s = Session()
+    s.load('spawn P\nP: fork("C")\nP: wait()\nC: exit(0)\n', "t.ipc")
+    while not (s.trace and s.trace[-1].text.endswith("+++ exited with 0 +++")):
+        assert s.step().ok
+    view = processes_view(s.kernel)
+    parent = next(p for p in view.procs if p.name == "P")
+    assert parent.state == "blocked" and parent.woken and view.waits
+    assert view.stuck == ""
+    while not s.at_end:
+        s.step()
+    assert not any(p.woken for p in processes_view(s.kernel).procs)
