@@ -35,8 +35,8 @@ class _RealEnd(Exception):
 
 def real_ends() -> tuple[type[Exception], ...]:
     try:
-        from .real.kernel import RunBroken
-        from .real.sandbox import SandboxRefused
+        from ..real.kernel import RunBroken
+        from ..real.sandbox import SandboxRefused
     except ImportError:  # pragma: no cover - not Linux
         return (_RealEnd,)
     return (_RealEnd, RunBroken, SandboxRefused)
