@@ -18,13 +18,14 @@ def ipc_name(
 ) -> str:
     """The canonical `/name` of a POSIX IPC object, or the errno its name earns.
 
-    mq_open needs the leading slash (glibc: EINVAL) and the kernel refuses a further one with
-    EACCES; shm_open and sem_open take the name with or without it and refuse a further one with
-    EINVAL.
+    mq_open needs the leading slash (glibc: EINVAL), and SPEC makes an empty name after it EINVAL
+    too (Linux's kernel says ENOENT for `"/"`); the kernel refuses a further slash with EACCES.
+    shm_open and sem_open take the name with or without leading slashes (glibc skips them all)
+    and refuse an empty rest or a further slash with EINVAL.
     """
     if slash_required and not name.startswith("/"):
         raise SysError(Errno.EINVAL)
-    bare = name[1:] if name.startswith("/") else name
+    bare = name[1:] if slash_required else name.lstrip("/")
     if not bare:
         raise SysError(Errno.EINVAL)
     if len(bare.encode("utf-8", "surrogateescape")) > max_len:

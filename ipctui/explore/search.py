@@ -230,8 +230,9 @@ class _Search:
         run), as Flanagan and Godefroid's DPOR treats a transition that disables another."""
         if not self.reduce:
             return
+        now = set(m.enabled())
         for key, pc in m.pcs.items():
-            if pc >= len(self.progs.lines[key]):
+            if pc >= len(self.progs.lines[key]) or key in now:
                 continue
             for i in range(len(self.stack) - 1, -1, -1):
                 if key in self.stack[i].enabled:

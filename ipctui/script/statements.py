@@ -107,6 +107,7 @@ _SIGNAL = re.compile(r"---\s+(?P<sig>SIG[A-Z0-9]+)\s+---\Z")
 _EXITED = re.compile(r"\+\+\+\s+exited with\s+(?P<code>-?[0-9]+)\s+\+\+\+\Z")
 _KILLED = re.compile(r"\+\+\+\s+killed by\s+(?P<sig>SIG[A-Z0-9]+)\s+\+\+\+\Z")
 _ERROR = re.compile(r"-1\s+(?P<errno>E[A-Z0-9]+)(?:\s*\(.*\))?\Z")
+_ERROR_START = re.compile(r"-1\s+E[A-Z0-9]+\b")  # an errno begun, its line not well formed
 _CALL_HEAD = re.compile(r"(?P<call>[A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
@@ -265,6 +266,8 @@ def parse_result(text: str, lineno: int) -> Expect:
         return Expect("fault", FAULT)
     if not text:
         raise ScriptError("a result is missing after =", lineno)
+    if _ERROR_START.match(text):
+        raise ScriptError(f"an error result reads `-1 ENAME (text)`, not {text!r}", lineno)
     t = Tokens(text, lineno)
     value = read_value(t, result=True)
     if not t.at_end():
