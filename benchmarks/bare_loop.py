@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from ipctui.bench.runner import measure  # noqa: E402
 
-SOURCE = ROOT.parent / "shared" / "reference" / "ipcbench_c.c"
+SOURCE = ROOT / "benchmarks" / "reference" / "ipcbench_c.c"  # vendored: the repository stands alone
 SIZE, COUNT = 65536, 4096
 C_NAME = {"pipe": "pipe", "unix-stream": "uds"}
 

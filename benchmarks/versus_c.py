@@ -1,6 +1,6 @@
 """`ipctui bench` beside the C yardstick, same machine, same run, both processes on one CPU.
 Run by hand: `python benchmarks/versus_c.py [ROUNDS]` (needs gcc; builds
-../shared/reference/ipcbench_c.c into a temporary folder).
+benchmarks/reference/ipcbench_c.c into a temporary folder; IPCBENCH_C=PATH names another).
 
 The C program runs with IPCBENCH_CHECK=1, so that it compares every message it receives with
 what was sent, as `ipctui bench` does: like with like. The two are run in turn, ROUNDS times
@@ -21,8 +21,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# beside the repository, as ../shared/reference/; IPCBENCH_C names it elsewhere (from a worktree, say)
-SOURCE = Path(os.environ.get("IPCBENCH_C", ROOT.parent / "shared" / "reference" / "ipcbench_c.c"))
+# vendored in the repository so it stands alone; IPCBENCH_C names another copy (a newer one, say)
+SOURCE = Path(os.environ.get("IPCBENCH_C", ROOT / "benchmarks" / "reference" / "ipcbench_c.c"))
 LATENCY = {
     "pipe": "pipe",
     "fifo": "fifo",

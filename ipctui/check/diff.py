@@ -213,7 +213,8 @@ def _run(
     try:
         if real:
             kernel = run_real(statements, side.lines.append, "text", block_timeout, sandboxed, time_limit)
-            side.skipped, note = kernel.skipped, kernel.note
+            side.skipped = kernel.skipped
+            note = kernel.note if kernel.used_sockets else ""  # where sockets ran, when there were any
         else:
             run_script(statements, side.lines.append, "text")
     except ScriptError as e:

@@ -18,7 +18,8 @@ def read_script(path: str) -> tuple[str, str]:
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        click.echo(f"{path}:0: error: cannot read the script: {e.strerror or e}", err=True)
+        # no line to point at: the file itself is the problem (FILE:0 would read as a line)
+        click.echo(f"error: cannot read {path}: {e.strerror or e}", err=True)
         sys.exit(EXIT_SCRIPT_ERROR)
     try:
         return path, data.decode("utf-8")

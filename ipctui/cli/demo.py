@@ -31,6 +31,8 @@ def demo_cmd(ctx: click.Context, name: str, print_: bool, quiz: bool) -> None:
     """Open demo NAME in the playground, ready to step through with space."""
     from ..demos import ORDER, get
 
+    if print_ and quiz:  # a quiz needs the playground; printing would silently drop it
+        raise click.UsageError("--quiz opens the playground and --print only prints: use one of them", ctx)
     demo = get(name)
     if demo is None:
         click.echo(f"no demo named {name!r}; the demos are: {', '.join(ORDER)}", err=True)

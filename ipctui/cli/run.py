@@ -4,6 +4,7 @@ kernel, the real one, both side by side, or under every schedule."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 
@@ -149,17 +150,44 @@ def explore_cmd(script: str, check: bool, max_schedules: int, fmt: str) -> None:
     from ..explore.run import explore_text
 
     name, text = read_script(script)
-    sys.exit(
-        explore_text(
-            name,
-            text,
-            fmt,
-            check,
-            max_schedules,
-            lambda s: sys.stdout.write(s),
-            lambda s: click.echo(s, err=True),
+    if not sys.stderr.isatty():  # piped or in a test: the report alone
+        sys.exit(explore_text(name, text, fmt, check, max_schedules, sys.stdout.write, _to_stderr))
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    # a search can take minutes: show how far it got, out of the --max-schedules bound
+    with Progress(
+        TextColumn("exploring"),
+        BarColumn(bar_width=12),
+        MofNCompleteColumn(),  # out of --max-schedules: the bound is in sight
+        TextColumn("schedules, {task.fields[states]:,} states"),
+        TimeElapsedColumn(),
+        TextColumn("ctrl+c stops"),
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,  # the report goes to stdout, never into the bar's console
+        redirect_stderr=False,
+    ) as bar:
+        task = bar.add_task("explore", total=max_schedules, states=0)
+
+        def progress(schedules: int, states: int) -> None:
+            bar.update(task, completed=schedules, states=states)
+
+        def done(write: Callable[[str], None]) -> Callable[[str], None]:
+            def then(message: str) -> None:
+                bar.stop()  # the bar goes before the report or the error is written
+                write(message)
+
+            return then
+
+        status = explore_text(
+            name, text, fmt, check, max_schedules, done(sys.stdout.write), done(_to_stderr), progress
         )
-    )
+    sys.exit(status)
+
+
+def _to_stderr(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @click.command("diff")

@@ -4,6 +4,7 @@ Tokens and literals are read by lex, a call's arguments converted by args."""
 
 from __future__ import annotations
 
+import difflib
 import errno as errno_module
 import re
 from dataclasses import dataclass, field
@@ -185,12 +186,22 @@ def _parse_stripped(s: str, lineno: int) -> Any:
         spawn = _SPAWN.match(s)
         if spawn is not None:
             return _parse_spawn(spawn.group("body") or "", lineno)
-        raise ScriptError(f"cannot read {short(s)!r}: expected `spawn NAME` or `NAME: call(...)`", lineno)
+        raise ScriptError(
+            f"cannot read {short(s)!r}: expected `spawn NAME` or `NAME: call(...)`{_spawn_hint(s)}", lineno
+        )
     proc: str | int = m.group("proc")
     if proc.isdigit():  # type: ignore[union-attr]
         proc = int_literal(proc)  # type: ignore[arg-type]
     rest = m.group("rest")
     return _parse_event_line(proc, rest, lineno) or _parse_call(proc, rest, lineno)
+
+
+def _spawn_hint(s: str) -> str:
+    """`; did you mean `spawn A`?` when the first word is a misspelt spawn (spwan, Spawn, spawm)."""
+    word, _, body = s.partition(" ")
+    if word != "spawn" and difflib.get_close_matches(word.lower(), ["spawn"], n=1, cutoff=0.6):
+        return f"; did you mean `spawn {body.strip()}`?" if body.strip() else "; did you mean `spawn NAME`?"
+    return ""
 
 
 def _parse_spawn(body: str, lineno: int) -> Spawn:

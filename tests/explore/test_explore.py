@@ -207,3 +207,61 @@ def test_the_shared_memory_demo_torn_read_found_by_explore() -> None:
     assert 'reader: peek("/account", 0, 12) = "balance=0100"' in reads  # before it
     checked = demo_result("shared-memory", check=True)
     assert "failed" in kinds(checked)
+
+
+def _explore_on_a_terminal(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    """`ipctui explore` with stderr on a pseudo-terminal (stdout to a file): (status, stderr, stdout)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main_fd, term = pty.openpty()
+    out = tmp_path / "out.txt"
+    with out.open("w") as sink:
+        proc = subprocess.Popen([sys.executable, "-m", "ipctui", "explore", *args], stdout=sink, stderr=term)
+        os.close(term)
+        err = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 4096)
+            except OSError:  # EIO: the other end is closed
+                break
+            if not chunk:
+                break
+            err += chunk
+        status = proc.wait(timeout=120)
+    os.close(main_fd)
+    return status, err.decode(errors="replace"), out.read_text()
+
+
+def test_explore_shows_its_progress_on_a_terminal_and_the_report_on_stdout(tmp_path: Path) -> None:
+    demo = Path(__file__).parents[2] / "ipctui" / "demos" / "producer-consumer.ipc"
+    status, err, out = _explore_on_a_terminal(tmp_path, str(demo), "--max-schedules", "300")
+    assert status == 0
+    assert "exploring" in err and "/300" in err and "states" in err
+    assert "exploring" not in out
+    assert out.startswith("# 300 schedules explored (stopped at --max-schedules, not every schedule)")
+
+
+def test_explore_piped_shows_no_progress() -> None:
+    res = CliRunner().invoke(main, ["explore", str(SCRIPTS / "crossed_pipes.ipc")])
+    assert "exploring" not in res.output
+
+
+def test_an_interrupted_explore_says_how_far_it_got_and_how_to_bound_it() -> None:
+    from ipctui.explore.run import EXIT_INTERRUPTED, explore_text
+
+    demo = Path(__file__).parents[2] / "ipctui" / "demos" / "producer-consumer.ipc"
+    errors: list[str] = []
+
+    def ctrl_c(schedules: int, states: int) -> None:
+        raise KeyboardInterrupt
+
+    status = explore_text("pc.ipc", demo.read_text(), "text", False, 1000, print, errors.append, ctrl_c)
+    assert status == EXIT_INTERRUPTED
+    [message] = errors
+    assert message.startswith("pc.ipc: interrupted after 64 schedules and ")  # the first progress call
+    assert message.endswith(
+        " states, before the end: no report (bound the search with --max-schedules, now 1,000)"
+    )

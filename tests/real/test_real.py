@@ -314,3 +314,16 @@ def test_runs_killed_half_way_leave_nothing_behind(tmp_path: Path):
             time.sleep(0.05)
         assert ipc_ns != os.readlink("/proc/self/ns/ipc")  # the run had its own
         assert left_behind(places, ipc_ns=ipc_ns) == []
+
+
+def test_diff_names_where_sockets_ran_only_when_the_script_used_sockets(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.ipc"
+    plain.write_text('spawn A\nA: pipe() = [3, 4]\nA: write(4, "hi") = 2\n')
+    out = ipctui("diff", str(plain))
+    assert out.returncode == 0, out.stderr
+    assert "Real run:" not in out.stdout and "network namespace" not in out.stdout
+    sockets = tmp_path / "sockets.ipc"
+    sockets.write_text("spawn A\nA: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]\n")
+    out = ipctui("diff", str(sockets))
+    assert out.returncode == 0, out.stderr
+    assert "Real run: sockets ran in" in out.stdout

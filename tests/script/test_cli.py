@@ -58,8 +58,11 @@ def test_a_runtime_script_error_keeps_the_trace_before_it(tmp_path: Path):
 
 
 def test_missing_file_and_non_utf8(tmp_path: Path):
-    result = run("run", str(tmp_path / "none.ipc"))
-    assert result.returncode == 2 and ": error: cannot read the script" in result.stderr
+    missing = tmp_path / "none.ipc"
+    for command in ("run", "explore", "diff"):
+        result = run(command, str(missing))
+        assert result.returncode == 2, command
+        assert result.stderr == f"error: cannot read {missing}: No such file or directory\n", command
     assert "Traceback" not in result.stderr
     binary = tmp_path / "bin.ipc"
     binary.write_bytes(b"spawn A\n\xff\xfe\n")

@@ -52,6 +52,9 @@ def test_quoting_round_trips_every_byte():
     ("line", "message"),
     [
         ("garbage here", "cannot read 'garbage here'"),
+        ("spwan A", "did you mean `spawn A`?"),
+        ("Spawn A uid=1", "did you mean `spawn A uid=1`?"),
+        ("spwn", "did you mean `spawn NAME`?"),
         ("spawn", "spawn needs a process name"),
         ("spawn 9lives", "bad process name '9lives'"),
         ("spawn A uid=x", "spawn takes a name and optionally uid=N"),
