@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
+from textual import on
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList
 
 T = TypeVar("T")
 
@@ -24,3 +27,38 @@ class Dialog(ModalScreen[T], Generic[T]):
             return
         self._answered = True
         self.dismiss(result)
+
+
+class FilteredPicker(Dialog[str | None]):
+    """A filter field above a list of options: arrows move in the list while typing, Enter takes
+    the highlighted option, a click or Enter in the list takes that one; returns its id."""
+
+    LIST_ID = "options"  # the OptionList's id; a picker's fill() fills it
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+
+    def fill(self, text: str) -> None:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.fill("")
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Submitted, "#filter")
+    def _submit_filter(self) -> None:
+        options = self.query_one(f"#{self.LIST_ID}", OptionList)
+        if options.highlighted is not None:
+            self.finish(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.finish(event.option.id)
+
+    def key_down(self) -> None:
+        self.query_one(f"#{self.LIST_ID}", OptionList).action_cursor_down()
+
+    def key_up(self) -> None:
+        self.query_one(f"#{self.LIST_ID}", OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.finish(None)

@@ -8,11 +8,8 @@ highlighted one forward.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.fuzzy import Matcher
@@ -21,7 +18,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..routing import PickerEntry
-from .base import Dialog
+from .base import FilteredPicker
 
 MATCH = Style(bold=True, underline=True)  # no colour of its own: the theme's stay readable
 TITLE = 12  # columns for a pane's title
@@ -51,10 +48,10 @@ def ranked(entries: list[PickerEntry], query: str) -> list[tuple[PickerEntry, Co
     return [(e, line) for *_, e, line in sorted(found, key=lambda f: f[:3])]
 
 
-class PanePicker(Dialog[str | None]):
+class PanePicker(FilteredPicker):
     """Choose a pane (or Explore) by typing; returns its id."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+    LIST_ID = "pane-list"
 
     def __init__(self, entries: list[PickerEntry], front: str | None = None) -> None:
         super().__init__()
@@ -66,10 +63,6 @@ class PanePicker(Dialog[str | None]):
             yield Label("[b]Show a pane[/b]  (type to find · Enter shows · Escape cancels)")
             yield Input(placeholder="pipes, sysv, mq_send, bench ...", id="filter")
             yield OptionList(id="pane-list")
-
-    def on_mount(self) -> None:
-        self.fill("")
-        self.query_one("#filter", Input).focus()
 
     def fill(self, text: str) -> None:
         options = self.query_one("#pane-list", OptionList)
@@ -83,22 +76,3 @@ class PanePicker(Dialog[str | None]):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self.fill(event.value)
-
-    @on(Input.Submitted, "#filter")
-    def _submit_filter(self) -> None:
-        options = self.query_one("#pane-list", OptionList)
-        if options.highlighted is not None:
-            self.finish(options.get_option_at_index(options.highlighted).id)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.finish(event.option.id)
-
-    def key_down(self) -> None:
-        self.query_one("#pane-list", OptionList).action_cursor_down()
-
-    def key_up(self) -> None:
-        self.query_one("#pane-list", OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.finish(None)

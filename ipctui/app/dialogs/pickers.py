@@ -16,23 +16,19 @@ from textual.widgets.option_list import Option
 from ...engine import SYSCALLS, Kernel
 from ...engine.kernel import NAME_RE
 from ...vocab.mechanisms import order
-from .base import Dialog
+from .base import Dialog, FilteredPicker
 
 
-class CallPicker(Dialog[str | None]):
+class CallPicker(FilteredPicker):
     """Every call, grouped by mechanism; type to filter, Enter to choose."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
+    LIST_ID = "calls"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("[b]Make a call[/b]  (type to filter · Enter chooses · Escape cancels)")
             yield Input(placeholder="filter: read, mq_, socket ...", id="filter")
             yield OptionList(id="calls")
-
-    def on_mount(self) -> None:
-        self.fill("")
-        self.query_one("#filter", Input).focus()
 
     def fill(self, text: str) -> None:
         options = self.query_one("#calls", OptionList)
@@ -49,25 +45,6 @@ class CallPicker(Dialog[str | None]):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self.fill(event.value.strip())
-
-    @on(Input.Submitted, "#filter")
-    def _submit_filter(self) -> None:
-        options = self.query_one("#calls", OptionList)
-        if options.highlighted is not None:
-            self.finish(options.get_option_at_index(options.highlighted).id)
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.finish(event.option.id)
-
-    def key_down(self) -> None:
-        self.query_one("#calls", OptionList).action_cursor_down()
-
-    def key_up(self) -> None:
-        self.query_one("#calls", OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        self.finish(None)
 
 
 class Prompt(Dialog[str | None]):
