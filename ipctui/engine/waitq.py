@@ -36,6 +36,11 @@ class WaitQueue:
     def __bool__(self) -> bool:
         return bool(self._waiters)
 
+    def first_awake(self) -> Waiter | None:
+        """The longest-waiting sleeper that is not stopped (a stopped one has left the kernel's
+        queue on Linux: its call restarts at SIGCONT), or None."""
+        return next((w for w in self._waiters.values() if not w.proc.stopped), None)
+
     def procs(self) -> list[Process]:
         """The sleeping processes, oldest first (for views)."""
         return [w.proc for w in self._waiters.values()]
