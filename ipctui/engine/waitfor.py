@@ -106,15 +106,16 @@ def _wakers(
     if which in ("senders", "receivers"):  # a POSIX queue: who has it open the other way
         want_read = which == "senders"
         return _holders(k, lambda o, r, w: o is obj and (r if want_read else w)), True
-    if which == "msgrcv":  # System V: anyone may msgsnd by id, a sender blocked on a full queue too
-        return anyone, False
+    if which == "msgrcv":  # System V: anyone may msgsnd by id, and a sender blocked on the full
+        return [*anyone, *obj.senders.procs()], False  # queue will, once there is room
     if which == "msgsnd":  # room comes from a msgrcv: not from a receiver asleep on this queue
         return [q for q in anyone if not _asleep_on(obj.receivers, q)], False
     if which == "semop":  # anyone may semop by id; of those asleep on this set, those whose own
         sset, op = obj  # operations, once done, would move the awaited semaphore the right way
         num, want, _ = op.waits_for
         asleep = {o.pid: o for o in sset.pending if o.outcome is None and o is not op}
-        return [q for q in anyone if q.pid not in asleep or _helps(asleep[q.pid].ops, num, want)], False
+        helpers = [k.procs[pid] for pid, o in asleep.items() if pid in k.procs and _helps(o.ops, num, want)]
+        return [*(q for q in anyone if q.pid not in asleep), *helpers], False
     if which == "waiters" and hasattr(obj, "owner_name"):  # a shared-memory mutex: its holder
         holder = k.procs.get(obj.owner) if obj.owner is not None else None
         return ([holder] if holder is not None and holder.alive else []), False

@@ -201,3 +201,20 @@ def test_cycles() -> None:
     assert find_cycle({"a": ("a",)}) == ["a"]
     assert find_cycle({"a": ("b",), "b": ()}) == []
     assert find_cycle({}) == []
+
+
+def test_a_blocked_caller_that_will_still_post_counts_though_it_has_no_lines_left() -> None:
+    """When exploring, `anyone` is those with lines left; a sender blocked on a full System V queue
+    (or a semop that would post) still completes once woken, lines or not."""
+    runner = Runner()
+    script = (
+        "spawn a\nspawn b\nspawn c\nspawn d\na: msgget(1, IPC_CREAT, mode=0666)\n"
+        + "".join(f'a: msgsnd(0, 2, "{"x" * 8192}")\n' for _ in range(2))
+        + 'b: msgrcv(0, 1)\na: msgsnd(0, 1, "y")\n'
+        + "c: semget(2, 2, IPC_CREAT, mode=0666)\nc: semop(0, [[1, -1], [0, 1]])\n"
+        + "d: semop(0, [[0, -1]])\n"
+    )
+    for st in parse(script).statements:
+        runner.step(st)
+    nobody_has_lines = {w.proc: w.waits_for for w in wait_for(runner.kernel, lambda q: False)}
+    assert nobody_has_lines == {"a": (), "b": ("a",), "c": (), "d": ("c",)}
