@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from ..vocab.constants import HARD_MAXMSG, HARD_MSGSIZE, O_NONBLOCK
@@ -25,7 +24,7 @@ from .names import access_mode, ipc_name, may_remove, open_or_create
 from .prefill import descriptor, fields
 from .process import OpenFile, Process
 from .syscalls import syscall
-from .waitq import CallGen, WaitQueue
+from .waitq import CallGen, WaitQueue, sleep_with
 
 MQ_PRIO_MAX = 32768
 DFLT_MAXMSG, DFLT_MSGSIZE = 10, 8192  # /proc/sys/fs/mqueue/msg_max, msgsize_max
@@ -169,7 +168,7 @@ def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> Call
     while q.curmsgs >= q.maxmsg:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
-        me = yield from _sleep(q, p, q.senders, Pending((data, prio)))
+        me = yield from sleep_with(q.waiting, p.pid, q.senders, Pending((data, prio)))
         if me.ready:  # a receiver has moved the message into the queue
             return 0
     receiver = q.receivers.first_awake()
@@ -180,18 +179,6 @@ def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> Call
     q.waiting[receiver.proc.pid].msg, q.waiting[receiver.proc.pid].ready = (data, prio), True
     k.wake_waiter(receiver)
     return 0
-
-
-def _sleep(q: MQueue, p: Process, on: WaitQueue, me: Pending) -> Generator[WaitQueue, None, Pending]:
-    """Sleep on `on` with `me` as this call's message until woken; it leaves `waiting` as the call
-    resumes, ends with a signal, or dies with its process."""
-    q.waiting[p.pid] = me
-    try:
-        yield on
-    finally:
-        if q.waiting.get(p.pid) is me:
-            del q.waiting[p.pid]
-    return me
 
 
 @syscall(
@@ -208,7 +195,7 @@ def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
     while not q.curmsgs:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
-        me = yield from _sleep(q, p, q.receivers, Pending(receiving=True))
+        me = yield from sleep_with(q.waiting, p.pid, q.receivers, Pending(receiving=True))
         if me.ready and me.msg is not None:  # a sender handed it over while this call slept
             return list(me.msg)
     data, prio = q.pop()

@@ -10,7 +10,6 @@ handed to it, a sender's message) is kept in `MsgQueue.waiting` (msg_receiver, m
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from ..vocab.constants import IPC_RMID
@@ -21,7 +20,7 @@ from .prefill import fields, newest
 from .process import Process
 from .syscalls import syscall
 from .sysv_ids import ipcget, lookup, may_remove
-from .waitq import CallGen, WaitQueue
+from .waitq import CallGen, WaitQueue, sleep_with
 
 MSGMNB = 16384  # bytes a queue holds, and messages too (msg_qbytes)
 MSGMAX = 8192  # the largest message
@@ -127,7 +126,7 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     while not q.fits(len(data)):
         if nowait:
             raise SysError(Errno.EAGAIN)
-        yield from _sleep(q, p, q.senders, MsgWait(msg=(mtype, data)))
+        yield from sleep_with(q.waiting, p.pid, q.senders, MsgWait(msg=(mtype, data)))
         if q.removed:
             raise SysError(Errno.EIDRM)
     for w in q.receivers:  # the first waiting receiver that wants this type gets it
@@ -140,18 +139,6 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     q.messages.append((mtype, data))
     q.cbytes += len(data)
     return 0
-
-
-def _sleep(q: MsgQueue, p: Process, on: WaitQueue, me: MsgWait) -> Generator[WaitQueue, None, MsgWait]:
-    """Sleep on `on` with `me` as this call's part until woken; it leaves `waiting` as the call
-    resumes, ends with a signal, or dies with its process."""
-    q.waiting[p.pid] = me
-    try:
-        yield on
-    finally:
-        if q.waiting.get(p.pid) is me:
-            del q.waiting[p.pid]
-    return me
 
 
 @syscall(
@@ -172,7 +159,7 @@ def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) 
     while (i := q.find(msgtyp)) is None:
         if nowait:
             raise SysError(Errno.ENOMSG)
-        me = yield from _sleep(q, p, q.receivers, MsgWait(msgtyp, receiving=True))
+        me = yield from sleep_with(q.waiting, p.pid, q.receivers, MsgWait(msgtyp, receiving=True))
         if me.ready and me.msg is not None:  # handed over by a msgsnd: it was never queued
             return [me.msg[1], me.msg[0]]
         if q.removed:
