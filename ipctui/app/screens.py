@@ -24,6 +24,7 @@ from .widgets.trace_log import TraceLog
 
 MIN_TRACE = 4  # rows the trace keeps (its border and two lines) when a stacked pane grows
 NARROW = 140  # columns below which processes and trace stack instead of sitting side by side
+MIN_WIDE = 8  # rows a mechanism pane keeps side by side, however few objects it shows
 
 
 class MainScreen(Screen):
@@ -88,19 +89,25 @@ class MainScreen(Screen):
             self.app.call_after_refresh(lambda: table.show(self.session.kernel))
 
     def fit_panes(self, mechanism_in_front: bool) -> None:
-        """Stacked (below NARROW columns), a mechanism pane in front gets the rows its objects
-        need, as far as that leaves the processes theirs and the trace MIN_TRACE: at 80x24 the
-        ring, its R/W row and who is blocked stay on screen."""
+        """A mechanism pane in front gets the rows its objects need. Stacked (below NARROW
+        columns), as far as that leaves the processes theirs and the trace MIN_TRACE: at 80x24
+        the ring, its R/W row and who is blocked stay on screen. Side by side, it gives what it
+        does not need (of its 60%) to the processes and the trace below."""
         want: int | None = None
         width, height = self.size
         narration = self.shown_narration
-        if width < NARROW and mechanism_in_front:
+        if mechanism_in_front:
             need = len(self.query_one(ObjectsView)._lines)
             spoken = -(-(len(narration) + 2) // max(1, width - 2)) if narration else 0
-            others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
-            procs = len(self.session.kernel.procs)
-            bottom = min(procs + 3, height // 4) + MIN_TRACE  # the processes (at most 25vh), the trace
-            want = max(4, min(need, height - others - bottom))
+            if width < NARROW:
+                others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
+                procs = len(self.session.kernel.procs)
+                bottom = min(procs + 3, height // 4) + MIN_TRACE  # the processes (at most 25vh), the trace
+                want = max(4, min(need, height - others - bottom))
+            else:
+                others = 1 + 2 + min(4, spoken) + 3 + 1  # the console has a border side by side
+                share = (height - others) * 60 // 100  # beside the bottom's 40%
+                want = max(MIN_WIDE, need) if need < share else None
         if want != self._panes_rows:
             self._panes_rows = want
             panes, bottom = self.query_one("#panes"), self.query_one("#bottom")

@@ -238,3 +238,20 @@ async def test_each_line_with_a_result_is_asked_once_a_resumed_line_included() -
         assert app.quiz_mode.quiz.score == "14/15"  # type: ignore[union-attr]
         summary = str(app.screen.summary)
         assert summary.count("line 14:") == 1 and "line 21:" not in summary
+
+
+async def test_a_long_summary_fits_at_80x24_and_scrolls() -> None:
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        lines = "\n".join(f"  line {i}: A: close({i}) → 0  (you said EBADF)" for i in range(40))
+        app.push_screen(QuizSummary(f"Score: 0/40 predicted right.\nLines to review:\n{lines}"))
+        await pilot.pause()
+        review = app.screen.query_one("#review")
+        assert app.screen.region.contains_region(app.screen.query_one("#dialog").region)
+        assert review.max_scroll_y > 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert review.scroll_y == 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main

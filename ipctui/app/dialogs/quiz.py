@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from ...quiz import Question, Quiz, Verdict, resumed, upcoming
@@ -73,10 +73,12 @@ class QuizQuestion(Dialog[list[str] | None]):
 
 
 class QuizSummary(Dialog[None]):
-    """The score and the lines to review."""
+    """The score and the lines to review (scrolling when there are more than fit)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "close")]
-    DEFAULT_CSS = "QuizSummary #summary { margin: 1 0; }"
+    DEFAULT_CSS = """
+    QuizSummary #review { height: auto; max-height: 1fr; margin: 1 0; }
+    """
 
     def __init__(self, summary: str) -> None:
         super().__init__()
@@ -84,8 +86,9 @@ class QuizSummary(Dialog[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("[b]Quiz over[/b]  (Escape or Enter closes)")
-            yield Static(self.summary, id="summary", markup=False)
+            yield Label("[b]Quiz over[/b]  (Escape or Enter closes · ↑↓ scroll)")
+            with VerticalScroll(id="review"):
+                yield Static(self.summary, id="summary", markup=False)
 
     def action_close(self) -> None:
         self.finish(None)
