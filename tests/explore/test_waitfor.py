@@ -148,6 +148,16 @@ CASES = {
         f'a: send(3, "{BIG}")\na: send(3, "y")\n',
         {"a": ("b",)},
     ),
+    "a datagram socket's reader: anyone who could send to it, not itself": (
+        'spawn a\nspawn b\na: socket(AF_INET, SOCK_DGRAM)\na: bind(3, "127.0.0.1:9000")\n'
+        "a: recvfrom(3, 10)\n",
+        {"a": ("b",)},
+    ),
+    "a datagram sender on a full receiver: who holds the receiving socket": (
+        'spawn a\nspawn b\nb: socket(AF_UNIX, SOCK_DGRAM)\nb: bind(3, "/d")\na: socket(AF_UNIX, SOCK_DGRAM)\n'
+        f'a: sendto(3, "{BIG}", "/d")\na: sendto(3, "y", "/d")\n',
+        {"a": ("b",)},
+    ),
     "a blocked connect: who holds the listener, not the connector": (
         "spawn a\nspawn b\nspawn c\n" + UNIX + 'b: socket(AF_UNIX, SOCK_STREAM)\nb: connect(3, "/s")\n'
         'b: socket(AF_UNIX, SOCK_STREAM)\nb: connect(4, "/s")\n',
