@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from helpers import check
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from ipctui.engine import Kernel
 from ipctui.engine.views import processes_view, queues_view
 from ipctui.engine.waitfor import wait_for
+from ipctui.fuzz.strategies import scripts
+from ipctui.script import Runner, parse
 from ipctui.session import Session
 
 
@@ -166,3 +172,32 @@ def test_system_v_a_served_receiver_keeps_its_message_and_a_removal_ends_the_res
         A: msgctl(0, IPC_RMID) = 0
         R2: <... msgrcv resumed> = -1 EIDRM (Identifier removed)
     """)
+
+
+def _no_message_waits_beside_a_waiting_caller(k: Kernel) -> None:
+    """Linux's invariant: a message never sits in a queue while a receiver that wants it waits,
+    and a sender never waits while there is room (a stopped caller has left the queue)."""
+    for q in k.mq_all:
+        if q.curmsgs:
+            assert all(p.stopped for p in q.receivers.procs()), (q.name, q.messages())
+        if q.curmsgs < q.maxmsg:
+            assert all(p.stopped for p in q.senders.procs()), (q.name, q.curmsgs)
+    for m in k.msqs.values():
+        for w in m.receivers:
+            if not w.proc.stopped:
+                assert m.find(m.waiting[w.proc.pid].msgtyp) is None, (m.id, list(m.messages))
+
+
+@pytest.mark.parametrize("family", ["mqueue", "sysv_msg"])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_after_every_line_and_sub_step_no_message_waits_for_a_waiting_receiver(family: str, data) -> None:
+    """Scripts drawn as the fuzzer draws them (blocking, signals, stops, deaths), run a sub-step
+    at a time as the playground steps: the invariant holds in every state in between too."""
+    runner = Runner()
+    for st_ in parse(data.draw(scripts(family, max_lines=16))).statements:
+        runner.step(st_, hold=True)
+        _no_message_waits_beside_a_waiting_caller(runner.kernel)  # type: ignore[arg-type]
+        while runner.kernel.settling:  # type: ignore[attr-defined]
+            runner.settle()
+            _no_message_waits_beside_a_waiting_caller(runner.kernel)  # type: ignore[arg-type]
