@@ -2,9 +2,10 @@
 
 As Linux's pipelined_send does, msgsnd gives its message straight to the first waiting receiver
 whose msgrcv wants that type, which is then runnable holding it; only when none wants it does the
-message join the queue (and wakes nobody). Senders are not pipelined: a msgrcv that makes room
-wakes them and each tries again. Each blocked call's part (a receiver's type and the message
-handed to it, a sender's message) is kept in `MsgQueue.waiting` (msg_receiver, msg_sender).
+message join the queue (and wakes nobody). Senders are not pipelined: a msgrcv wakes those whose
+message now fits (ss_wakeup), and each tries again in turn. Each blocked call's part (a
+receiver's type and the message handed to it, a sender's message) is kept in `MsgQueue.waiting`
+(msg_receiver, msg_sender).
 """
 
 from __future__ import annotations
@@ -172,7 +173,10 @@ def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) 
     mtype, data = q.messages[i]
     del q.messages[i]
     q.cbytes -= len(data)
-    k.wake_all(q.senders)
+    for w in q.senders:  # Linux's ss_wakeup: each sender whose message now fits tries again
+        part = q.waiting.get(w.proc.pid)
+        if part is not None and part.msg is not None and q.fits(len(part.msg[1])):
+            k.wake_waiter(w)
     return [data, mtype]
 
 

@@ -201,3 +201,16 @@ def test_after_every_line_and_sub_step_no_message_waits_for_a_waiting_receiver(f
         while runner.kernel.settling:  # type: ignore[attr-defined]
             runner.settle()
             _no_message_waits_beside_a_waiting_caller(runner.kernel)  # type: ignore[arg-type]
+
+
+def test_system_v_a_receive_wakes_only_the_senders_whose_message_now_fits() -> None:
+    """ss_wakeup: 10 bytes of room wake the 10-byte sender, not the 8192-byte one before it."""
+    s = held(
+        f"""spawn A\nA: msgget(1, IPC_CREAT, mode=0600)\nA: msgsnd(0, 8, "{"m" * 10}")\n"""
+        f"""A: msgsnd(0, 9, "{"x" * 8192}")\nA: msgsnd(0, 9, "{"y" * 8182}")\n"""
+        'A: fork("S1")\nA: fork("S2")\n'
+        f'S1: msgsnd(0, 1, "{"a" * 8192}")\nS2: msgsnd(0, 2, "{"b" * 10}")\nA: msgrcv(0, 8)\n'
+    )
+    q = queues_view(s.kernel).sysv[0]
+    assert q.senders.blocked == ("S1",) and q.senders.woken == ("S2",)
+    assert s.step().ok and s.trace[-1].text == "S2: <... msgsnd resumed> = 0"
