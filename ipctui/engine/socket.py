@@ -153,6 +153,12 @@ def _free_port(k: Kernel, s: Socket) -> None:
             del k.ports[s.proto][s.port]
 
 
+def _overlap(ip: str, other: str | None) -> bool:
+    """Whether two binds of one port clash (inet_csk_bind_conflict, no SO_REUSEADDR): the same
+    address, or either one the wildcard 0.0.0.0; 127.0.0.1 and 127.0.0.2 may share a port."""
+    return other is None or ip == other or "0.0.0.0" in (ip, other)
+
+
 def ephemeral(k: Kernel, s: Socket, ip: str = "0.0.0.0") -> None:
     """Give an unbound AF_INET socket the next free ephemeral port (EADDRNOTAVAIL if none)."""
     table = k.ports[s.proto]
@@ -248,7 +254,7 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
-        elif port in k.ports[s.proto]:
+        elif any(_overlap(ip, u.ip) for u in k.ports[s.proto].get(port, {}).values()):
             raise SysError(Errno.EADDRINUSE)
         else:
             _claim_port(k, s, ip, port)

@@ -416,6 +416,25 @@ A: recvfrom(3, 5) = ["me", ""]
 B: socket(AF_UNIX, SOCK_DGRAM) = 4
 B: sendto(4, "x", "") = -1 EPERM (Operation not permitted)
 """,
+    "read_of_0_bytes_on_a_socket_and_open_of_a_socket_file": """spawn A uid=0
+spawn B uid=1001
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k33") = 0
+A: listen(3, 1) = 0
+A: read(3, 0) = ""
+A: read(3, 1) = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_DGRAM|SOCK_NONBLOCK) = 4
+A: read(4, 0) = ""
+A: read(4, 1) = -1 EAGAIN (Resource temporarily unavailable)
+B: open("/tmp/ipctui-k33", O_WRONLY|O_NONBLOCK) = -1 EACCES (Permission denied)
+B: open("/tmp/ipctui-k33", O_RDONLY|O_ACCMODE) = -1 EACCES (Permission denied)
+A: open("/tmp/ipctui-k33", O_RDWR|O_WRONLY) = -1 ENXIO (No such device or address)
+A: mkfifo("/tmp/ipctui-k34", mode=0600) = 0
+B: open("/tmp/ipctui-k34", O_RDWR|O_WRONLY) = -1 EACCES (Permission denied)
+A: open("/tmp/ipctui-k34", O_RDWR|O_WRONLY) = -1 EINVAL (Invalid argument)
+A: unlink("/tmp/ipctui-k33") = 0
+A: unlink("/tmp/ipctui-k34") = 0
+""",
     "a_line_longer_than_64_KiB": f"""spawn A
 A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
