@@ -126,8 +126,8 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     limit = UDP_MAX if s.domain == AF_INET else UNIX_DGRAM_MAX
     if s.domain == AF_INET and len(data) > 0xFFFF:
         raise SysError(Errno.EMSGSIZE)  # udp_sendmsg's first check, before the address
-    if addr is None and s.remote is None:
-        raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
+    if addr is None and s.remote is None and s.domain == AF_INET:
+        raise SysError(Errno.EDESTADDRREQ)
     if s.domain == AF_INET:
         dest = addr if addr is not None else s.remote
         assert dest is not None
@@ -136,6 +136,8 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
         raise SysError(Errno.EMSGSIZE)
     if s.shut_wr:
         raise SysError(Errno.EPIPE)  # sock_alloc_send_pskb: shut down for writing (no SIGPIPE here)
+    if addr is None and s.remote is None:  # unix_dgram_sendmsg looks for its peer after the skb
+        raise SysError(Errno.ENOTCONN)
     if s.domain == AF_UNIX and addr is None:
         target = s.peer
         if target is not None and not target.closed and target.peer not in (None, s):

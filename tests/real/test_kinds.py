@@ -435,6 +435,17 @@ A: open("/tmp/ipctui-k34", O_RDWR|O_WRONLY) = -1 EINVAL (Invalid argument)
 A: unlink("/tmp/ipctui-k33") = 0
 A: unlink("/tmp/ipctui-k34") = 0
 """,
+    "unconnected_unix_datagram_send_checks_its_size_and_shutdown_first": f"""spawn A
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: send(3, "{"s" * 212961}") = -1 EMSGSIZE (Message too long)
+A: send(3, "x") = -1 ENOTCONN (Transport endpoint is not connected)
+A: shutdown(3, SHUT_WR) = 0
+A: send(3, "x") = -1 EPIPE (Broken pipe)
+A: sendto(3, "x", "/tmp/ipctui-k35") = -1 EPIPE (Broken pipe)
+A: socket(AF_INET, SOCK_DGRAM) = 4
+A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: send(4, "x") = -1 EDESTADDRREQ (Destination address required)
+""",
     "a_line_longer_than_64_KiB": f"""spawn A
 A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
