@@ -446,6 +446,16 @@ A: socket(AF_INET, SOCK_DGRAM) = 4
 A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
 A: send(4, "x") = -1 EDESTADDRREQ (Destination address required)
 """,
+    "a_load_across_the_end_faults_at_its_first_byte_in_order": """spawn A
+A: shm_open("/ipctui-k36", O_CREAT|O_RDWR, mode=0600) = 3
+A: ftruncate(3, 4096) = 0
+A: mmap(3) = 0
+A: ftruncate(3, 0) = 0
+A: shm_unlink("/ipctui-k36") = 0
+A: peek("/ipctui-k36", 4095, 4) = ?
+A: --- SIGBUS ---
+A: +++ killed by SIGBUS +++
+""",
     "a_line_longer_than_64_KiB": f"""spawn A
 A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
