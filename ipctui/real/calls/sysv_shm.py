@@ -47,9 +47,7 @@ def real_shmid(line: Line) -> None:
 
 @real("shmget", before=sysv_key, after=lambda line, value: sysv_id("shm", line, value))
 def shmget(w: Worker, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
-    if size < 0:
-        raise CannotCall(f"a size of {size} (C would pass a size_t)")
-    return check(libc.shmget(key, size, flags | mode))
+    return check(libc.shmget(key, size % (1 << 64), flags | mode))  # C's size_t: -1 is the largest
 
 
 @real("shmat", before=real_shmid)
