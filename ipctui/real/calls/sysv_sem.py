@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 proto("semop", c_int, c_int, c_void_p, c_size_t)
 
 SEMVMX = 32767  # the largest value
+SEMMSL = 32000  # the most semaphores a set has
 
 
 class SemBuf(ctypes.Structure):
@@ -86,7 +87,15 @@ def semop(w: Worker, semid: int, ops: list[list[int]]) -> int:
 
 @semop.before
 def _semop(line: Line) -> None:
-    _real_semid(line)
+    """A number C's unsigned short sem_num cannot hold wraps as C wraps it, when what it wraps
+    to is past the set's end all the same (EFBIG on both kernels: -1 is 65535)."""
+    semid = _real_semid(line)
+    nsems = line.books.nsems.get(semid, SEMMSL)
+    ops = []
+    for op in line.args[1]:
+        num = op[0] & 0xFFFF
+        ops.append([num, *op[1:]] if num >= nsems else op)
+    line.rargs[1] = ops
 
 
 @real("semctl")
