@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT
+from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT, SHMCTL_NOT_MODELLED
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .perm import allowed
@@ -134,6 +134,8 @@ def sys_shmdt(k: Kernel, p: Process, shmid: int) -> int:
     prefill=_newest_segment,
 )
 def sys_shmctl(k: Kernel, p: Process, shmid: int, cmd: int) -> object:
+    if cmd in SHMCTL_NOT_MODELLED:
+        raise UsageError(f"shmctl(): {SHMCTL_NOT_MODELLED[cmd]}")
     if shmid < 0 or cmd not in (IPC_STAT, IPC_RMID):
         raise SysError(Errno.EINVAL)
     seg = _get(k, shmid)

@@ -27,3 +27,32 @@ def test_every_case_file_belongs_to_a_family() -> None:
     families = ("sysv_", "ftok", "dup")
     assert [p.name for p in CONFORM.glob("*.ipc") if not p.name.startswith(families)] == []
     assert len(CASES) >= 10
+
+
+@needs_root
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A: semctl(0, 0, IPC_SET)",
+        "A: semctl(0, 0, IPC_INFO)",
+        "A: semctl(0, 0, 19)",
+        "A: shmctl(0, IPC_SET)",
+        "A: shmctl(0, SHM_LOCK)",
+        "A: shmctl(0, SHM_INFO)",
+    ],
+)
+def test_a_command_a_script_cannot_use_is_the_same_script_error_on_both_kernels(line: str) -> None:
+    """Commands that take or fill a structure the language cannot write (IPC_SET) or report the
+    machine (IPC_INFO) are refused by both kernels alike, before either touches anything."""
+    from ipctui.check.run import run_real
+    from ipctui.script import ScriptError, parse, run_script
+
+    made = "A: semget(IPC_PRIVATE, 1, IPC_CREAT|0600)\nA: shmget(IPC_PRIVATE, 1, IPC_CREAT|0600)\n"
+    text = f"spawn A\n{made}{line}\n"
+    errors = []
+    for run in (run_script, run_real):
+        with pytest.raises(ScriptError) as e:
+            run(parse(text, "t.ipc").statements, lambda _line: None)
+        errors.append((e.value.lineno, e.value.message))
+    assert errors[0] == errors[1] and errors[0][0] == 4
+    assert "cannot" in errors[0][1] or "limits" in errors[0][1] or "not model" in errors[0][1]
