@@ -120,8 +120,10 @@ def semctl(
             check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
             return list(values[:n])
         assert isinstance(arg, list)
-        if any(not 0 <= v <= 0xFFFF for v in arg):
+        wrapped = [v & 0xFFFF for v in arg]  # what C's unsigned short array makes of them
+        if wrapped != arg and all(v <= SEMVMX for v in wrapped):
             raise CannotCall("a value that C's unsigned short array cannot hold")
+        arg = wrapped  # one past SEMVMX (-1 is 65535): ERANGE on both kernels
         if len(arg) != n:
             raise CallFailed(22)  # C cannot say it; refused as the simulation refuses it
         values[:n] = arg
