@@ -193,6 +193,7 @@ def _parse_ops(ops: list[list[int]]) -> list[SemOp]:
     mechanism="sysv_sem",
     restartable=False,
     eintr_after_stop=True,
+    own_wake_order=True,
     prefill=_newest_set,
     summary="[[num, op(, IPC_NOWAIT|SEM_UNDO)], ...] all together or not at all",
 )

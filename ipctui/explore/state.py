@@ -93,7 +93,9 @@ _LOOKUPS = frozenset({"fork", "msgget", "semget", "shmget", "ftok"})
 # EINVAL, so they read the table, which a get that creates or an IPC_RMID changes
 _ID_LOOKUPS = frozenset({"msgsnd", "msgrcv", "msgctl", "semop", "semctl", "shmat", "shmctl"})
 _ATOM_TYPES = frozenset({type(None), bool, int, str, bytes, float})
-_SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
+# `seq`: when a blocked call began to wait, a count that differs between paths to one state; only
+# the order of a death's wake-up lines depends on it, never what any process sees
+_SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken", "seq"})
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
