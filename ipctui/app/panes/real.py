@@ -17,6 +17,7 @@ from textual.widgets import ProgressBar, Static
 
 from ...check.diff import Diff, Side, compare, plain_script, render, simulate
 from ...script import parse
+from ..wording import count
 from .background import RunsInBackground
 
 INTRO = Text.assemble(
@@ -60,7 +61,8 @@ class RealPane(RunsInBackground, VerticalScroll):
         total = plain.count("\n")
         self.add_class("running")
         self.query_one("#real-progress", ProgressBar).update(total=max(total, 1), progress=0)
-        self.query_one("#real-status", Static).update(Text(f"Running {total} lines for real…", style="bold"))
+        running = Text(f"Running {count(total, 'line')} for real…", style="bold")
+        self.query_one("#real-status", Static).update(running)
         self.query_one("#real-diff", Static).update("")
         self._run(statements, plain, name)
 
@@ -115,6 +117,6 @@ class RealPane(RunsInBackground, VerticalScroll):
         lines = len(result.rows)
         where = f"Linux {os.uname().release}"
         self.query_one("#real-status", Static).update(
-            Text(f"Checked {lines} trace lines with real processes on {where}.", style="bold")
+            Text(f"Checked {count(lines, 'trace line')} with real processes on {where}.", style="bold")
         )
         self.query_one("#real-diff", Static).update(render(result, name))
