@@ -47,8 +47,8 @@ class FilePicker(Dialog[Path | None]):
             yield Input(str(self.start / self.name_text) if self.name_text else "", id="path")
             yield Static(id="problem")
             with Horizontal(id="buttons"):
-                yield Button("Save" if self.saving else "Open", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save" if self.saving else "Open", variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         (self.query_one("#path", Input) if self.saving else self.query_one(ScriptTree)).focus()
@@ -119,8 +119,8 @@ class Confirm(Dialog[bool]):
         with Vertical(id="dialog"):
             yield Label(self.question)
             with Horizontal(id="buttons"):
-                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
-                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes", compact=True)
+                yield Button(f"{self.no} (n)", id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -37,12 +37,12 @@ def describe(o: OutcomeGroup) -> str:
     if o.kind == "deadlock":
         calls = ", ".join(b["call"].removesuffix(" <unfinished ...>") for b in o.blocked)
         cycle = " -> ".join([*o.cycle, o.cycle[0]]) if o.cycle else "no cycle"
-        return f"[b]deadlock[/b]  {n}  {cycle}  [dim]{calls}[/dim]"
+        return f"[b]deadlock[/b]  {n}  {cycle}  [i]{calls}[/i]"
     if o.kind == "failed" and o.failure is not None:
         f = o.failure
         return f"[b]failed[/b]  {n}  line {f['line']}: expected {f['expected']}, got {f['got']}"
     last = next((ln for ln in reversed(o.trace) if ": " in ln), "")
-    return f"complete  {n}  [dim]{count(len(o.trace), 'line')}, ends {last}[/dim]"
+    return f"complete  {n}  [i]{count(len(o.trace), 'line')}, ends {last}[/i]"
 
 
 class ExplorePane(Dialog[list[str] | None]):
