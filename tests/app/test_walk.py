@@ -110,3 +110,24 @@ async def test_at_80x24_the_pipe_s_ring_box_is_whole():
             assert not table.show_horizontal_scrollbar, at
             assert app.main.query_one(TraceLog).size.height >= 1  # the trace keeps its latest line
         assert seen >= 4  # the read that sleeps on the empty pipe, the write on the full one
+
+
+async def test_at_80x24_the_footer_cuts_no_key_in_two():
+    """The footer's last keys ran under the palette's key: `U re▏^p palette`. Keys that do not fit
+    are left out whole; the first ones, help and demos among them, stay."""
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        keys = [k for k in app.main.query(FooterKey) if k.display and not k.has_class("-command-palette")]
+        palette = app.main.query_one("FooterKey.-command-palette")
+        assert all(k.region.right <= palette.region.x for k in keys)
+        assert "? help" in footer and "d demos" in footer and "u undo" in footer
+        assert "U re" not in footer or "U redo" in footer
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.pause()
+        assert "U redo" in screen_text(app).splitlines()[-1]  # wide: every key back
