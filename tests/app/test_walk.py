@@ -131,3 +131,20 @@ async def test_at_80x24_the_footer_cuts_no_key_in_two():
         await pilot.pause()
         await pilot.pause()
         assert "U redo" in screen_text(app).splitlines()[-1]  # wide: every key back
+
+
+async def test_the_console_hint_is_never_cut():
+    """At 80 columns the empty console read `... write(4, "hi")     (tab or →`: the hint shown is
+    the longest that fits, whole."""
+    from ipctui.app.widgets.console import HINTS, Console
+
+    app = demo_app("pipe")
+    for width in (60, 80, 100, 160):
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            console = app.main.query_one(Console)
+            assert console.placeholder in HINTS
+            assert len(console.placeholder) < console.content_region.width
+            assert console.placeholder in screen_text(app)
+        app = demo_app("pipe")
+    assert console.placeholder == HINTS[0]  # at 160 columns, all of it
