@@ -148,3 +148,23 @@ async def test_the_console_hint_is_never_cut():
             assert console.placeholder in screen_text(app)
         app = demo_app("pipe")
     assert console.placeholder == HINTS[0]  # at 160 columns, all of it
+
+
+async def test_at_80x24_the_pane_bar_shows_whole_titles_and_marks_the_rest():
+    """The bar ended in `Real k`: it shows whole titles, the pane in front among them, with ‹ or ›
+    where titles are left out."""
+    from ipctui.app.routing import PANES
+
+    words = {w for p in PANES for w in p.title.split()}
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for pane in PANES:
+            app.action_show_pane(pane.id)
+            await pilot.pause()
+            bar = screen_text(app).splitlines()[1]
+            shown = bar.replace("‹", " ").replace("›", " ").split()
+            assert set(shown) <= words, bar
+            assert f" {pane.title} " in bar
+            assert ("‹" in bar) == (shown[0] != PANES[0].title)
+            assert ("›" in bar) == (shown[-1] != PANES[-1].title.split()[-1])
