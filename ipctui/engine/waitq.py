@@ -60,6 +60,8 @@ class Waiter:
     restartable: bool = True
     interruptible: bool = True
     eintr_after_stop: bool = False
+    own_wake_order: bool = False  # its mechanism orders its wake-ups (see Kernel.die)
+    seq: int = 0  # when it began to wait, counted across all queues (a restart keeps it)
 
 
 def sleep_with(table: dict[int, T], pid: int, on: WaitQueue, part: T) -> Generator[WaitQueue, None, T]:
