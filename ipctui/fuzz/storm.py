@@ -59,6 +59,9 @@ _NO_EDGE = re.compile(r"^\w+: (sem_(wait|trywait|post|getvalue|close)|semop)\(")
 _SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
 _SETALL = re.compile(r"SETALL, \[([^\]]*)\]")
 _BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
+_PAGE_SIZE = re.compile(r"\bpage_size=(-?\d+)")
+_SET_SIZE = re.compile(r"^(\w+): fcntl\((\d+), F_SETPIPE_SZ, (\d+)\)")
+PIPE_MAX = 1 << 20  # /proc/sys/fs/pipe-max-size by default
 
 
 def runs_here(line: str) -> bool:
@@ -68,13 +71,28 @@ def runs_here(line: str) -> bool:
     the run's memory holds. A line that cannot run compares nothing, and the rest of its process
     is then compared only loosely, so a storm does not draw one."""
     size, buffer, values = _PIPE_SIZE.match(line), _BUFFER.match(line), _SETALL.search(line)
+    page = _PAGE_SIZE.search(line)
     return not (
         _TERMINAL.match(line)
+        or (page and int(page.group(1)) not in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096))
         or _SIZE_T.match(line)
         or (size and int(size.group(2)) > 1 << 20)
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
         or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
     )
+
+
+def _scaled_fits(kernel: Kernel, line: str) -> bool:
+    """Whether an F_SETPIPE_SZ on a pipe of small pages stays within pipe-max-size once the real
+    run scales each script byte to 4096 / page_size real ones (past it, it cannot run here)."""
+    m = _SET_SIZE.match(line)
+    proc = kernel.process(m.group(1)) if m else None
+    if m is None or proc is None:
+        return True
+    f = dict(proc.fds.items()).get(int(m.group(2)))
+    pipe = getattr(getattr(f, "obj", None), "pipe", None)
+    page_size = getattr(pipe, "page_size", 4096)
+    return int(m.group(3)) * (4096 // page_size) <= PIPE_MAX
 
 
 def _fds_fit(line: str) -> bool:
@@ -156,6 +174,6 @@ def storms(draw: st.DrawFn, family: str, max_lines: int = 60) -> str:
             line = edge_numbers(line, draw(st.integers(0, 3)), draw(st.sampled_from(EDGES)))
         elif edge == 4:
             line = edge_data(line, draw(st.integers(0, 1)), draw(st.sampled_from(EDGE_DATA)))
-        if runs_here(line) and _fds_fit(line):
+        if runs_here(line) and _fds_fit(line) and _scaled_fits(kernel, line):
             keep(line)
     return "\n".join(lines) + "\n"

@@ -149,7 +149,14 @@ CALL_LINES: dict[str, CallLine] = {
     ),
     # pipes and FIFOs
     "pipe": lambda at: st.one_of(
-        _line("{p}: pipe()")(at), _line("{p}: pipe(capacity={c})", c=st.sampled_from([4096, 8192, 65536]))(at)
+        _line("{p}: pipe()")(at),
+        _line("{p}: pipe(capacity={c})", c=st.sampled_from([4096, 8192, 65536, 5]))(at),
+        # small pages, so that slots fill and atomic writes split within a few bytes
+        _line(
+            "{p}: pipe(capacity={c}, page_size={ps})",
+            c=st.sampled_from([16, 8, 64, 100]),
+            ps=st.sampled_from([4, 8, 16, 1024]),
+        )(at),
     ),
     "mkfifo": _line('{p}: mkfifo("{f}", mode={m})', f=_PATHS, m=MODES),
     "open": _line(
@@ -225,15 +232,19 @@ CALL_LINES: dict[str, CallLine] = {
     "kill": _line("{p}: kill({t}, {s})", t=_PROCS, s=SIGS),
     "signal": _line(
         "{p}: signal({s}, {h})",
-        s=st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGPIPE"]),
+        s=st.sampled_from(
+            ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGPIPE", "SIGCONT", "SIGKILL", "SIGSTOP"]
+        ),
         h=HANDLERS,
     ),
     "sigprocmask": _line(
         "{p}: sigprocmask({how}, [{sigs}])",
         how=st.sampled_from(["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"]),
-        sigs=st.lists(st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM"]), max_size=2, unique=True).map(
-            ", ".join
-        ),
+        sigs=st.lists(
+            st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGUSR1", "SIGCHLD", "SIGKILL", "SIGSTOP"]),
+            max_size=2,
+            unique=True,
+        ).map(", ".join),
     ),
     "sigpending": _line("{p}: sigpending()"),
     "pause": _line("{p}: pause()"),
