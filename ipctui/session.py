@@ -95,7 +95,8 @@ class Session:
         self.script_name: str | None = None
         self.cursor = 0  # the next statement of the script to run
         self.checkpoints: list[Checkpoint] = []
-        self.total: int | None = 0  # the steps the loaded script takes, sub-steps included
+        self.script_steps: int | None = 0  # the steps the loaded script takes, sub-steps included
+        self._projected: tuple[tuple[Entry, ...], int | None] | None = None  # total's last dry run
         self._reset()
 
     # -------------------------------------------------------------- state
@@ -120,6 +121,26 @@ class Session:
         return sum(1 for e in self.entries if e.origin is None and not e.settle)
 
     @property
+    def total(self) -> int | None:
+        """The steps from the start to the script's end: the script's own, and the lines typed
+        among them with what they change (a typed line may wake, block or feed the script's
+        calls), found by a dry run from the typed lines on. None when a line cannot run."""
+        last = next(
+            (
+                i
+                for i in range(len(self.entries) - 1, -1, -1)
+                if self.entries[i].origin is None and not self.entries[i].settle
+            ),
+            None,
+        )
+        if last is None or not self.script:
+            return self.script_steps
+        upto = tuple(self.entries[: last + 1])  # the dry run starts after the last typed line
+        if self._projected is None or self._projected[0] != upto:
+            self._projected = (upto, count_steps(self.script, list(upto)))
+        return self._projected[1]
+
+    @property
     def settling(self) -> bool:
         """Whether the next step is a line the previous one caused (a woken call resuming)."""
         return self.kernel.settling
@@ -134,7 +155,8 @@ class Session:
         self.redo_stack = []
         self.checkpoints = []
         self._reset()
-        self.total = count_steps(self.script)
+        self.script_steps = count_steps(self.script)
+        self._projected = None
 
     def load_file(self, path: str | Path) -> None:
         p = Path(path)
@@ -343,11 +365,13 @@ class Session:
         Path(path).write_text(self.script_text(), encoding="utf-8")
 
 
-def count_steps(script: list[Statement]) -> int | None:
-    """How many steps a script takes, sub-steps included (a dry run: the engine is cheap and
-    deterministic); None when a line cannot run, which stops the stepping there."""
+def count_steps(script: list[Statement], start: list[Entry] | None = None) -> int | None:
+    """How many steps a script takes, sub-steps included, after the entries `start` (a dry run:
+    the engine is cheap and deterministic); None when a line cannot run, which stops the
+    stepping there."""
     probe = Session()
     probe.script = script
+    probe.replay(start or [])
     while not probe.at_end:
         before = probe.steps
         probe.step()

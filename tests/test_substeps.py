@@ -108,3 +108,37 @@ def test_a_typed_line_first_lets_the_stepped_line_finish_what_it_caused():
     assert [t.text for t in s.trace][-2:] == ['child: <... read resumed> = "hello"', "parent: getpid() = 1"]
     s.undo()
     assert s.trace[-1].text == 'child: <... read resumed> = "hello"'
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["spawn Z"],  # a line that changes nothing after it
+        ['parent: write(4, "ab")'],  # it may wake the reader: a sub-step the script lacks
+        ["spawn Z", "Z: pipe()", "Z: close(3)"],
+    ],
+)
+def test_the_total_counts_typed_lines_and_what_they_change(typed: list[str]):
+    """Lines typed anywhere in a script are steps too: the total is where stepping ends."""
+    demo = get("pipe")
+    assert demo is not None
+    totals: set[int] = set()
+    for at in range(32):
+        s = Session()
+        s.load(demo.text, "pipe.ipc")
+        script_steps = s.total
+        assert script_steps is not None
+        s.jump(at)
+        if not all(s.submit(line).ok for line in typed):
+            continue  # no parent yet, or it is blocked: the line runs nothing
+        total = s.total
+        assert total is not None and total >= script_steps + len(typed)
+        totals.add(total - script_steps)
+        while not s.at_end:
+            s.step()
+        assert s.steps == total
+        s.undo()  # a step back: the total stays where stepping ends, unless a typed line went
+        assert s.total == total - (at >= script_steps)
+    assert min(totals) == len(typed)
+    if "write" in typed[0]:  # the reader woken, its resumed line a step of its own
+        assert max(totals) > len(typed)

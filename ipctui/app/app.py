@@ -30,7 +30,7 @@ from .dialogs.call_form import CallForm
 from .dialogs.palette import Palette
 from .dialogs.quiz import QuizMode
 from .panes.base import ObjectsView
-from .routing import PANES, Routing
+from .routing import PANES, Routing, named_processes
 from .screens import MainScreen
 from .served import Limits
 from .themes import DEFAULT_THEME, discover, load_settings, save_setting
@@ -148,6 +148,7 @@ class PlaygroundApp(Commands, Routing, App[None]):
         s = self.session
         table = self.main.query_one(ProcessTable)
         table.show(s.kernel)
+        self.call_after_refresh(table.keep_in_view, named_processes(s))  # once the rows are laid out
         self.main.query_one(StuckBanner).show(s.kernel)
         self.main.fit_processes(table.wanted)
         self.main.query_one(TraceLog).show(s.trace)

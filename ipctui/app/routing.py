@@ -7,6 +7,7 @@ a descriptor (read, write, close, dup2 ...) by the kind of the descriptor it nam
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, NamedTuple
 
 from textual.css.query import NoMatches
@@ -165,3 +166,17 @@ class Routing:
         pane = pane_for(self.session.kernel, st)
         if pane is not None:
             self.action_show_pane(pane, draw=False)
+
+
+def named_processes(session: Session) -> list[int]:
+    """The processes a step is about, most of all first: the process of the line just run; after
+    a narration, those it names (in its order), then the process of the latest line."""
+    trace = session.trace
+    latest = next((t.pid for t in reversed(trace) if t.kind != "narration"), None)
+    first = [latest] if latest is not None else []
+    if not trace or trace[-1].kind != "narration":
+        return first
+    words = re.findall(r"[\w.-]+", session.narration or "")
+    pids = {p.name: p.pid for p in session.kernel.procs.values()}
+    named = list(dict.fromkeys(pids[w] for w in words if w in pids))
+    return named + first

@@ -103,7 +103,10 @@ class MainScreen(Screen):
                 others = 1 + 2 + min(4, spoken) + 1 + 1  # title, pane bar, narration, console, footer
                 procs = len(self.session.kernel.procs)
                 bottom = min(procs + 3, height // 4) + MIN_TRACE  # the processes (at most 25vh), the trace
-                want = max(4, min(need, height - others - bottom))
+                room = height - others - bottom
+                if need == room + 1:  # one row short of the whole box: the trace gives its second line
+                    room += 1
+                want = max(4, min(need, room))
             else:
                 others = 1 + 2 + min(4, spoken) + 3 + 1  # the console has a border side by side
                 share = (height - others) * 60 // 100  # beside the bottom's 40%

@@ -51,6 +51,7 @@ def sys_dup(k: Kernel, p: Process, fd: int) -> int:
     mechanism="files",
     summary="make newfd name fd's open file (closing newfd first); 0-2 redirect",
     prefill=_any_descriptor,
+    reach="all",
 )
 def sys_dup2(k: Kernel, p: Process, fd: int, newfd: int) -> int:
     f = k.open_file(p, fd)

@@ -18,6 +18,13 @@ def ftok_key(inode: int, proj: int) -> int:
     return key - (1 << 32) if key >= 1 << 31 else key
 
 
-@syscall("ftok", "path:str, proj:int", mechanism="sysv_keys", summary="a System V key from a file and a byte")
+@syscall(
+    "ftok",
+    "path:str, proj:int",
+    mechanism="sysv_keys",
+    summary="a System V key from a file and a byte",
+    reach="named",
+    lookup="names",
+)
 def sys_ftok(k: Kernel, p: Process, path: str, proj: int) -> int:
     return ftok_key(k.fs.inode(path), proj)

@@ -22,22 +22,32 @@ def _child_name(k: Kernel, p: Process) -> dict[str, str]:
     mechanism="process",
     summary="copy the caller into a new child process",
     prefill=_child_name,
+    reach="all",
+    lookup="names",
 )
 def sys_fork(k: Kernel, p: Process, name: str) -> int:
     return k.new_child(p, name).pid
 
 
-@syscall("exit", "code:int", mechanism="process", summary="end the caller; its descriptors close")
+@syscall(
+    "exit", "code:int", mechanism="process", summary="end the caller; its descriptors close", reach="all"
+)
 def sys_exit(k: Kernel, p: Process, code: int) -> Any:
     raise Exited(code)
 
 
-@syscall("getpid", mechanism="process", summary="the caller's pid")
+@syscall("getpid", mechanism="process", summary="the caller's pid", reach="named")
 def sys_getpid(k: Kernel, p: Process) -> int:
     return p.pid
 
 
-@syscall("wait", mechanism="process", summary="reap a dead child (the one forked first)")
+@syscall(
+    "wait",
+    mechanism="process",
+    summary="reap a dead child (the one forked first)",
+    reach="all",
+    lookup="children",
+)
 def sys_wait(k: Kernel, p: Process) -> CallGen:
     while True:
         if not p.children:
@@ -56,7 +66,15 @@ def _first_child(k: Kernel, p: Process) -> dict[str, str]:
     return fields(pid=child.name if child is not None else None)
 
 
-@syscall("waitpid", "pid:proc", mechanism="process", summary="reap one given child", prefill=_first_child)
+@syscall(
+    "waitpid",
+    "pid:proc",
+    mechanism="process",
+    summary="reap one given child",
+    prefill=_first_child,
+    reach="all",
+    lookup="children",
+)
 def sys_waitpid(k: Kernel, p: Process, pid: int) -> CallGen:
     while True:
         if pid not in p.children:

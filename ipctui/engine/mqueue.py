@@ -171,7 +171,7 @@ def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
     return [data, prio]
 
 
-@syscall("mq_getattr", "mqd:fd", mechanism="mqueue", summary="maxmsg, msgsize and curmsgs")
+@syscall("mq_getattr", "mqd:fd", mechanism="mqueue", summary="maxmsg, msgsize and curmsgs", reach="named")
 def sys_mq_getattr(k: Kernel, p: Process, mqd: int) -> dict[str, int]:
     _, q = _queue(k, p, mqd)
     return {"maxmsg": q.maxmsg, "msgsize": q.msgsize, "curmsgs": q.curmsgs}

@@ -102,6 +102,7 @@ def _sem(p: Process, h: int) -> Semaphore:
     mechanism="sem",
     summary="take one, waiting while the value is 0",
     prefill=_open_handle,
+    reach="named",
 )
 def sys_sem_wait(k: Kernel, p: Process, sem: int) -> CallGen:
     s = _sem(p, sem)
@@ -112,7 +113,14 @@ def sys_sem_wait(k: Kernel, p: Process, sem: int) -> CallGen:
     return 0
 
 
-@syscall("sem_trywait", "sem:int", mechanism="sem", summary="take one, or EAGAIN at 0", prefill=_open_handle)
+@syscall(
+    "sem_trywait",
+    "sem:int",
+    mechanism="sem",
+    summary="take one, or EAGAIN at 0",
+    prefill=_open_handle,
+    reach="named",
+)
 def sys_sem_trywait(k: Kernel, p: Process, sem: int) -> int:
     s = _sem(p, sem)
     if s.value == 0:
@@ -123,7 +131,12 @@ def sys_sem_trywait(k: Kernel, p: Process, sem: int) -> int:
 
 
 @syscall(
-    "sem_post", "sem:int", mechanism="sem", summary="add one, waking the first waiter", prefill=_open_handle
+    "sem_post",
+    "sem:int",
+    mechanism="sem",
+    summary="add one, waking the first waiter",
+    prefill=_open_handle,
+    reach="named",
 )
 def sys_sem_post(k: Kernel, p: Process, sem: int) -> int:
     s = _sem(p, sem)
@@ -135,7 +148,14 @@ def sys_sem_post(k: Kernel, p: Process, sem: int) -> int:
     return 0
 
 
-@syscall("sem_getvalue", "sem:int", mechanism="sem", summary="the current value", prefill=_open_handle)
+@syscall(
+    "sem_getvalue",
+    "sem:int",
+    mechanism="sem",
+    summary="the current value",
+    prefill=_open_handle,
+    reach="named",
+)
 def sys_sem_getvalue(k: Kernel, p: Process, sem: int) -> int:
     return _sem(p, sem).value
 

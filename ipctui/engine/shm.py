@@ -250,6 +250,7 @@ def _access(p: Process, name: str | int, offset: int, n: int, store: bool = Fals
     mechanism="shm",
     summary="store bytes into mapped memory",
     prefill=_mapped_at_start,
+    reach="named",
 )
 def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -> int:
     if not data:
@@ -268,6 +269,7 @@ def sys_poke(k: Kernel, p: Process, name: str | int, offset: int, data: bytes) -
     mechanism="shm",
     summary="load bytes from mapped memory",
     prefill=_mapped_at_start,
+    reach="named",
 )
 def sys_peek(k: Kernel, p: Process, name: str | int, offset: int, count: int) -> bytes:
     if count < 0:
@@ -297,6 +299,7 @@ def _mutex(p: Process, name: str | int) -> Mutex:
     interruptible=False,
     summary="take the segment's mutex",
     prefill=_mapped,
+    reach="named",
 )
 def sys_lock(k: Kernel, p: Process, name: str | int) -> CallGen:
     m = _mutex(p, name)
@@ -308,7 +311,14 @@ def sys_lock(k: Kernel, p: Process, name: str | int) -> CallGen:
     return 0
 
 
-@syscall("trylock", "name:seg", mechanism="shm", summary="take the mutex if it is free", prefill=_mapped)
+@syscall(
+    "trylock",
+    "name:seg",
+    mechanism="shm",
+    summary="take the mutex if it is free",
+    prefill=_mapped,
+    reach="named",
+)
 def sys_trylock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner is not None:
@@ -317,7 +327,14 @@ def sys_trylock(k: Kernel, p: Process, name: str | int) -> int:
     return 0
 
 
-@syscall("unlock", "name:seg", mechanism="shm", summary="release the mutex (owner only)", prefill=_mapped)
+@syscall(
+    "unlock",
+    "name:seg",
+    mechanism="shm",
+    summary="release the mutex (owner only)",
+    prefill=_mapped,
+    reach="named",
+)
 def sys_unlock(k: Kernel, p: Process, name: str | int) -> int:
     m = _mutex(p, name)
     if m.owner != p.pid:

@@ -28,7 +28,14 @@ def valid(sig: int) -> bool:
     return 1 <= sig < NSIG
 
 
-@syscall("kill", "pid:proc, sig:sig", mechanism="signals", summary="send a signal (0 only checks)")
+@syscall(
+    "kill",
+    "pid:proc, sig:sig",
+    mechanism="signals",
+    summary="send a signal (0 only checks)",
+    reach="all",
+    lookup="children",
+)
 def sys_kill(k: Kernel, p: Process, pid: int, sig: int) -> int:
     target = k.procs.get(pid)
     if target is None:
@@ -50,6 +57,7 @@ def sys_kill(k: Kernel, p: Process, pid: int, sig: int) -> int:
     keywords={"sa_restart": "int"},
     mechanism="signals",
     summary="set what a signal does: SIG_DFL, SIG_IGN or a handler",
+    reach="all",
 )
 def sys_signal(k: Kernel, p: Process, sig: int, handler: str, sa_restart: int = 0) -> int:
     if not valid(sig) or sig in UNBLOCKABLE:
@@ -66,6 +74,7 @@ def sys_signal(k: Kernel, p: Process, sig: int, handler: str, sa_restart: int = 
     "how:const, signals:siglist",
     mechanism="signals",
     summary="block or unblock signals; unblocking delivers what was pending",
+    reach="all",
 )
 def sys_sigprocmask(k: Kernel, p: Process, how: int, signals: list[int]) -> int:
     if any(not valid(s) for s in signals):
@@ -88,12 +97,16 @@ def sys_sigprocmask(k: Kernel, p: Process, how: int, signals: list[int]) -> int:
     return 0
 
 
-@syscall("sigpending", mechanism="signals", summary="the blocked signals waiting to be delivered")
+@syscall(
+    "sigpending", mechanism="signals", summary="the blocked signals waiting to be delivered", reach="named"
+)
 def sys_sigpending(k: Kernel, p: Process) -> list[str]:
     return [SIGNAL_NAMES[s] for s in sorted(p.pending) if s in p.mask]
 
 
-@syscall("pause", mechanism="signals", restartable=False, summary="sleep until a caught signal")
+@syscall(
+    "pause", mechanism="signals", restartable=False, summary="sleep until a caught signal", reach="named"
+)
 def sys_pause(k: Kernel, p: Process) -> CallGen:
     while True:
         yield p.pause_wait

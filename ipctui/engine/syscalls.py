@@ -31,6 +31,13 @@ class Syscall:
     eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
     no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
     prefill: Prefill = no_prefill  # what its form fills in for a process (engine/prefill.py)
+    # what a line may change besides what it names, for explore's independence: "named" only
+    # that, "files" also the caller's open files, "all" anything (a death, a signal, a fork)
+    reach: str = "files"
+    # the tables a line looks something up in: "names" (names, keys, processes), "ids" (a System
+    # V id: one a get makes or an IPC_RMID removes changes its answer), "children" (the
+    # caller's children), or none
+    lookup: str = ""
 
     @property
     def required(self) -> int:
@@ -50,6 +57,8 @@ class Syscall:
 
 
 SYSCALLS: dict[str, Syscall] = {}
+REACHES = ("named", "files", "all")
+LOOKUPS = ("", "names", "ids", "children")
 
 __all__ = ["KINDS", "SYSCALLS", "Param", "Syscall", "syscall"]
 
@@ -66,9 +75,13 @@ def syscall(
     eintr_after_stop: bool = False,
     no_real: str = "",
     prefill: Prefill | None = None,
+    reach: str = "files",
+    lookup: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a call. `params` is "name:kind, name:kind?" (a trailing ? makes it optional);
-    `prefill` is what its form fills in (engine/prefill.py), the default if not given."""
+    `prefill` is what its form fills in (engine/prefill.py), the default if not given; `reach`
+    and `lookup` tell explore what a line of it may change and read (see Syscall)."""
+    assert reach in REACHES and lookup in LOOKUPS, (name, reach, lookup)
 
     parsed: list[Param] = []
     for item in filter(None, (s.strip() for s in params.split(","))):
@@ -91,6 +104,8 @@ def syscall(
             eintr_after_stop,
             no_real,
             prefill or default_prefill(tuple(parsed), mechanism),
+            reach,
+            lookup,
         )
         return fn
 

@@ -57,6 +57,7 @@ def _ipcperms(p: Process, q: MsgQueue, want: int) -> bool:
     keywords={"mode": "int"},
     mechanism="sysv_msg",
     summary="get or create a System V queue by key",
+    lookup="names",
 )
 def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -> int:
     def create(msqid: int, bits: int) -> MsgQueue:
@@ -84,6 +85,8 @@ def _lookup(k: Kernel, msqid: int) -> MsgQueue:
     restartable=False,
     summary="append a message of a type",
     prefill=_newest_queue,
+    reach="named",
+    lookup="ids",
 )
 def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> CallGen:
     if len(data) > MSGMAX or msqid < 0 or mtype < 1:
@@ -111,6 +114,8 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     restartable=False,
     summary="take the first message of a type (0 any; -N the lowest type up to N)",
     prefill=_newest_queue,
+    reach="named",
+    lookup="ids",
 )
 def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) -> CallGen:
     if msqid < 0:
@@ -137,6 +142,7 @@ def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) 
     mechanism="sysv_msg",
     summary="IPC_RMID removes the queue",
     prefill=_newest_queue,
+    lookup="ids",
 )
 def sys_msgctl(k: Kernel, p: Process, msqid: int, cmd: int) -> int:
     q = _lookup(k, msqid)

@@ -100,6 +100,7 @@ def _c_int(n: int) -> int:
     keywords={"mode": "int"},
     mechanism="sysv_sem",
     summary="get or create a set of nsems semaphores by key",
+    lookup="names",
 )
 def sys_semget(k: Kernel, p: Process, key: int, nsems: int, flags: int = 0, mode: int = 0) -> int:
     nsems = _c_int(nsems)
@@ -189,6 +190,7 @@ def _parse_ops(ops: list[list[int]]) -> list[SemOp]:
     eintr_after_stop=True,
     prefill=_newest_set,
     summary="[[num, op(, IPC_NOWAIT|SEM_UNDO)], ...] all together or not at all",
+    lookup="ids",
 )
 def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGen:
     parsed = _parse_ops(ops)
@@ -230,6 +232,7 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
     mechanism="sysv_sem",
     summary="GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, IPC_RMID",
     prefill=_newest_set,
+    lookup="ids",
 )
 def sys_semctl(
     k: Kernel, p: Process, semid: int, num: int, cmd: int, arg: int | list[int] | None = None

@@ -48,6 +48,7 @@ SHM_HUGETLB = 0o4000  # a mode past 0777 is flags: this one asks for huge pages
     keywords={"mode": "int"},
     mechanism="sysv_shm",
     summary="get or create a segment of size bytes by key",
+    lookup="names",
 )
 def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
     if size > SIMULATED_MAX:
@@ -80,6 +81,7 @@ def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode:
     mechanism="sysv_shm",
     summary="attach a segment (readonly=1: SHM_RDONLY); peek/poke it by id",
     prefill=_newest_segment,
+    lookup="ids",
 )
 def sys_shmat(k: Kernel, p: Process, shmid: int, readonly: int = 0) -> int:
     seg = _get(k, shmid)
@@ -128,6 +130,7 @@ def sys_shmdt(k: Kernel, p: Process, shmid: int) -> int:
     mechanism="sysv_shm",
     summary="IPC_STAT: {size, nattch}; IPC_RMID marks for removal",
     prefill=_newest_segment,
+    lookup="ids",
 )
 def sys_shmctl(k: Kernel, p: Process, shmid: int, cmd: int) -> object:
     if shmid < 0 or cmd not in (IPC_STAT, IPC_RMID):

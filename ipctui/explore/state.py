@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from ..engine import Event, Kernel
+from ..engine import SYSCALLS, Event, Kernel
 from ..engine.process import Process
 from ..engine.waitfor import Wait, cycle_of, wait_for
 from ..engine.waitq import WaitQueue
@@ -81,17 +81,10 @@ def _entities(k: Kernel) -> dict[int, Hashable]:
     return ents
 
 
+# Kinds of kernel object (entities, id counters, attributes), some spelt like a call.
+OBJECT_KINDS = frozenset({"pipe", "socket", "sem", "shm"})
 # Ids that never show in a trace: which pipe got which number does not tell two states apart.
-_INTERNAL_IDS = frozenset({"pipe", "socket", "sem", "shm"})
-_FAR_REACHING = frozenset({"kill", "fork", "exit", "signal", "sigprocmask", "dup2", "wait", "waitpid"})
-_NO_FILES = frozenset(
-    {"lock", "trylock", "unlock", "peek", "poke", "getpid", "sem_wait", "sem_trywait", "sem_post"}
-    | {"sem_getvalue", "pause", "sigpending", "msgsnd", "msgrcv", "mq_getattr", "ftok"}
-)
-_LOOKUPS = frozenset({"fork", "msgget", "semget", "shmget", "ftok"})
-# calls that look a System V id up in its table: one that names nothing (yet, or any more) is
-# EINVAL, so they read the table, which a get that creates or an IPC_RMID changes
-_ID_LOOKUPS = frozenset({"msgsnd", "msgrcv", "msgctl", "semop", "semctl", "shmat", "shmctl"})
+_INTERNAL_IDS = OBJECT_KINDS
 _ATOM_TYPES = frozenset({type(None), bool, int, str, bytes, float})
 _SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
 
@@ -326,10 +319,8 @@ class Machine:
         assert p is not None
         reads: set[Hashable] = {("proc", p.pid)}
         reads |= self._named(st, p)
-        if (
-            st.call in _LOOKUPS
-            or st.call in _ID_LOOKUPS
-            or any(isinstance(v, (str, ProcRef)) for v in st.eargs)
+        if SYSCALLS[st.call].lookup in ("names", "ids") or any(
+            isinstance(v, (str, ProcRef)) for v in st.eargs
         ):
             reads.add("names")
         events = self.runner.step(self._plain(st)).events
@@ -352,12 +343,13 @@ class Machine:
         """The entities a step may have changed, or None for all of them: the caller, what it
         names and refers to, whoever shares an open file with it, and every process the step
         resumed with what that one refers to. Deaths, signals and forks reach further: all."""
-        if st.call in _FAR_REACHING or any(ev.kind in ("exit", "signal", "stopped") for ev in events):
+        reach = SYSCALLS[st.call].reach  # what the call's registration says a line of it may change
+        if reach == "all" or any(ev.kind in ("exit", "signal", "stopped") for ev in events):
             return None
         k = self.kernel
         procs = {p.pid} | {ev.pid for ev in events if ev.kind == "resumed"}
         files = {id(f) for pid in procs if pid in k.procs for _fd, f in k.procs[pid].fds.items()}
-        if st.call in _NO_FILES and len(procs) == 1:
+        if reach == "named" and len(procs) == 1:
             files = set()  # these calls leave open files (offsets, flags, counts) alone
         for q in k.procs.values():
             if q.pid not in procs and any(id(f) in files for _fd, f in q.fds.items()):
@@ -366,7 +358,7 @@ class Machine:
         for pid in procs:
             key = ("proc", pid)
             dirty.add(key)
-            if pid != p.pid or st.call not in _NO_FILES:  # these reach only what they name
+            if pid != p.pid or reach != "named":  # these reach only what they name
                 dirty |= self.refs.get(key, frozenset())
         return dirty
 
@@ -408,7 +400,7 @@ class Machine:
                 if v in k.fs:
                     out.add(("fs", v))
                 out.add("ports")
-        if st.call in ("wait", "waitpid", "kill"):
+        if SYSCALLS[st.call].lookup == "children":
             out |= {("proc", c) for c in p.children}
         return out
 

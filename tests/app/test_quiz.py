@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.quiz import QuizQuestion, QuizSummary
 from ipctui.demos import get
@@ -201,6 +203,41 @@ async def test_lost_wakeup_a_signal_line_is_shown_not_asked_then_the_pause_is() 
         assert not verdict.correct and verdict.note == "it blocks: nothing can complete it yet"
         assert s.trace[-1].text == "waiter: pause() <unfinished ...>"
         assert "already come" in (s.narration or "")  # the narration came with the reveal
+
+
+async def test_each_line_with_a_result_is_asked_once_a_resumed_line_included() -> None:
+    """The pipe demo at 80x24, answered through: every line whose result the script writes is
+    asked exactly once (the write that wakes the reader alone, then the resumed read alone),
+    so the score is out of those lines and a wrong resumed line is listed once to review."""
+    demo = get("pipe")
+    assert demo is not None
+    written = [
+        n
+        for n, line in enumerate(demo.text.splitlines(), 1)
+        if re.search(r"= (?!\?$)\S|<unfinished \.\.\.>$", line) and not line.startswith("##")
+    ]
+    assert 14 in written and 21 in written and len(written) == 15  # two resumed lines among them
+    app = pipe_quiz()
+    asked: list[list[int]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(100):
+            if isinstance(app.screen, QuizSummary):
+                break
+            if isinstance(app.screen, QuizQuestion):
+                questions = app.screen.questions
+                asked.append([q.lineno for q in questions])
+                wrong = questions[0].lineno == 14  # the resumed read, answered wrong
+                await answer(pilot, *("blocks" if wrong else q.answer for q in questions))
+            else:
+                await pilot.press("space")
+                await pilot.pause()
+        assert isinstance(app.screen, QuizSummary)
+        assert [n for group in asked for n in group] == written
+        assert all(len(group) == 1 for group in asked)  # one line a dialog: a step shows one line
+        assert app.quiz_mode.quiz.score == "14/15"  # type: ignore[union-attr]
+        summary = str(app.screen.summary)
+        assert summary.count("line 14:") == 1 and "line 21:" not in summary
 
 
 async def test_a_long_summary_fits_at_80x24_and_scrolls() -> None:
