@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ..engine import SYSCALLS, Kernel
 from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
-from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free
+from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free, scaled_fits
 
 EDGES = (0, -1, 1, 2, 4095, 4096, 4097, 8191, 8192, 65535, 65536, 65537, 2**31 - 1, 2**31, 2**32 + 1)
 EDGE_DATA = ("", "e", "p" * 4095, "p" * 4096, "p" * 4097, "b" * 65536, "b" * 65537, "s" * 212961)
@@ -60,8 +60,6 @@ _SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
 _SETALL = re.compile(r"SETALL, \[([^\]]*)\]")
 _BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
 _PAGE_SIZE = re.compile(r"\bpage_size=(-?\d+)")
-_SET_SIZE = re.compile(r"^(\w+): fcntl\((\d+), F_SETPIPE_SZ, (\d+)\)")
-PIPE_MAX = 1 << 20  # /proc/sys/fs/pipe-max-size by default
 
 
 def runs_here(line: str) -> bool:
@@ -80,19 +78,6 @@ def runs_here(line: str) -> bool:
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
         or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
     )
-
-
-def _scaled_fits(kernel: Kernel, line: str) -> bool:
-    """Whether an F_SETPIPE_SZ on a pipe of small pages stays within pipe-max-size once the real
-    run scales each script byte to 4096 / page_size real ones (past it, it cannot run here)."""
-    m = _SET_SIZE.match(line)
-    proc = kernel.process(m.group(1)) if m else None
-    if m is None or proc is None:
-        return True
-    f = dict(proc.fds.items()).get(int(m.group(2)))
-    pipe = getattr(getattr(f, "obj", None), "pipe", None)
-    page_size = getattr(pipe, "page_size", 4096)
-    return int(m.group(3)) * (4096 // page_size) <= PIPE_MAX
 
 
 def _fds_fit(line: str) -> bool:
@@ -174,6 +159,6 @@ def storms(draw: st.DrawFn, family: str, max_lines: int = 60) -> str:
             line = edge_numbers(line, draw(st.integers(0, 3)), draw(st.sampled_from(EDGES)))
         elif edge == 4:
             line = edge_data(line, draw(st.integers(0, 1)), draw(st.sampled_from(EDGE_DATA)))
-        if runs_here(line) and _fds_fit(line) and _scaled_fits(kernel, line):
+        if runs_here(line) and _fds_fit(line) and scaled_fits(kernel, line):
             keep(line)
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ Linux leaves blocked, say), the diff shows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ SIGS = st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT", "
 HANDLERS = st.sampled_from(["SIG_IGN", "SIG_DFL", '"on_sig"'])
 MODES = st.sampled_from(["0600", "0666", "0644"])
 # System V keys: two plain ones, a private one, and what ftok("/tmp", 1) gives (device 1, inode 2)
+_SET_SIZE = re.compile(r"^(\w+): fcntl\((\d+), F_SETPIPE_SZ, (\d+)\)")
+PIPE_MAX = 1 << 20  # /proc/sys/fs/pipe-max-size by default
 KEYS = st.sampled_from(["0x1234", "0x5678", "IPC_PRIVATE", str(1 << 24 | 1 << 16 | 2)])
 
 
@@ -456,6 +459,19 @@ FAMILIES: dict[str, Family] = {
 }
 
 
+def scaled_fits(kernel: Kernel, line: str) -> bool:
+    """Whether an F_SETPIPE_SZ on a pipe of small pages stays within pipe-max-size once the real
+    run scales each script byte to 4096 / page_size real ones (past it, it cannot run here)."""
+    m = _SET_SIZE.match(line)
+    proc = kernel.process(m.group(1)) if m else None
+    if m is None or proc is None:
+        return True
+    f = dict(proc.fds.items()).get(int(m.group(2)))
+    pipe = getattr(getattr(f, "obj", None), "pipe", None)
+    page_size = getattr(pipe, "page_size", 4096)
+    return int(m.group(3)) * (4096 // page_size) <= PIPE_MAX
+
+
 @st.composite
 def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     """A valid script of `family`'s calls: each line is one its process can make when it comes."""
@@ -495,7 +511,9 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
             if keep(f'{p}: fork("C")'):
                 procs.append("C")
             continue
-        keep(draw(family_line(family, at(kernel, p, fam))))
+        line = draw(family_line(family, at(kernel, p, fam)))
+        if scaled_fits(kernel, line):
+            keep(line)
     return "\n".join(lines) + "\n"
 
 

@@ -90,7 +90,8 @@ def test_storms_draw_no_pipe_the_real_run_cannot_scale():
     """A page size that is not a power of two up to this machine's page, or an F_SETPIPE_SZ that
     scaled to real bytes passes pipe-max-size, cannot run here: a storm does not draw it."""
     from ipctui.engine import Kernel
-    from ipctui.fuzz.storm import _scaled_fits, runs_here
+    from ipctui.fuzz.storm import runs_here
+    from ipctui.fuzz.strategies import scaled_fits
     from ipctui.script.runner import Runner
 
     assert runs_here("A: pipe(capacity=16, page_size=4)")
@@ -101,6 +102,6 @@ def test_storms_draw_no_pipe_the_real_run_cannot_scale():
     for text in ("spawn A", "A: pipe(capacity=16, page_size=4)", "A: pipe()"):
         statement = parse(text).statements[0]
         runner.step(statement)
-    assert _scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1024)")  # 1024 x 1024 real bytes: 1 MiB
-    assert not _scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1025)")
-    assert _scaled_fits(kernel, "A: fcntl(6, F_SETPIPE_SZ, 1048576)")  # a pipe of whole pages
+    assert scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1024)")  # 1024 x 1024 real bytes: 1 MiB
+    assert not scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1025)")
+    assert scaled_fits(kernel, "A: fcntl(6, F_SETPIPE_SZ, 1048576)")  # a pipe of whole pages
