@@ -59,6 +59,7 @@ _NO_EDGE = re.compile(r"^\w+: (sem_(wait|trywait|post|getvalue|close)|semop)\(")
 _SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
 _SETALL = re.compile(r"SETALL, \[([^\]]*)\]")
 _BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
+_PAGES = tuple(1 << i for i in range(13))  # the page sizes a pipe may have here: 1 to 4096
 _PAGE_SIZE = re.compile(r"\bpage_size=(-?\d+)")
 
 
@@ -70,11 +71,12 @@ def runs_here(line: str) -> bool:
     is then compared only loosely, so a storm does not draw one."""
     size, buffer, values = _PIPE_SIZE.match(line), _BUFFER.match(line), _SETALL.search(line)
     page = _PAGE_SIZE.search(line)
+    scale = 4096 // int(page.group(1)) if page and int(page.group(1)) in _PAGES else 1
     return not (
         _TERMINAL.match(line)
-        or (page and int(page.group(1)) not in (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096))
+        or (page and int(page.group(1)) not in _PAGES)
         or _SIZE_T.match(line)
-        or (size and int(size.group(2)) > 1 << 20)
+        or (size and int(size.group(2)) * scale > 1 << 20)
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
         or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
     )

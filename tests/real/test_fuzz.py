@@ -97,6 +97,8 @@ def test_storms_draw_no_pipe_the_real_run_cannot_scale():
     assert runs_here("A: pipe(capacity=16, page_size=4)")
     assert not runs_here("A: pipe(capacity=16, page_size=8192)")
     assert not runs_here("A: pipe(capacity=16, page_size=3)")
+    assert runs_here("A: pipe(capacity=1024, page_size=4)")  # 1024 x 1024 real bytes: 1 MiB
+    assert not runs_here("A: pipe(capacity=1025, page_size=4)")
     kernel = Kernel()
     runner = Runner(kernel)
     for text in ("spawn A", "A: pipe(capacity=16, page_size=4)", "A: pipe()"):
