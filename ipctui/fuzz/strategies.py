@@ -120,7 +120,7 @@ _SEMOPS = st.lists(
     max_size=3,
 ).map(_semops)
 _SEMCTL = st.one_of(
-    st.sampled_from(["GETVAL", "GETALL", "GETNCNT", "GETZCNT", "IPC_RMID"]),
+    st.sampled_from(["GETVAL", "GETALL", "GETNCNT", "GETZCNT", "GETPID", "IPC_STAT", "IPC_RMID"]),
     st.integers(0, 3).map(lambda v: f"SETVAL, {v}"),
     st.lists(st.integers(0, 2), min_size=1, max_size=3).map(
         lambda vs: f"SETALL, [{', '.join(map(str, vs))}]"

@@ -476,6 +476,64 @@ A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
 A: getpid() = 1
 """,
+    # The queues' pipelined hand-over (pipelined_send, pipelined_receive): a message goes straight
+    # to a waiting receiver, a receive from a full queue takes a waiting sender's message in at
+    # once, and a stopped receiver has left the queue (its call restarts at SIGCONT, at the back).
+    "mq_a_stopped_receiver_is_passed_over_and_waits_again_at_the_back": """spawn A
+A: mq_open("/ipctui-k30", O_CREAT|O_RDWR, maxmsg=2) = 3
+A: fork("R1") = 2
+A: fork("R2") = 3
+A: fork("R3") = 4
+R1: mq_receive(3) <unfinished ...>
+R2: mq_receive(3) <unfinished ...>
+R3: mq_receive(3) <unfinished ...>
+A: kill(R1, SIGSTOP) = 0
+R1: --- stopped by SIGSTOP ---
+A: mq_send(3, "one", 0) = 0
+R2: <... mq_receive resumed> = ["one", 0]
+A: kill(R1, SIGCONT) = 0
+R1: --- SIGCONT ---
+A: mq_send(3, "two", 0) = 0
+R3: <... mq_receive resumed> = ["two", 0]
+A: mq_send(3, "three", 0) = 0
+R1: <... mq_receive resumed> = ["three", 0]
+A: mq_unlink("/ipctui-k30") = 0
+""",
+    "mq_a_receive_from_a_full_queue_takes_the_first_senders_message_in_by_priority": """spawn A
+A: mq_open("/ipctui-k31", O_CREAT|O_RDWR, maxmsg=2) = 3
+A: mq_send(3, "lo", 1) = 0
+A: mq_send(3, "hi", 5) = 0
+A: fork("S1") = 2
+A: fork("S2") = 3
+S1: mq_send(3, "mid", 3) <unfinished ...>
+S2: mq_send(3, "top", 9) <unfinished ...>
+A: mq_receive(3) = ["hi", 5]
+S1: <... mq_send resumed> = 0
+A: mq_getattr(3) = {maxmsg=2, msgsize=8192, curmsgs=2}
+A: mq_receive(3) = ["mid", 3]
+S2: <... mq_send resumed> = 0
+A: mq_receive(3) = ["top", 9]
+A: mq_receive(3) = ["lo", 1]
+A: mq_unlink("/ipctui-k31") = 0
+""",
+    "msgsnd_goes_to_the_first_waiting_receiver_that_wants_its_type": """spawn A
+A: msgget(16993, IPC_CREAT, mode=0600) = 0
+A: fork("R1") = 2
+A: fork("R2") = 3
+A: fork("R3") = 4
+R1: msgrcv(0, 2) <unfinished ...>
+R2: msgrcv(0, -3) <unfinished ...>
+R3: msgrcv(0, 0) <unfinished ...>
+A: msgsnd(0, 5, "five") = 0
+R3: <... msgrcv resumed> = ["five", 5]
+A: msgsnd(0, 4, "four") = 0
+A: msgsnd(0, 1, "one") = 0
+R2: <... msgrcv resumed> = ["one", 1]
+A: msgsnd(0, 2, "two") = 0
+R1: <... msgrcv resumed> = ["two", 2]
+A: msgrcv(0, 0) = ["four", 4]
+A: msgctl(0, IPC_RMID) = 0
+""",
 }
 
 

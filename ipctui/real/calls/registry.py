@@ -40,6 +40,19 @@ Silent = Callable[["Line", list[Any]], bool]
 
 
 NO_ID = (1 << 31) - 1  # a System V id that names nothing: index 32767 of sequence 65535
+FIXED_INODES = {"/": 1, "/tmp": 2}  # the simulation's two directories
+
+
+def canonical_path(path: str) -> str:
+    """The path as Linux walks it, from `/` (the real run's working directory too): `//tmp`,
+    `tmp`, `/tmp/./f` and `/tmp/../tmp/f` name `/tmp` and `/tmp/f`, as in the simulation."""
+    here: list[str] = []
+    for name in path.split("/"):
+        if name == "..":
+            here = here[:-1]
+        elif name not in ("", "."):
+            here.append(name)
+    return "/" + "/".join(here)
 
 
 @dataclass
@@ -70,9 +83,20 @@ class Books:
 
     def made(self, path: str) -> None:
         """A file the script made: the simulation gives it the next inode number."""
+        path = canonical_path(path)
         if path not in self.inodes:
             self.inodes[path] = self.next_inode
             self.next_inode += 1
+
+    def unmade(self, path: str) -> None:
+        """A file the script removed: a file made again at that path gets a new number."""
+        self.inodes.pop(canonical_path(path), None)
+
+    def inode(self, path: str) -> int | None:
+        """The simulation's inode number of a path (however written), if it is `/`, `/tmp` or
+        a file the script made."""
+        path = canonical_path(path)
+        return FIXED_INODES.get(path) or self.inodes.get(path)
 
     def real_id(self, kind: str, sim: int) -> int:
         """A System V id as the machine knows it. One the run never got stays negative if it was,
@@ -179,4 +203,15 @@ def errno_name(n: int) -> str:
         return errno_mod.errorcode.get(n, f"E{n}")
 
 
-__all__ = ["FORKED", "REAL", "Books", "Line", "RealCall", "errno_name", "ipc_name", "real"]
+__all__ = [
+    "FIXED_INODES",
+    "FORKED",
+    "REAL",
+    "Books",
+    "Line",
+    "RealCall",
+    "canonical_path",
+    "errno_name",
+    "ipc_name",
+    "real",
+]
