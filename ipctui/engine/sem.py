@@ -65,6 +65,8 @@ def sys_sem_open(k: Kernel, p: Process, name: str, flags: int = 0, value: int = 
         k.sem_all[sem.id] = sem
         return sem
 
+    if flags & O_CREAT and flags & O_EXCL and value & 0xFFFFFFFF > SEM_VALUE_MAX:
+        raise SysError(Errno.EINVAL)  # glibc reads the value before it tries to create (EEXIST)
     existing = k.sems.get(name)
     if existing is not None and flags & O_DIRECTORY and not (flags & O_CREAT and flags & O_EXCL):
         raise SysError(Errno.ENOTDIR)  # glibc opens its file with the other flags: not a directory

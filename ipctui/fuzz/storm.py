@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ..engine import SYSCALLS, Kernel
 from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
-from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free
+from .strategies import CALL_LINES, FAMILIES, at, can_call, family_line, lowest_free, scaled_fits
 
 EDGES = (0, -1, 1, 2, 4095, 4096, 4097, 8191, 8192, 65535, 65536, 65537, 2**31 - 1, 2**31, 2**32 + 1)
 EDGE_DATA = ("", "e", "p" * 4095, "p" * 4096, "p" * 4097, "b" * 65536, "b" * 65537, "s" * 212961)
@@ -59,6 +59,8 @@ _NO_EDGE = re.compile(r"^\w+: (sem_(wait|trywait|post|getvalue|close)|semop)\(")
 _SIZE_T = re.compile(r"^\w+: shmget\([^,]+, -")
 _SETALL = re.compile(r"SETALL, \[([^\]]*)\]")
 _BUFFER = re.compile(r"^\w+: (read|recv|recvfrom|peek)\(.*, (-?\d+)\)$")
+_PAGES = tuple(1 << i for i in range(13))  # the page sizes a pipe may have here: 1 to 4096
+_PAGE_SIZE = re.compile(r"\bpage_size=(-?\d+)")
 
 
 def runs_here(line: str) -> bool:
@@ -68,10 +70,13 @@ def runs_here(line: str) -> bool:
     the run's memory holds. A line that cannot run compares nothing, and the rest of its process
     is then compared only loosely, so a storm does not draw one."""
     size, buffer, values = _PIPE_SIZE.match(line), _BUFFER.match(line), _SETALL.search(line)
+    page = _PAGE_SIZE.search(line)
+    scale = 4096 // int(page.group(1)) if page and int(page.group(1)) in _PAGES else 1
     return not (
         _TERMINAL.match(line)
+        or (page and int(page.group(1)) not in _PAGES)
         or _SIZE_T.match(line)
-        or (size and int(size.group(2)) > 1 << 20)
+        or (size and int(size.group(2)) * scale > 1 << 20)
         or (buffer and not 0 <= int(buffer.group(2)) <= 1 << 20)
         or (values and any(not 0 <= int(v) <= 0xFFFF for v in re.findall(r"-?\d+", values.group(1))))
     )
@@ -156,6 +161,6 @@ def storms(draw: st.DrawFn, family: str, max_lines: int = 60) -> str:
             line = edge_numbers(line, draw(st.integers(0, 3)), draw(st.sampled_from(EDGES)))
         elif edge == 4:
             line = edge_data(line, draw(st.integers(0, 1)), draw(st.sampled_from(EDGE_DATA)))
-        if runs_here(line) and _fds_fit(line):
+        if runs_here(line) and _fds_fit(line) and scaled_fits(kernel, line):
             keep(line)
     return "\n".join(lines) + "\n"

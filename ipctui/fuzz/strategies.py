@@ -13,6 +13,7 @@ Linux leaves blocked, say), the diff shows it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ SIGS = st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGSTOP", "SIGCONT", "
 HANDLERS = st.sampled_from(["SIG_IGN", "SIG_DFL", '"on_sig"'])
 MODES = st.sampled_from(["0600", "0666", "0644"])
 # System V keys: two plain ones, a private one, and what ftok("/tmp", 1) gives (device 1, inode 2)
+_SET_SIZE = re.compile(r"^(\w+): fcntl\((\d+), F_SETPIPE_SZ, (\d+)\)")
+PIPE_MAX = 1 << 20  # /proc/sys/fs/pipe-max-size by default
 KEYS = st.sampled_from(["0x1234", "0x5678", "IPC_PRIVATE", str(1 << 24 | 1 << 16 | 2)])
 
 
@@ -149,7 +152,14 @@ CALL_LINES: dict[str, CallLine] = {
     ),
     # pipes and FIFOs
     "pipe": lambda at: st.one_of(
-        _line("{p}: pipe()")(at), _line("{p}: pipe(capacity={c})", c=st.sampled_from([4096, 8192, 65536]))(at)
+        _line("{p}: pipe()")(at),
+        _line("{p}: pipe(capacity={c})", c=st.sampled_from([4096, 8192, 65536, 5]))(at),
+        # small pages, so that slots fill and atomic writes split within a few bytes
+        _line(
+            "{p}: pipe(capacity={c}, page_size={ps})",
+            c=st.sampled_from([16, 8, 64, 100]),
+            ps=st.sampled_from([4, 8, 16, 1024]),
+        )(at),
     ),
     "mkfifo": _line('{p}: mkfifo("{f}", mode={m})', f=_PATHS, m=MODES),
     "open": _line(
@@ -225,15 +235,19 @@ CALL_LINES: dict[str, CallLine] = {
     "kill": _line("{p}: kill({t}, {s})", t=_PROCS, s=SIGS),
     "signal": _line(
         "{p}: signal({s}, {h})",
-        s=st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGPIPE"]),
+        s=st.sampled_from(
+            ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGPIPE", "SIGCONT", "SIGKILL", "SIGSTOP"]
+        ),
         h=HANDLERS,
     ),
     "sigprocmask": _line(
         "{p}: sigprocmask({how}, [{sigs}])",
         how=st.sampled_from(["SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"]),
-        sigs=st.lists(st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM"]), max_size=2, unique=True).map(
-            ", ".join
-        ),
+        sigs=st.lists(
+            st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGUSR1", "SIGCHLD", "SIGKILL", "SIGSTOP"]),
+            max_size=2,
+            unique=True,
+        ).map(", ".join),
     ),
     "sigpending": _line("{p}: sigpending()"),
     "pause": _line("{p}: pause()"),
@@ -445,6 +459,19 @@ FAMILIES: dict[str, Family] = {
 }
 
 
+def scaled_fits(kernel: Kernel, line: str) -> bool:
+    """Whether an F_SETPIPE_SZ on a pipe of small pages stays within pipe-max-size once the real
+    run scales each script byte to 4096 / page_size real ones (past it, it cannot run here)."""
+    m = _SET_SIZE.match(line)
+    proc = kernel.process(m.group(1)) if m else None
+    if m is None or proc is None:
+        return True
+    f = dict(proc.fds.items()).get(int(m.group(2)))
+    pipe = getattr(getattr(f, "obj", None), "pipe", None)
+    page_size = getattr(pipe, "page_size", 4096)
+    return int(m.group(3)) * (4096 // page_size) <= PIPE_MAX
+
+
 @st.composite
 def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
     """A valid script of `family`'s calls: each line is one its process can make when it comes."""
@@ -484,7 +511,9 @@ def scripts(draw: st.DrawFn, family: str, max_lines: int = 20) -> str:
             if keep(f'{p}: fork("C")'):
                 procs.append("C")
             continue
-        keep(draw(family_line(family, at(kernel, p, fam))))
+        line = draw(family_line(family, at(kernel, p, fam)))
+        if scaled_fits(kernel, line):
+            keep(line)
     return "\n".join(lines) + "\n"
 
 

@@ -84,3 +84,26 @@ def test_edge_values_replace_numbers_and_data_but_not_names():
         edge_numbers("A: msgget(0x1234, IPC_CREAT, mode=0600)", 0, 9)
         == "A: msgget(0x1234, IPC_CREAT, mode=9)"
     )
+
+
+def test_storms_draw_no_pipe_the_real_run_cannot_scale():
+    """A page size that is not a power of two up to this machine's page, or an F_SETPIPE_SZ that
+    scaled to real bytes passes pipe-max-size, cannot run here: a storm does not draw it."""
+    from ipctui.engine import Kernel
+    from ipctui.fuzz.storm import runs_here
+    from ipctui.fuzz.strategies import scaled_fits
+    from ipctui.script.runner import Runner
+
+    assert runs_here("A: pipe(capacity=16, page_size=4)")
+    assert not runs_here("A: pipe(capacity=16, page_size=8192)")
+    assert not runs_here("A: pipe(capacity=16, page_size=3)")
+    assert runs_here("A: pipe(capacity=1024, page_size=4)")  # 1024 x 1024 real bytes: 1 MiB
+    assert not runs_here("A: pipe(capacity=1025, page_size=4)")
+    kernel = Kernel()
+    runner = Runner(kernel)
+    for text in ("spawn A", "A: pipe(capacity=16, page_size=4)", "A: pipe()"):
+        statement = parse(text).statements[0]
+        runner.step(statement)
+    assert scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1024)")  # 1024 x 1024 real bytes: 1 MiB
+    assert not scaled_fits(kernel, "A: fcntl(4, F_SETPIPE_SZ, 1025)")
+    assert scaled_fits(kernel, "A: fcntl(6, F_SETPIPE_SZ, 1048576)")  # a pipe of whole pages

@@ -456,6 +456,21 @@ A: peek("/ipctui-k36", 4095, 4) = ?
 A: --- SIGBUS ---
 A: +++ killed by SIGBUS +++
 """,
+    "sem_open_reads_its_value_before_o_excl_finds_the_semaphore": """spawn A
+A: sem_open("/ipctui-k37", O_CREAT, value=1) = 1
+A: sem_open("/ipctui-k37", O_CREAT|O_EXCL, value=-1) = -1 EINVAL (Invalid argument)
+A: sem_open("/ipctui-k37", O_CREAT|O_EXCL, value=1) = -1 EEXIST (File exists)
+A: sem_open("/ipctui-k37", O_CREAT, value=-1) = 1
+A: sem_unlink("/ipctui-k37") = 0
+A: sem_open("/ipctui-k37", O_CREAT, value=-1) = -1 EINVAL (Invalid argument)
+""",
+    "semctl_setval_out_of_range_on_an_id_that_names_nothing": """spawn A
+A: semctl(7, 2, SETVAL, 2147483648) = -1 ERANGE (Numerical result out of range)
+A: semctl(7, 2, SETVAL, 32768) = -1 ERANGE (Numerical result out of range)
+A: semctl(7, 2, SETVAL, 1) = -1 EINVAL (Invalid argument)
+A: semctl(-1, 2, SETVAL, 32768) = -1 EINVAL (Invalid argument)
+A: msgctl(7, IPC_RMID) = -1 EINVAL (Invalid argument)
+""",
     "a_line_longer_than_64_KiB": f"""spawn A
 A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)

@@ -39,6 +39,7 @@ Wakes = Callable[["Line", list["Line"]], list["Line"]]
 Silent = Callable[["Line", list[Any]], bool]
 
 
+NO_ID = (1 << 31) - 1  # a System V id that names nothing: index 32767 of sequence 65535
 FIXED_INODES = {"/": 1, "/tmp": 2}  # the simulation's two directories
 
 
@@ -98,9 +99,11 @@ class Books:
         return FIXED_INODES.get(path) or self.inodes.get(path)
 
     def real_id(self, kind: str, sim: int) -> int:
-        """A System V id as the machine knows it (-1: one the run never got)."""
+        """A System V id as the machine knows it. One the run never got stays negative if it was,
+        and is otherwise an id no object has (the run's namespace never hands out index 32767),
+        so Linux checks what it checks before the lookup (semctl's ERANGE) as it would for it."""
         table = self.msqids if kind == "msg" else self.sysv[kind]
-        return next((real for real, s in table.items() if s == sim), -1)
+        return next((real for real, s in table.items() if s == sim), -1 if sim < 0 else NO_ID)
 
 
 @dataclass(eq=False)
