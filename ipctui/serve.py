@@ -13,21 +13,15 @@ import shlex
 import socket
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
 
-# Added to textual-serve's page: keys reach the playground at once, without a first click. The
-# terminal's input is focused when the app's first screen arrives (textual.js marks the body
-# "-first-byte"): only then is the websocket there to tell the app it has the focus.
-FOCUS = """<script>
-new MutationObserver((changes, observer) => {
-  const input = document.querySelector(".xterm-helper-textarea");
-  if (input && document.body.classList.contains("-first-byte")) { input.focus(); observer.disconnect(); }
-}).observe(document.body, {attributes: true, attributeFilter: ["class"]});
-</script>
-"""
+# The page each tab opens: ours, in place of textual-serve's (which loads a font from Google);
+# it takes keys at once. Found by textual-serve as app_index.html in this folder.
+TEMPLATES = Path(__file__).resolve().parent / "app" / "web"
 
 
 @dataclass(frozen=True)
@@ -85,8 +79,9 @@ def port_problem(host: str, port: int) -> str | None:
 def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
     """The textual-serve server, with three changes: the page's websocket follows the address the
     browser used, so `--host 0.0.0.0` works from other machines (textual-serve would send them to
-    0.0.0.0); the page takes keys at once (FOCUS); and stopping the server ends every tab's session
-    (textual-serve would wait up to a minute for open tabs, then leave their processes running)."""
+    0.0.0.0); the page is ours (TEMPLATES: nothing from other servers, keys taken at once); and
+    stopping the server ends every tab's session (textual-serve would wait up to a minute for open
+    tabs, then leave their processes running)."""
     import asyncio
 
     from textual_serve.server import Server
@@ -99,9 +94,7 @@ def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
         async def handle_index(self, request):  # type: ignore[no-untyped-def]
             # No await before the page is rendered: no other request can change it in between.
             self.public_url = f"{request.scheme}://{request.host}"
-            page = await super().handle_index(request)
-            page.text = page.text.replace("</body>", FOCUS + "</body>", 1)
-            return page
+            return await super().handle_index(request)
 
         async def on_startup(self, app) -> None:  # type: ignore[no-untyped-def]
             # textual-serve's banner shows the command each tab runs; say what a user needs.
@@ -125,7 +118,10 @@ def make_server(options: ServeOptions):  # type: ignore[no-untyped-def]
                 task.cancel()
             await asyncio.gather(*self.sessions, return_exceptions=True)
 
-    return PlaygroundServer(session_command(options), host=options.host, port=options.port, title="ipctui")
+    command = session_command(options)
+    return PlaygroundServer(
+        command, host=options.host, port=options.port, title="ipctui", templates_path=TEMPLATES
+    )
 
 
 def serve(options: ServeOptions) -> None:

@@ -243,3 +243,68 @@ async def test_the_page_sends_the_browser_back_to_the_address_it_used() -> None:
         assert "<div>ipctui</div>" in page  # the title, not the command each tab runs
         page = await (await client.get("/", headers={"Host": "10.0.0.7:9000"})).text()
         assert 'data-session-websocket-url="ws://10.0.0.7:9000/ws"' in page
+
+
+# ------------------------------------------------------------------ the page
+
+
+async def test_the_page_asks_nothing_of_other_servers() -> None:
+    """The page and what it links come from the server itself: no font from Google (textual-serve's
+    own page links fonts.googleapis.com), nothing a classroom offline would wait for."""
+    import re
+
+    from aiohttp.test_utils import TestClient, TestServer
+
+    server = serve_module.make_server(ServeOptions(port=8000))
+    async with TestClient(TestServer(await server._make_app())) as client:
+        origin = "127.0.0.1:8000"
+        page = await (await client.get("/", headers={"Host": origin})).text()
+        urls = re.findall(r"""(?:https?:|wss?:)?//[^\s"'<>)]+""", page)
+        assert urls, "the page links its script and style from the server"
+        assert [u for u in urls if not u.split("//", 1)[1].startswith(origin + "/")] == []
+        assert "googleapis" not in page and "@font-face" in page
+        for url in urls:  # what it links is there: the script, the style, the terminal's font
+            if url.startswith("http"):
+                linked = await client.get(url.split(origin, 1)[1])
+                assert linked.status == 200, url
+
+
+@pytest.mark.parametrize("allow_real", [False, True])
+async def test_the_real_kernel_and_bench_panes_say_whether_they_are_on(
+    allow_real: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a browser tab without --allow-real, K and B do nothing: the panes must not say "Press K"
+    but that they are off there, and how whoever runs the server turns them on."""
+    from textual.widgets import Static
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # no last run of this machine's bench
+    app = PlaygroundApp(allow_real=allow_real, served=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        said = []
+        for pane, status in (("real", "#real-status"), ("bench", "#bench-status")):
+            app.action_show_pane(pane)
+            await pilot.pause()
+            said.append(str(app.main.query_one(status, Static).render()))
+    for text, key in zip(said, "KB", strict=True):
+        if allow_real:
+            assert f"Press {key}" in text and "off" not in text
+        else:
+            assert "Press" not in text
+            assert "is off in a browser session" in text and "ipctui serve --allow-real" in text
+
+
+async def test_the_bench_pane_with_a_last_run_says_measuring_again_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache = tmp_path / "ipctui" / "bench-last.json"
+    cache.parent.mkdir()
+    cache.write_text((Path(__file__).parent / "app" / "bench-fixture.json").read_text())
+    app = PlaygroundApp(allow_real=False, served=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.action_show_pane("bench")
+        await pilot.pause()
+        text = str(app.main.query_one("#bench-status", Static).render())
+    assert text.startswith("Last run: ") and "Measuring again is off in a browser session" in text

@@ -17,6 +17,7 @@ from textual.binding import BindingType
 from textual.command import CommandPalette
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
@@ -49,6 +50,8 @@ class PlaygroundApp(Commands, Routing, App[None]):
     TITLE = "ipctui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = BINDINGS
+    # the themes offered: ours and the user's files, once found at mount (read in App.__init__)
+    offered_themes: frozenset[str] = frozenset()
 
     def __init__(
         self,
@@ -103,15 +106,27 @@ class PlaygroundApp(Commands, Routing, App[None]):
     def on_unmount(self) -> None:
         self.collector.restore()
 
+    @property
+    def available_themes(self) -> dict[str, Theme]:
+        """The themes offered (the palette, --theme): ours, each checked to read at AA
+        (tests/app/test_contrast.py), and the user's own files; not Textual's built-in ones,
+        which colour Textual's widgets below 4.5:1 in places. Textual's default stays until
+        ours replaces it at mount."""
+        themes = super().available_themes
+        if not self.offered_themes:
+            return themes
+        return {name: t for name, t in themes.items() if name in self.offered_themes or name == self.theme}
+
     def _install_themes(self) -> None:
         ink.install(self, self._recolour)
         themes, problems = discover()
         for theme in themes:
             self.register_theme(theme)
+        self.offered_themes = frozenset(theme.name for theme in themes)
         for problem in problems:
             self.notify(f"theme not loaded: {problem}", severity="warning")
         wanted = self.requested_theme or str(load_settings().get("theme") or DEFAULT_THEME)
-        if wanted not in self.available_themes:
+        if wanted not in self.offered_themes:
             if self.requested_theme:
                 self.notify(f"no theme named {wanted}; using {DEFAULT_THEME}", severity="warning")
             wanted = DEFAULT_THEME

@@ -32,6 +32,7 @@ from .served import Limits
 from .widgets.console import Console
 from .widgets.process_table import ProcessTable
 from .widgets.trace_log import TraceLog
+from .wording import count, them
 
 if TYPE_CHECKING:
     from ..demos import Demo
@@ -196,9 +197,10 @@ class Commands:
         if not typed:
             then()
             return
-        lines = "line" if typed == 1 else "lines"
-        question = f"Loading a script starts afresh: the {typed} {lines} you typed will be gone. Go on?"
-        self.push_screen(Confirm(question, "Throw them away"), lambda yes: then() if yes else None)
+        lines = count(typed, "line")
+        question = f"Loading a script starts afresh: the {lines} you typed will be gone. Go on?"
+        confirm = Confirm(question, f"Throw {them(typed)} away", f"Keep {them(typed)}")
+        self.push_screen(confirm, lambda yes: then() if yes else None)
 
     def open_demo(self, name: str | None) -> None:
         from ..demos import get
@@ -334,7 +336,8 @@ class Commands:
             except OSError as e:
                 self.notify(f"cannot save {path}: {e.strerror or e}", severity="error")
                 return
-            self.notify(f"saved {self.session.steps} steps to {path}; `ipctui run {path}` replays them")
+            steps = count(self.session.steps, "step")
+            self.notify(f"saved {steps} to {path}; `ipctui run {path}` replays {them(self.session.steps)}")
 
         self.push_screen(FilePicker("Save the session as", Path.cwd(), default, saving=True), done)
 

@@ -11,12 +11,13 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from ..session import Session
 from .panes.base import ObjectsView
 from .routing import PANES
 from .widgets.console import Console
+from .widgets.footer import FittingFooter
 from .widgets.pane_bar import PaneBar
 from .widgets.process_table import ProcessTable
 from .widgets.stuck_banner import StuckBanner
@@ -54,7 +55,7 @@ class MainScreen(Screen):
         yield StuckBanner(id="stuck")
         yield Console(self.session, id="console")
         yield Static(id="console-problem")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#left").border_title = "processes"

@@ -44,7 +44,9 @@ class _ScriptOrCommand(click.Group):
 )
 @click.version_option(__version__, "--version", prog_name="ipctui")
 @click.option(
-    "--theme", metavar="NAME", help="ipctui-night, ipctui-paper, ipctui-projector, or any Textual theme."
+    "--theme",
+    metavar="NAME",
+    help="ipctui-night, ipctui-paper, ipctui-projector, or one of yours in ~/.config/ipctui/themes.",
 )
 @click.pass_context
 def main(ctx: click.Context, theme: str | None) -> None:

@@ -261,6 +261,13 @@ class Kernel:
                 self.woken.add(w.proc.pid)
             self.after(partial(self._wake, w))
 
+    def wake_waiter(self, w: Waiter) -> None:
+        """Wake one given sleeper, which the mechanism has already served (a message handed to a
+        waiting receiver, a sender's message moved into the queue: Linux's pipelined_send)."""
+        if not w.proc.stopped:
+            self.woken.add(w.proc.pid)
+        self.after(partial(self._wake, w))
+
     def send_signal(self, t: Process, sig: int) -> None:
         """Generate `sig` for `t` (Linux's prepare_signal); delivery follows the current line."""
         if not t.alive:

@@ -2,8 +2,11 @@
 
 The check reads what is really on screen: each cell the compositor draws that is not blank, its
 colour against its background (reversed, dimmed as the terminal would), across the panes, the
-narrow layout with narration, the dialogs and the quiz; so a colour pair counts exactly when it
-is used. And no pane names a colour of its own: they come from the theme (ink.py, CSS variables).
+narrow layout with narration, the dialogs and the quiz, and what is highlighted or selected in
+them (a list's cursor, the text selected in a field, the file tree, a notification, a button not
+yet pressable); so a colour pair counts exactly when it is used. Every theme offered is checked:
+ours and none of Textual's (the app offers only these). And no pane names a colour of its own:
+they come from the theme (ink.py, CSS variables).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from textual.screen import ModalScreen
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.quiz import QuizQuestion
 from ipctui.app.ink import contrast
+from ipctui.app.panes.explore import ExplorePane
+from ipctui.app.themes import discover
 from ipctui.demos import get
 
 AA = 4.5
-THEMES = ["ipctui-projector", "ipctui-night", "ipctui-paper"]
+THEMES = sorted(t.name for t in discover()[0])  # every theme we ship
 APP_DIR = Path(__file__).parent.parent.parent / "ipctui" / "app"
 
 
@@ -124,6 +129,71 @@ async def test_the_narrow_demo_and_the_quiz_read_at_aa(theme: str) -> None:
             if "hello" in str(app.session.trace[-1:]):
                 problems += low_contrast(app, "narrow, the ring full")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_highlights_forms_and_dialogs_read_at_aa(theme: str) -> None:
+    """What the first checks missed: the help on every page, a list's highlighted row with the
+    focus in its filter or in the list, the palette's highlighted command and its help text,
+    the selected process, the file tree, a field's selected text, a form with a drop-down and a
+    button that cannot be pressed yet, the notifications, the load confirmation, Explore."""
+    demo = get("deadlock")
+    assert demo is not None
+    app = PlaygroundApp(script_text=demo.text, script_name="deadlock.ipc", theme=theme)
+    problems: list[str] = []
+    async with app.run_test(size=(120, 36)) as pilot:
+
+        async def check(where: str, *keys: str) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+            problems.extend(low_contrast(app, where))
+
+        for _ in range(8):
+            app.action_step()
+        await check("processes, one selected", "down")
+        await check("help", "question_mark")
+        help_box = app.screen.query_one("#dialog")
+        while help_box.scroll_y < help_box.max_scroll_y:
+            await check(f"help at {help_box.scroll_y}", "pagedown")
+        await pilot.press("escape")
+        for key, name in (("c", "call picker"), ("d", "demo picker"), ("v", "pane picker")):
+            await check(name, key, "down", "down")
+            await check(f"{name}, the list focused", "tab")
+            await pilot.press("escape")
+        await check("palette", "ctrl+p", "down", "down", "down")
+        await check("palette, themes", *"theme", "down")
+        await check("jump: the value selected", "escape", "g")
+        await check("open: the file tree", "escape", "ctrl+o", "down", "down")
+        await check("a call's form: a drop-down, Run not yet pressable", "escape", "f")
+        await pilot.press("escape")
+        app.notify("a notice")
+        app.notify("a warning", severity="warning")
+        app.notify("an error", severity="error")
+        await check("notifications")
+        app.clear_notifications()
+        await check("the load confirmation", "colon", *"spawn Z", "enter", "escape", "d", "enter")
+        await check("the load confirmation, Keep focused", "tab")
+        await pilot.press("escape")
+        await check("explore", "E")
+        for _ in range(200):
+            if isinstance(app.screen, ExplorePane) and app.screen.result is not None:
+                break
+            await pilot.pause(0.05)
+        await check("explore, an outcome highlighted")
+    assert problems == [], "\n".join(problems)
+
+
+async def test_only_the_themes_checked_here_are_offered() -> None:
+    """Textual's built-in themes are not offered (their block cursor, buttons and fields read
+    below AA in places): asking for one falls back to ours, with a word."""
+    app = PlaygroundApp(theme="textual-dark")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "ipctui-night"
+        assert any("no theme named textual-dark" in n.message for n in app._notifications)
+        assert sorted(app.available_themes) == THEMES
+        offered = [c.title for c in app.get_system_commands(app.screen) if c.title.startswith("Theme: ")]
+        assert offered == [f"Theme: {name}" for name in THEMES]
 
 
 def test_no_pane_names_a_colour_of_its_own() -> None:

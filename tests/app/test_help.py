@@ -42,3 +42,17 @@ async def test_at_80x24_the_help_fits_and_scrolls_to_the_quiz() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
+
+
+async def test_the_arrow_keys_scroll_the_help_line_by_line() -> None:
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one(VerticalScroll)
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        assert box.scroll_y == 3
+        await pilot.press("up")
+        await pilot.pause()
+        assert box.scroll_y == 2

@@ -110,3 +110,61 @@ async def test_at_80x24_the_pipe_s_ring_box_is_whole():
             assert not table.show_horizontal_scrollbar, at
             assert app.main.query_one(TraceLog).size.height >= 1  # the trace keeps its latest line
         assert seen >= 4  # the read that sleeps on the empty pipe, the write on the full one
+
+
+async def test_at_80x24_the_footer_cuts_no_key_in_two():
+    """The footer's last keys ran under the palette's key: `U re▏^p palette`. Keys that do not fit
+    are left out whole; the first ones, help and demos among them, stay."""
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        keys = [k for k in app.main.query(FooterKey) if k.display and not k.has_class("-command-palette")]
+        palette = app.main.query_one("FooterKey.-command-palette")
+        assert all(k.region.right <= palette.region.x for k in keys)
+        assert "? help" in footer and "d demos" in footer and "u undo" in footer
+        assert "U re" not in footer or "U redo" in footer
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.pause()
+        assert "U redo" in screen_text(app).splitlines()[-1]  # wide: every key back
+
+
+async def test_the_console_hint_is_never_cut():
+    """At 80 columns the empty console read `... write(4, "hi")     (tab or →`: the hint shown is
+    the longest that fits, whole."""
+    from ipctui.app.widgets.console import HINTS, Console
+
+    app = demo_app("pipe")
+    for width in (60, 80, 100, 160):
+        async with app.run_test(size=(width, 30)) as pilot:
+            await pilot.pause()
+            console = app.main.query_one(Console)
+            assert console.placeholder in HINTS
+            assert len(console.placeholder) < console.content_region.width
+            assert console.placeholder in screen_text(app)
+        app = demo_app("pipe")
+    assert console.placeholder == HINTS[0]  # at 160 columns, all of it
+
+
+async def test_at_80x24_the_pane_bar_shows_whole_titles_and_marks_the_rest():
+    """The bar ended in `Real k`: it shows whole titles, the pane in front among them, with ‹ or ›
+    where titles are left out."""
+    from ipctui.app.routing import PANES
+
+    words = {w for p in PANES for w in p.title.split()}
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for pane in PANES:
+            app.action_show_pane(pane.id)
+            await pilot.pause()
+            bar = screen_text(app).splitlines()[1]
+            shown = bar.replace("‹", " ").replace("›", " ").split()
+            assert set(shown) <= words, bar
+            assert f" {pane.title} " in bar
+            assert ("‹" in bar) == (shown[0] != PANES[0].title)
+            assert ("›" in bar) == (shown[-1] != PANES[-1].title.split()[-1])

@@ -98,8 +98,8 @@ class CallForm(Dialog[str | None]):
             yield Static(id="preview")
             yield Static(id="problem")
             with Horizontal(id="buttons"):
-                yield Button("Run", variant="primary", id="run")
-                yield Button("Cancel", id="cancel")
+                yield Button("Run", variant="primary", id="run", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.validate()

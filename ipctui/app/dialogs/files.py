@@ -47,8 +47,8 @@ class FilePicker(Dialog[Path | None]):
             yield Input(str(self.start / self.name_text) if self.name_text else "", id="path")
             yield Static(id="problem")
             with Horizontal(id="buttons"):
-                yield Button("Save" if self.saving else "Open", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save" if self.saving else "Open", variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         (self.query_one("#path", Input) if self.saving else self.query_one(ScriptTree)).focus()
@@ -109,17 +109,18 @@ class Confirm(Dialog[bool]):
         Binding("n,escape", "answer(False)", "no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
+        self.no = no
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question)
             with Horizontal(id="buttons"):
-                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
-                yield Button("Keep them (n)", id="no")
+                yield Button(f"{self.yes} (y)", variant="warning", id="yes", compact=True)
+                yield Button(f"{self.no} (n)", id="no", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -161,35 +161,66 @@ def table_items(prefix: str, headers: tuple[str, ...], rows: list[Row], width: i
     """A table whose rows are items of their own, so a step that changes one row redraws that
     row only. Columns are as wide as their widest cell, the `flex` one at most what is left; the
     widths are part of every row's signature, so a wider cell redraws them all. When even that
-    is too wide, the gaps narrow, the widest columns give way, and every cell folds onto more
-    lines rather than losing its end (an address cut short teaches nothing)."""
+    is too wide, the gaps narrow and the widest columns give way down to their longest word, so a
+    cell wraps between its words but never inside one (an address split after `127.0.0.1:3276`
+    teaches a wrong port). When the longest words alone are too wide, the last columns leave the
+    table and go under each row as `header: value` (laid out in rows rather than broken)."""
     n = len(headers)
     widths = [max([len(h)] + [len(_plain(r[1][i])) for r in rows]) for i, h in enumerate(headers)]
+    least = [
+        max(_longest_word(h), *(_longest_word(_plain(r[1][i])) for r in rows)) for i, h in enumerate(headers)
+    ]
     gap = 2
     if sum(widths) + gap * (n - 1) > width:
         gap = 1
-    others = sum(w for i, w in enumerate(widths) if i != flex) + gap * (n - 1)
-    widths[flex] = max(6, min(widths[flex], width - others))
-    tight = sum(widths) + gap * (n - 1) > width
-    while sum(widths) + gap * (n - 1) > width and max(widths) > 4:
-        widths[widths.index(max(widths))] -= 1
+    kept = n  # the columns that stay in the table; the rest go under each row
+    while kept > 1 and sum(least[:kept]) + gap * (kept - 1) > width:
+        kept -= 1
+    widths, least = widths[:kept], least[:kept]
+    room = width - gap * (kept - 1)
+    if flex < kept:
+        others = sum(w for i, w in enumerate(widths) if i != flex)
+        widths[flex] = max(least[flex], min(widths[flex], room - others))
+    # the widest column that may still give way gives a column: first down to its widest cell
+    # (a long header wraps, once), then down to its longest word (its cells wrap)
+    cells = [max([least[i]] + [len(_plain(r[1][i])) for r in rows]) for i in range(kept)]
+    for floor in (cells, least):
+        while sum(widths) > room and any(w > f for w, f in zip(widths, floor, strict=True)):
+            widest = max((w, i) for i, w in enumerate(widths) if w > floor[i])[1]
+            widths[widest] -= 1
     shape = (tuple(widths), gap)
 
-    def line(cells: tuple[Cell, ...], style: str) -> RenderableType:
+    def table(cells: tuple[Cell, ...], style: str) -> Table:
         grid = Table.grid(padding=(0, gap))
-        for i, w in enumerate(widths):
-            wraps = tight or i == flex
-            grid.add_column(width=w, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
-        grid.add_row(*(_text(c) for c in cells), style=style)
+        for w in widths:
+            grid.add_column(width=w, overflow="fold")  # wraps between words; folds no word that fits
+        grid.add_row(*(_text(c) for c in cells[:kept]), style=style)
         return grid
 
+    def line(cells: tuple[Cell, ...], style: str) -> RenderableType:
+        grid = table(cells, style)
+        if kept == n:
+            return grid
+        under = Text("  ", style=style)
+        for header, cell in zip(headers[kept:], cells[kept:], strict=True):
+            if _plain(cell):
+                under.append(f"{header}: ", style="ipc.muted")
+                under.append_text(_text(cell))
+                under.append("  ")
+        under.rstrip()
+        return Group(grid, under) if under.plain.strip() else grid
+
     def head() -> RenderableType:
-        return Group(line(headers, "bold"), Rule(style="ipc.frame", characters="─"))
+        return Group(table(headers, "bold"), Rule(style="ipc.frame", characters="─"))
 
     items: list[Item] = [(f"{prefix}-head", shape, head)]
     for key, cells, style in rows:
         items.append((f"{prefix}-{key}", (shape, cells, style), lambda c=cells, s=style: line(c, s)))
     return items
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
 
 
 def _plain(cell: Cell) -> str:

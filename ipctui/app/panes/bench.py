@@ -20,13 +20,17 @@ from textual.widgets import ProgressBar, Static
 
 from ...bench.compare import facts, facts_table
 from ...bench.report import cache_file
+from ..served import Limits
 from .background import RunsInBackground
 
-INTRO = Text.assemble(
-    ("Measure this machine's real IPC", "bold"),
+ABOUT = (
     "\n\nTwo real processes per mechanism, pinned to one CPU: the round trip of a 64-byte "
     "message (median of hundreds, after a warm-up) and the throughput of a stream of 64 KiB "
-    "messages, every message checked. About 15 seconds.\n\n",
+    "messages, every message checked. About 15 seconds.\n\n"
+)
+INTRO = Text.assemble(
+    ("Measure this machine's real IPC", "bold"),
+    ABOUT,
     ("Press ", "ipc.muted"),
     ("B", "bold"),
     (
@@ -35,6 +39,15 @@ INTRO = Text.assemble(
     ),
 )
 BAR = 36  # columns for the longest bar
+
+
+def intro(limits: Limits) -> Text:
+    """What the pane says before a run: how to start one, or, where the bench is off (a browser
+    session of `ipctui serve`), that it is off and how the server allows it."""
+    refused = limits.refuse_real("The bench")
+    if refused is None:
+        return INTRO
+    return Text.assemble(("Measure this machine's real IPC", "bold"), ABOUT, (refused, "ipc.wait"))
 
 
 def last_results() -> dict[str, Any] | None:
@@ -98,7 +111,7 @@ class BenchPane(RunsInBackground, VerticalScroll):
     command: ClassVar[list[str]] = [sys.executable, "-m", "ipctui", "bench", "--quick", "--format", "jsonl"]
 
     def compose(self) -> ComposeResult:
-        yield Static(INTRO, id="bench-status")
+        yield Static(intro(self.app.limits), id="bench-status")  # type: ignore[attr-defined]
         yield ProgressBar(id="bench-progress", show_eta=False)
         yield Static(id="bench-charts")
 
@@ -106,10 +119,15 @@ class BenchPane(RunsInBackground, VerticalScroll):
         doc = last_results()
         if doc is not None:
             when = str(doc.get("finished", "?")).replace("T", " ")
-            self.show(doc, f"Last run: {when}, placement {doc['parameters']['cpus']}.")
+            # where the bench is off (a browser session), say so under the last run's date
+            off = self.app.limits.refuse_real("Measuring again")  # type: ignore[attr-defined]
+            self.show(doc, f"Last run: {when}, placement {doc['parameters']['cpus']}.", off)
 
-    def show(self, doc: dict[str, Any], status: str) -> None:
-        self.query_one("#bench-status", Static).update(Text(status + "\n", style="bold"))
+    def show(self, doc: dict[str, Any], status: str, note: str | None = None) -> None:
+        said = Text(status + "\n", style="bold")
+        if note:
+            said.append(note + "\n", style="ipc.wait")
+        self.query_one("#bench-status", Static).update(said)
         self.query_one("#bench-charts", Static).update(charts(doc["results"]))
 
     @property

@@ -22,6 +22,7 @@ from ...explore import ExploreResult, OutcomeGroup, explore
 from ...explore.report import summary
 from ...explore.state import Programs
 from ..dialogs.base import Dialog
+from ..wording import count
 
 MAX_SCHEDULES = 20_000  # the TUI stays responsive; the CLI goes to 100,000
 
@@ -36,12 +37,12 @@ def describe(o: OutcomeGroup) -> str:
     if o.kind == "deadlock":
         calls = ", ".join(b["call"].removesuffix(" <unfinished ...>") for b in o.blocked)
         cycle = " -> ".join([*o.cycle, o.cycle[0]]) if o.cycle else "no cycle"
-        return f"[b]deadlock[/b]  {n}  {cycle}  [dim]{calls}[/dim]"
+        return f"[b]deadlock[/b]  {n}  {cycle}  [i]{calls}[/i]"
     if o.kind == "failed" and o.failure is not None:
         f = o.failure
         return f"[b]failed[/b]  {n}  line {f['line']}: expected {f['expected']}, got {f['got']}"
     last = next((ln for ln in reversed(o.trace) if ": " in ln), "")
-    return f"complete  {n}  [dim]{len(o.trace)} lines, ends {last}[/dim]"
+    return f"complete  {n}  [i]{count(len(o.trace), 'line')}, ends {last}[/i]"
 
 
 class ExplorePane(Dialog[list[str] | None]):
@@ -84,7 +85,8 @@ class ExplorePane(Dialog[list[str] | None]):
             self.app.call_from_thread(self.show_result, result)
 
     def show_progress(self, schedules: int, states: int) -> None:
-        self.query_one("#progress", Label).update(f"exploring ... {schedules:,} schedules, {states:,} states")
+        seen = f"{count(schedules, 'schedule')}, {count(states, 'state')}"
+        self.query_one("#progress", Label).update(f"exploring ... {seen}")
 
     def show_error(self, message: str) -> None:
         self.query_one("#progress", Label).update(f"cannot explore: {message}")

@@ -17,18 +17,32 @@ from textual.widgets import ProgressBar, Static
 
 from ...check.diff import Diff, Side, compare, plain_script, render, simulate
 from ...script import parse
+from ..served import Limits
+from ..wording import count
 from .background import RunsInBackground
 
-INTRO = Text.assemble(
-    ("Check on the real kernel", "bold"),
+ABOUT = (
     "\n\nRuns this session's lines again with real processes on this machine's kernel "
     "(every call through libc, in a private namespace, everything removed afterwards) and shows "
     "the two traces side by side. Lines differ only where the simulation departs from Linux on "
-    "purpose, or where one of the two is wrong.\n\n",
+    "purpose, or where one of the two is wrong.\n\n"
+)
+INTRO = Text.assemble(
+    ("Check on the real kernel", "bold"),
+    ABOUT,
     ("Press ", "ipc.muted"),
     ("K", "bold"),
     (" or pick “Check on the real kernel” in the palette (ctrl+p).", "ipc.muted"),
 )
+
+
+def intro(limits: Limits) -> Text:
+    """What the pane says before a check: how to start one, or, where it is off (a browser
+    session of `ipctui serve`), that it is off and how the server allows it."""
+    refused = limits.refuse_real("The check on the real kernel")
+    if refused is None:
+        return INTRO
+    return Text.assemble(("Check on the real kernel", "bold"), ABOUT, (refused, "ipc.wait"))
 
 
 class RealPane(RunsInBackground, VerticalScroll):
@@ -43,7 +57,7 @@ class RealPane(RunsInBackground, VerticalScroll):
     result: Diff | None = None  # the last check's
 
     def compose(self) -> ComposeResult:
-        yield Static(INTRO, id="real-status")
+        yield Static(intro(self.app.limits), id="real-status")  # type: ignore[attr-defined]
         yield ProgressBar(id="real-progress", show_eta=False)
         yield Static(id="real-diff")
 
@@ -60,7 +74,8 @@ class RealPane(RunsInBackground, VerticalScroll):
         total = plain.count("\n")
         self.add_class("running")
         self.query_one("#real-progress", ProgressBar).update(total=max(total, 1), progress=0)
-        self.query_one("#real-status", Static).update(Text(f"Running {total} lines for real…", style="bold"))
+        running = Text(f"Running {count(total, 'line')} for real…", style="bold")
+        self.query_one("#real-status", Static).update(running)
         self.query_one("#real-diff", Static).update("")
         self._run(statements, plain, name)
 
@@ -115,6 +130,6 @@ class RealPane(RunsInBackground, VerticalScroll):
         lines = len(result.rows)
         where = f"Linux {os.uname().release}"
         self.query_one("#real-status", Static).update(
-            Text(f"Checked {lines} trace lines with real processes on {where}.", style="bold")
+            Text(f"Checked {count(lines, 'trace line')} with real processes on {where}.", style="bold")
         )
         self.query_one("#real-diff", Static).update(render(result, name))

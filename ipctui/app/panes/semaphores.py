@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ...engine.views import SemaphoresView, SemSetView, SemWaitView, semaphores_view
 from ..widgets.boxed import Boxed
+from ..wording import count
 from .base import Cell, Item, MechanismPane, table_items
 
 HEADERS = ("name", "value", "waiting", "open in (handle)", "posts / takes")
@@ -38,7 +39,10 @@ def set_panel(s: SemSetView) -> RenderableType:
         values.append(f" #{i} ", style="dim")
         values.append(str(v), style="ipc.ok" if v else "ipc.wait.strong")
     rows: list[RenderableType] = [
-        Text(f"key {s.key} · owner {s.owner} · mode {s.mode:04o} · {len(s.values)} semaphores", style="dim"),
+        Text(
+            f"key {s.key} · owner {s.owner} · mode {s.mode:04o} · {count(len(s.values), 'semaphore')}",
+            style="dim",
+        ),
         values,
     ]
     rows += [waiter_text(w) for w in s.waiting] or [Text("nobody waits", style="dim")]

@@ -55,6 +55,15 @@ def suggest(session: Session, value: str) -> str | None:
     return None
 
 
+# what the empty console says, longest first: the longest that fits is shown (whole, never cut)
+HINTS = (
+    'type a line:  spawn A  ·  A: pipe()  ·  A: write(4, "hi")     (tab or → completes)',
+    'type a line:  spawn A  ·  A: pipe()  ·  A: write(4, "hi")   (tab completes)',
+    "type a line:  spawn A  ·  A: pipe()   (tab completes)",
+    "type a line: spawn A",
+)
+
+
 class Console(Input):
     """An Input that keeps a history (up and down) of the lines it ran."""
 
@@ -66,12 +75,17 @@ class Console(Input):
 
     def __init__(self, session: Session, **kwargs: object) -> None:
         super().__init__(
-            placeholder='type a line:  spawn A  ·  A: pipe()  ·  A: write(4, "hi")     (tab or → completes)',
+            placeholder=HINTS[0],
             suggester=LineSuggester(session),
             **kwargs,  # type: ignore[arg-type]
         )
         self.history: list[str] = []
         self.position = 0
+
+    def on_resize(self) -> None:
+        """The longest hint that fits the field (at 80 columns the first was cut at `(tab or →`)."""
+        room = self.content_region.width - 1  # the cursor's cell
+        self.placeholder = next((hint for hint in HINTS if len(hint) <= room), HINTS[-1])
 
     def action_complete(self) -> None:
         """Tab takes the suggestion shown after the cursor; with none, it moves focus on."""

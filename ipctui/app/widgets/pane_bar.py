@@ -73,20 +73,41 @@ class PaneBar(Widget, can_focus=True):
         line = self.get_component_rich_style("pane-bar--line")
         line_active = self.get_component_rich_style("pane-bar--line-active")
         top, bottom = Text(no_wrap=True, end=""), Text(no_wrap=True, end="")
-        start = end = 0
-        for pid, name in self.panes:
+        spans: list[tuple[int, int]] = []  # where each title is on the row
+        active_index = 0
+        for i, (pid, name) in enumerate(self.panes):
             label = f" {name} "
             click = Style(meta={"@click": f"app.show_pane('{pid}')"})
             on = pid == self.active
             if on:
-                start, end = len(top), len(top) + len(label)
+                active_index = i
+            spans.append((len(top), len(top) + len(label)))
             top.append(label, (active if on else title) + click)
             top.append(" ")
             # the pane in front underlined heavy in the accent, the others on a thin muted rule
             bottom.append(("━" if on else "─") * len(label), line_active if on else line)
             bottom.append("─", line)
-        bottom.append("─" * max(0, width - len(bottom)), line)
-        # too narrow for every title: slide the row so the pane in front shows whole
-        shift = max(0, min(end - width, start)) if end > width else 0
-        top, bottom = top[shift : shift + width], bottom[shift : shift + width]
-        return Text("\n", end="").join([top, bottom])
+        if len(top) - 1 <= width:
+            bottom.append("─" * max(0, width - len(bottom)), line)
+            return Text("\n", end="").join([top, bottom])
+        # too narrow for every title: show whole titles only, from one that keeps the pane in front
+        # on the row, with ‹ and › where titles are left out (at 80 columns it read "Real k")
+        first = 0
+        while first < active_index and spans[active_index][1] - spans[first][0] + (first > 0) + 1 > width:
+            first += 1
+        left = 1 if first > 0 else 0
+        last = first
+        while last + 1 < len(spans):
+            more = last + 2 < len(spans)
+            if spans[last + 1][1] - spans[first][0] + left + more > width:
+                break
+            last += 1
+        a, b = spans[first][0], spans[last][1]
+        pad = width - left - (b - a) - 1
+        row = Text("‹" if left else "", line, no_wrap=True, end="")
+        row.append_text(top[a:b])
+        row.append(" " * pad + ("›" if last + 1 < len(spans) else " "), line)
+        rule = Text("─" * left, line, no_wrap=True, end="")
+        rule.append_text(bottom[a:b])
+        rule.append("─" * (pad + 1), line)
+        return Text("\n", end="").join([row, rule])

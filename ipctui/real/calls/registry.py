@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...vocab.errors import Errno
+from ..limits import NO_SYS_RESOURCE, SANDBOX_NO_SYS_RESOURCE
 from ..places import Guard, Places
 from ..supervisor import Proc, Supervisor
 
@@ -61,17 +62,23 @@ class Books:
     guard: Guard
     sandboxed: bool
     root: bool
-    sys_resource: bool  # CAP_SYS_RESOURCE: what uid 0 may do past the limits
+    sys_resource: bool  # CAP_SYS_RESOURCE: what uid 0 may do past the limits (never sandboxed)
     msqids: dict[int, int] = field(default_factory=dict)  # real msqid -> simulated
     sysv: dict[str, dict[int, int]] = field(default_factory=lambda: {"sem": {}, "shm": {}})
     nsems: dict[int, int] = field(default_factory=dict)  # real semid -> its size
     queues: set[bytes] = field(default_factory=set)  # POSIX queues (real names) that exist
+    mq_makers: set[int] = field(default_factory=set)  # uids whose mq_open with O_CREAT succeeded
     inodes: dict[str, int] = field(default_factory=dict)  # script path -> the simulation's inode
     next_inode: int = 3  # the simulation's file system: / is 1, /tmp 2, others number on from 3
     ports: dict[tuple[int, int], int] = field(default_factory=dict)  # (type, real) -> simulated
     fixed: dict[int, int] = field(default_factory=dict)  # real port -> the script's
     next_port: dict[int, int] = field(default_factory=lambda: {1: 32768, 2: 32768})
     used_sockets: bool = False  # whether to say where the sockets ran
+
+    @property
+    def no_sys_resource(self) -> str:
+        """Why uid 0 cannot pass a limit that CAP_SYS_RESOURCE lifts (when sys_resource is off)."""
+        return SANDBOX_NO_SYS_RESOURCE if self.sandboxed else NO_SYS_RESOURCE
 
     def made(self, path: str) -> None:
         """A file the script made: the simulation gives it the next inode number."""
