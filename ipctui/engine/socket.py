@@ -582,6 +582,8 @@ def release(k: Kernel, f: OpenFile) -> None:
             peer.pending_error = Errno.ECONNRESET  # unread bytes: the close resets the connection
             peer.reset = True
             peer.state = "CLOSED"
+        elif s.rbuf:  # AF_UNIX (unix_release_sock): unread bytes leave the peer sk_err ECONNRESET,
+            peer.pending_error = Errno.ECONNRESET  # which its recv reports once, after its own bytes
         elif not s.shut_wr:
             _send_fin(k, s)
         peer.peer_gone = peer.peer_fin = True

@@ -20,7 +20,9 @@ def _epipe(k: Kernel, p: Process) -> SysError:
 
 
 def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> CallGen:
-    if s.pending_error is Errno.ECONNRESET:
+    # TCP reports a reset to a send; AF_UNIX's send looks only at the peer's shutdown (EPIPE),
+    # leaving the reset for the next recv (unix_stream_sendmsg)
+    if s.pending_error is Errno.ECONNRESET and s.domain == AF_INET:
         s.pending_error = None
         raise SysError(Errno.ECONNRESET)
     if s.peer is None:  # never connected

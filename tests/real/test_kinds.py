@@ -14,6 +14,50 @@ from ipctui.script.runner import run_script
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root")
 
 KINDS: dict[str, str] = {
+    "unix_close_with_unread_bytes_resets_the_peer_s_next_recv": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: send(4, "abc") = 3
+A: send(3, "xy") = 2
+A: close(3) = 0
+A: recv(4, 1) = "x"
+A: send(4, "q") = -1 EPIPE (Broken pipe)
+A: recv(4, 5) = "y"
+A: recv(4, 5) = -1 ECONNRESET (Connection reset by peer)
+A: recv(4, 0) = ""
+spawn B
+B: signal(SIGPIPE, SIG_IGN) = 0
+B: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+B: send(4, "abc") = 3
+B: close(3) = 0
+B: send(4, "q") = -1 EPIPE (Broken pipe)
+B: recv(4, 0) = -1 ECONNRESET (Connection reset by peer)
+B: recv(4, 0) = ""
+spawn C
+C: signal(SIGPIPE, SIG_IGN) = 0
+C: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+C: send(3, "abc") = 3
+C: close(3) = 0
+C: recv(4, 5) = "abc"
+C: recv(4, 5) = ""
+""",
+    "unix_close_with_unread_bytes_wakes_a_reader_with_econnreset": """spawn S
+spawn C
+S: signal(SIGPIPE, SIG_IGN) = 0
+S: socket(AF_UNIX, SOCK_STREAM) = 3
+S: bind(3, "/tmp/ipctui-k-ureset") = 0
+S: listen(3, 5) = 0
+C: socket(AF_UNIX, SOCK_STREAM) = 3
+C: connect(3, "/tmp/ipctui-k-ureset") = 0
+S: accept(3) = 4
+S: send(4, "unread") = 6
+S: read(4, 10) <unfinished ...>
+C: close(3) = 0
+S: <... read resumed> = -1 ECONNRESET (Connection reset by peer)
+S: send(4, "x") = -1 EPIPE (Broken pipe)
+S: read(4, 10) = ""
+S: unlink("/tmp/ipctui-k-ureset") = 0
+""",
     "unix_connect_to_a_socket_not_listening": """spawn A
 A: socket(AF_UNIX, SOCK_STREAM) = 3
 A: bind(3, "/tmp/ipctui-k1") = 0
