@@ -168,3 +168,19 @@ async def test_at_80x24_the_pane_bar_shows_whole_titles_and_marks_the_rest():
             assert f" {pane.title} " in bar
             assert ("‹" in bar) == (shown[0] != PANES[0].title)
             assert ("›" in bar) == (shown[-1] != PANES[-1].title.split()[-1])
+
+
+async def test_at_80x24_the_trace_shows_no_narration_s_tail():
+    """Stacked, the trace's two or three rows showed `the process table).` (a narration's second
+    line) above `parent: fork("child") = 2`: a narration is one line there (the narration line
+    under the trace has it in full)."""
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, 6)
+        trace = app.main.query_one(TraceLog)
+        lines = [strip.text.rstrip() for strip in trace.lines]
+        narrations = [t.text for t in app.session.trace if t.kind == "narration"]
+        assert len(lines) == len(app.session.trace)  # one row a line
+        assert any(len(n) > trace.size.width for n in narrations)  # there was one to wrap
+        assert all(line.endswith("…") for line in lines if line.startswith("##") and len(line) >= 70)
+        assert 'parent: fork("child") = 2' in screen_text(app)
