@@ -184,3 +184,24 @@ async def test_at_80x24_the_trace_shows_no_narration_s_tail():
         assert any(len(n) > trace.size.width for n in narrations)  # there was one to wrap
         assert all(line.endswith("…") for line in lines if line.startswith("##") and len(line) >= 70)
         assert 'parent: fork("child") = 2' in screen_text(app)
+
+
+async def test_a_narration_written_over_several_lines_is_shown_whole():
+    """The deadlock demo ends with a narration in three `##` lines: the narration line showed the
+    last alone, "the cycle teller1 -> teller2 -> teller1)."."""
+    app = demo_app("deadlock")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        while not app.session.at_end:
+            app.action_step()
+        await pilot.pause()
+        shown = app.main.shown_narration or ""
+        assert shown.startswith("This script shows one order.")
+        assert shown.endswith("(without the kill: the cycle teller1 -> teller2 -> teller1).")
+        app.action_undo()  # the paragraph's first two lines: those two
+        await pilot.pause()
+        assert (app.main.shown_narration or "").endswith("who holds them (without the kill:")
+        app.action_undo()
+        app.action_undo()  # before the paragraph: the narration before it
+        await pilot.pause()
+        assert (app.main.shown_narration or "").startswith("... so teller1 still waits")
