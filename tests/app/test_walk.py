@@ -127,6 +127,13 @@ async def test_at_80x24_the_footer_cuts_no_key_in_two():
         assert all(k.region.right <= palette.region.x for k in keys)
         assert "? help" in footer and "d demos" in footer and "u undo" in footer
         assert "U re" not in footer or "U redo" in footer
+        await pilot.press("g")  # the keys are made again under the dialog, and after it
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1] == footer
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1] == footer
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         await pilot.pause()
