@@ -18,8 +18,9 @@ def ipc_name(
 ) -> str:
     """The canonical `/name` of a POSIX IPC object, or the errno its name earns.
 
-    mq_open needs the leading slash (glibc: EINVAL), and SPEC makes an empty name after it EINVAL
-    too (Linux's kernel says ENOENT for `"/"`); the kernel refuses a further slash with EACCES.
+    mq_open and mq_unlink need the leading slash (glibc: EINVAL, so `""` is EINVAL); glibc hands
+    the kernel the rest, and the kernel's lookup of an empty rest (`"/"`) is ENOENT, before any
+    flag is looked at; the kernel refuses a further slash with EACCES.
     shm_open and sem_open take the name with or without leading slashes (glibc skips them all)
     and refuse an empty rest or a further slash with EINVAL.
     """
@@ -27,7 +28,7 @@ def ipc_name(
         raise SysError(Errno.EINVAL)
     bare = name[1:] if slash_required else name.lstrip("/")
     if not bare:
-        raise SysError(Errno.EINVAL)
+        raise SysError(Errno.ENOENT if slash_required else Errno.EINVAL)
     if len(bare.encode("utf-8", "surrogateescape")) > max_len:
         raise SysError(Errno.ENAMETOOLONG)
     if "/" in bare:

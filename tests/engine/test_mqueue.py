@@ -9,7 +9,10 @@ def test_name_rules():
         spawn A
         A: mq_open("jobs", O_CREAT|O_RDWR) = -1 EINVAL (Invalid argument)
         A: mq_open("", O_CREAT|O_RDWR) = -1 EINVAL (Invalid argument)
-        A: mq_open("/", O_CREAT|O_RDWR) = -1 EINVAL (Invalid argument)
+        A: mq_open("/", O_CREAT|O_RDWR) = -1 ENOENT (No such file or directory)
+        A: mq_open("/", O_RDONLY) = -1 ENOENT (No such file or directory)
+        A: mq_unlink("/") = -1 ENOENT (No such file or directory)
+        A: mq_unlink("q") = -1 EINVAL (Invalid argument)
         A: mq_open("/a/b", O_CREAT|O_RDWR) = -1 EACCES (Permission denied)
         A: mq_open("{long}", O_CREAT|O_RDWR) = -1 ENAMETOOLONG (File name too long)
         A: mq_open("{long[:-1]}", O_CREAT|O_RDWR) = 3
