@@ -212,3 +212,21 @@ async def test_a_narration_written_over_several_lines_is_shown_whole():
         app.action_undo()  # before the paragraph: the narration before it
         await pilot.pause()
         assert (app.main.shown_narration or "").startswith("... so teller1 still waits")
+
+
+async def test_at_80x24_the_file_dialogs_show_their_buttons():
+    """At 24 rows the tree's 14 rows pushed Open/Save and Cancel below the dialog's frame; and an
+    empty session offered to save itself as "session-session.ipc"."""
+    from textual.widgets import Input
+
+    for key in ("ctrl+o", "ctrl+s"):
+        app = PlaygroundApp(theme="ipctui-night")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen.query_one("#dialog").region
+            for button in ("#ok", "#cancel"):
+                assert dialog.contains_region(app.screen.query_one(button).region), (key, button)
+            if key == "ctrl+s":
+                assert app.screen.query_one("#path", Input).value.endswith("/session.ipc")
