@@ -219,10 +219,11 @@ class PlaygroundApp(Commands, Routing, App[None]):
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
         problem = self.main.query_one("#console-problem", Static)
         if not outcome.ok:
-            if inline:
+            if inline:  # under the line typed, until it is changed: no toast over it as well
                 problem.update(f"✗ {outcome.message}")
                 problem.add_class("shown")
-            self.say(outcome.message, severity="error", timeout=6)
+            else:
+                self.say(outcome.message, severity="error", timeout=6)
         else:
             problem.remove_class("shown")
             if outcome.message:

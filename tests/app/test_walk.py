@@ -230,3 +230,14 @@ async def test_at_80x24_the_file_dialogs_show_their_buttons():
                 assert dialog.contains_region(app.screen.query_one(button).region), (key, button)
             if key == "ctrl+s":
                 assert app.screen.query_one("#path", Input).value.endswith("/session.ipc")
+
+
+async def test_a_line_refused_at_the_console_is_explained_once():
+    """The console's problem line and a toast said the same, and at 80x24 the toast covered the
+    problem line: it is said under the line typed only."""
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("colon", *"spawn A", "enter", *"A: pipe(", "enter")
+        await pilot.pause()
+        assert "✗ expected a value, found the end of the line" in screen_text(app)
+        assert not [n for n in app._notifications if "expected a value" in n.message]
