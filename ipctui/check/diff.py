@@ -76,6 +76,26 @@ class _Context:
     clock: set[tuple[str, str]] = field(default_factory=set)  # (proc, call): real still waiting
     buffer: set[tuple[str, str]] = field(default_factory=set)  # (proc, call): a send one side waits in
     skipped: set[str] = field(default_factory=set)  # processes with a line that could not run here
+    names: set[str] = field(default_factory=set)  # names and paths that such lines name
+
+    def skip(self, line: str) -> None:
+        """A line that could not run here: its process (and children it forks later) and the
+        objects it names may then differ."""
+        self.skipped.add(line.split(":", 1)[0].removeprefix("spawn "))
+        self.names.update(_NAMES.findall(line.split(" -- ", 1)[0]))
+
+    def fork(self, line: str) -> None:
+        """A child forked by a process whose line could not run inherits what that left out."""
+        m = _FORK.match(line)
+        if m is not None and m.group(1) in self.skipped:
+            self.skipped.add(m.group(2))
+
+    def named(self, line: str) -> str | None:
+        return next((n for n in _NAMES.findall(line) if n in self.names), None)
+
+
+_NAMES = re.compile(r'"(/[^"]*)"')  # an IPC name or a path (data never reaches these rules alone)
+_FORK = re.compile(r'^(\w+): fork\("(\w+)"\) = \d+')
 
 
 def _clock(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
@@ -279,6 +299,8 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             rows.extend((x, x, None, False) for x in a[i1:i2])
+            for x in a[i1:i2]:
+                ctx.fork(x)
             continue
         left, right = a[i1:i2], b[j1:j2]
         for k in range(max(len(left), len(right))):
@@ -303,9 +325,14 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
                 continue
             why = reason_for(s, r, ctx)
             if r and r.startswith("# cannot run here: "):
-                ctx.skipped.add(r.removeprefix("# cannot run here: ").split(":", 1)[0].removeprefix("spawn "))
+                ctx.skip(r.removeprefix("# cannot run here: "))
             elif why is None and _proc(s or r or "") in ctx.skipped:
                 why = f"follows from a line of {_proc(s or r or '')} that could not run here"
+            elif why is None and (name := ctx.named(s or "") or ctx.named(r or "")) is not None:
+                why = f'follows from a line that could not run here: it names "{name}" too'
+            for x in (s, r):
+                if x is not None:
+                    ctx.fork(x)
             rows.append((s, r, why, True))
             differences.append(Difference(s, r, why))
     return Diff(sim, real, rows, differences, note, stopped)

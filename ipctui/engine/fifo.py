@@ -83,11 +83,13 @@ def sys_open(k: Kernel, p: Process, path: str, flags: int, mode: int = 0o600) ->
         raise SysError(Errno.ENOENT)
     if flags & O_CREAT and flags & O_EXCL:
         raise SysError(Errno.EEXIST)
+    # may_open checks permission first (O_ACCMODE asks for both); only then does a socket file's
+    # open give ENXIO and a FIFO's (fifo_open) refuse O_ACCMODE
+    check(p, node.owner, node.mode, read=acc != O_WRONLY, write=acc != O_RDONLY)
     if not isinstance(node, FifoNode):
         raise SysError(Errno.ENXIO)  # a socket file cannot be opened
     if acc == O_ACCMODE:
         raise SysError(Errno.EINVAL)
-    check(p, node.owner, node.mode, read=acc in (O_RDONLY, O_RDWR), write=acc in (O_WRONLY, O_RDWR))
     nonblock = bool(flags & O_NONBLOCK)
     if acc == O_WRONLY and nonblock and (node.pipe is None or node.pipe.readers == 0):
         raise SysError(Errno.ENXIO)

@@ -78,6 +78,7 @@ class Kernel:
         self.next_pid = 1
         self.events: list[Event] = []
         self._frame: list[Callable[[], None]] = []
+        self._began = 0  # counts blocked calls as they begin to wait (Waiter.seq)
         self._pending: list[deque[Callable[[], None]]] = []  # deferred actions not run yet, by depth
         self.woken: set[int] = set()  # pids woken whose blocked call has not run again yet
         self.observers: list[Callable[[Event], None]] = []
@@ -260,6 +261,13 @@ class Kernel:
                 self.woken.add(w.proc.pid)
             self.after(partial(self._wake, w))
 
+    def wake_waiter(self, w: Waiter) -> None:
+        """Wake one given sleeper, which the mechanism has already served (a message handed to a
+        waiting receiver, a sender's message moved into the queue: Linux's pipelined_send)."""
+        if not w.proc.stopped:
+            self.woken.add(w.proc.pid)
+        self.after(partial(self._wake, w))
+
     def send_signal(self, t: Process, sig: int) -> None:
         """Generate `sig` for `t` (Linux's prepare_signal); delivery follows the current line."""
         if not t.alive:
@@ -350,10 +358,12 @@ class Kernel:
                 w.queue.remove(w)
             p.waiter = None
             w.gen.close()
+        mark = len(self._frame)
         for fd, _ in p.fds.items():
             self.close_fd(p, fd)
         for hook in EXIT_HOOKS:
             hook(self, p)
+        self._frame[mark:] = _in_waiting_order(self._frame[mark:], p.parent)
         for cpid in p.children:
             child = self.procs[cpid]
             if child.zombie:
@@ -428,8 +438,19 @@ class Kernel:
             return stop.value
         restart = partial(spec.fn, self, p, *args, **kwargs)  # SA_RESTART runs the call again
         w = Waiter(
-            p, spec.name, gen, restart, tag, None, spec.restartable, spec.interruptible, spec.eintr_after_stop
+            p,
+            spec.name,
+            gen,
+            restart,
+            tag,
+            None,
+            spec.restartable,
+            spec.interruptible,
+            spec.eintr_after_stop,
+            spec.own_wake_order,
         )
+        self._began += 1
+        w.seq = self._began
         w.queue = q
         q.add(w)
         p.waiter = w
@@ -521,3 +542,33 @@ class Kernel:
         parent = self.procs.get(p.parent) if p.parent is not None else None
         if parent is not None and parent.alive:
             self.send_signal(parent, SIGCHLD)
+
+
+def _in_waiting_order(wakes: list[Callable[[], None]], parent: int | None) -> list[Callable[[], None]]:
+    """The wake-ups of a death, in the order SPEC shows them: the sleepers in the order they
+    began to wait, whichever of the dead process's descriptors or objects woke them; a call
+    whose mechanism orders its own wake-ups (semop) keeps that order among the places its
+    sleepers hold; the parent, which hears of the death, last. Anything else deferred there
+    leaves the order as it was."""
+    sleepers: list[Waiter] = []
+    for fn in wakes:
+        target = fn.args[0] if isinstance(fn, partial) and fn.args else None
+        if isinstance(target, Waiter):
+            sleepers.append(target)
+        elif isinstance(target, WaitQueue):
+            first = next((w for w in target if not w.proc.stopped), None)
+            if first is None:
+                return wakes
+            sleepers.append(first)
+        else:
+            return wakes
+    place = {id(w): w.seq for w in sleepers}
+    by_call: dict[str, list[Waiter]] = {}
+    for w in sleepers:
+        if w.own_wake_order:
+            by_call.setdefault(w.call, []).append(w)
+    for own in by_call.values():
+        for w, seq in zip(own, sorted(w.seq for w in own), strict=True):
+            place[id(w)] = seq
+    order = sorted(range(len(wakes)), key=lambda i: (sleepers[i].proc.pid == parent, place[id(sleepers[i])]))
+    return [wakes[i] for i in order]

@@ -2,6 +2,13 @@
 
 As in the kernel's tree of per-priority lists, each priority present has its own FIFO and a small
 heap holds the priorities present, so send and receive cost the same however deep the queue is.
+
+A message never waits in the queue for a receiver that is already waiting: as Linux's
+pipelined_send does, mq_send hands it straight to the longest-waiting receiver, which is then
+runnable holding it (its call has succeeded; it returns the message when it runs). The other way
+round, mq_receive from a full queue moves the longest-waiting sender's message in at once
+(pipelined_receive), so the queue stays full and that sender's call has already succeeded. Each
+blocked call's message, in or out, is kept in `MQueue.waiting` (the kernel's ext_wait_queue).
 """
 
 from __future__ import annotations
@@ -17,12 +24,23 @@ from .names import access_mode, ipc_name, may_remove, open_or_create
 from .prefill import descriptor, fields
 from .process import OpenFile, Process
 from .syscalls import syscall
-from .waitq import CallGen, WaitQueue
+from .waitq import CallGen, WaitQueue, sleep_with
 
 MQ_PRIO_MAX = 32768
 DFLT_MAXMSG, DFLT_MSGSIZE = 10, 8192  # /proc/sys/fs/mqueue/msg_max, msgsize_max
 RLIMIT_MSGQUEUE = 819200
 MSG_OVERHEAD = 48  # sizeof(struct msg_msg) and of a posix_msg_tree_node, as the kernel charges
+
+
+@dataclass(eq=False)
+class Pending:
+    """One blocked call's message (Linux's ext_wait_queue): a sender's, waiting for room, or the
+    one handed to a receiver. `ready` once the kernel has moved it (STATE_READY): the call has
+    succeeded and only has to return."""
+
+    msg: tuple[bytes, int] | None = None  # (data, prio)
+    receiving: bool = False
+    ready: bool = False
 
 
 @dataclass(eq=False)
@@ -42,6 +60,11 @@ class MQueue:
     unlinked: bool = False
     senders: WaitQueue = field(default_factory=lambda: WaitQueue("send"))
     receivers: WaitQueue = field(default_factory=lambda: WaitQueue("receive"))
+    waiting: dict[int, Pending] = field(default_factory=dict)  # pid -> its blocked call's message
+
+    def handed(self) -> list[tuple[int, bytes, int]]:
+        """(pid, data, prio) of each receiver handed a message whose call has not returned yet."""
+        return [(pid, *w.msg) for pid, w in self.waiting.items() if w.receiving and w.ready and w.msg]
 
     def messages(self) -> list[tuple[bytes, int]]:
         """The queue in delivery order (for views)."""
@@ -145,9 +168,16 @@ def sys_mq_send(k: Kernel, p: Process, mqd: int, data: bytes, prio: int) -> Call
     while q.curmsgs >= q.maxmsg:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
-        yield q.senders
-    q.push(data, prio)
-    k.wake_one(q.receivers)  # it goes straight to the longest-waiting receiver
+        me = yield from sleep_with(q.waiting, p.pid, q.senders, Pending((data, prio)))
+        if me.ready:  # a receiver has moved the message into the queue
+            return 0
+    receiver = q.receivers.first_awake()
+    if receiver is None:
+        q.push(data, prio)
+        return 0
+    q.receivers.remove(receiver)  # it goes straight to the longest-waiting receiver
+    q.waiting[receiver.proc.pid].msg, q.waiting[receiver.proc.pid].ready = (data, prio), True
+    k.wake_waiter(receiver)
     return 0
 
 
@@ -165,9 +195,18 @@ def sys_mq_receive(k: Kernel, p: Process, mqd: int) -> CallGen:
     while not q.curmsgs:
         if f.nonblock:
             raise SysError(Errno.EAGAIN)
-        yield q.receivers
+        me = yield from sleep_with(q.waiting, p.pid, q.receivers, Pending(receiving=True))
+        if me.ready and me.msg is not None:  # a sender handed it over while this call slept
+            return list(me.msg)
     data, prio = q.pop()
-    k.wake_one(q.senders)
+    sender = q.senders.first_awake()
+    if sender is not None:  # room now: the longest-waiting sender's message goes in at once
+        moved = q.waiting[sender.proc.pid]
+        assert moved.msg is not None
+        q.push(*moved.msg)
+        moved.ready = True
+        q.senders.remove(sender)
+        k.wake_waiter(sender)
     return [data, prio]
 
 

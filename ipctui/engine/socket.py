@@ -78,6 +78,7 @@ class Socket:
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
     node: SocketNode | None = None
+    abstract: bool = False  # AF_UNIX: bound to "", the abstract name of no bytes (no file)
     data_wait: WaitQueue = field(default_factory=lambda: WaitQueue("recv"))
     room_wait: WaitQueue = field(default_factory=lambda: WaitQueue("send"))
     accept_wait: WaitQueue = field(default_factory=lambda: WaitQueue("accept"))
@@ -97,6 +98,11 @@ class Socket:
         if self.domain == AF_INET:
             return "TCP" if self.stream else "UDP"
         return "UNIX-STREAM" if self.stream else "UNIX-DGRAM"
+
+    @property
+    def named(self) -> bool:
+        """AF_UNIX: bound to a name (a path or the abstract one); a second bind is EINVAL."""
+        return self.node is not None or self.abstract
 
     @property
     def connected(self) -> bool:
@@ -145,6 +151,12 @@ def _free_port(k: Kernel, s: Socket) -> None:
         users.pop(s.id, None)
         if not users:
             del k.ports[s.proto][s.port]
+
+
+def _overlap(ip: str, other: str | None) -> bool:
+    """Whether two binds of one port clash (inet_csk_bind_conflict, no SO_REUSEADDR): the same
+    address, or either one the wildcard 0.0.0.0; 127.0.0.1 and 127.0.0.2 may share a port."""
+    return other is None or ip == other or "0.0.0.0" in (ip, other)
 
 
 def ephemeral(k: Kernel, s: Socket, ip: str = "0.0.0.0") -> None:
@@ -218,14 +230,14 @@ def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
 @syscall("bind", "fd:fd, addr:str", mechanism="socket", summary="give a socket its address")
 def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
     _, s = sock_of(k, p, fd)
-    if s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
-        if not addr:
-            raise SysError(Errno.EINVAL)
+    if s.domain == AF_UNIX and not addr:
+        _bind_abstract(k, s)
+    elif s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
         try:
             canon = k.fs.new_name(addr)
         except SysError as e:  # unix_bind_bsd: mknod's EEXIST is EADDRINUSE
             raise SysError(Errno.EADDRINUSE if e.errno == Errno.EEXIST else e.errno) from None
-        if s.node is not None:  # bound to a path; a socketpair's or a connected client's has none
+        if s.named:  # bound already; a socketpair's or a connected client's socket is not
             raise SysError(Errno.EINVAL)
         s.node = SocketNode(canon, p.uid, 0o600, s)
         k.fs[canon] = s.node
@@ -242,13 +254,31 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
-        elif port in k.ports[s.proto]:
+        elif any(_overlap(ip, u.ip) for u in k.ports[s.proto].get(port, {}).values()):
             raise SysError(Errno.EADDRINUSE)
         else:
             _claim_port(k, s, ip, port)
     if not s.stream:
         s.state = "bound" if s.remote is None else "connected"
     return 0
+
+
+def _abstract_owner(k: Kernel, type_: int) -> Socket | None:
+    """The live socket of this type bound to the abstract name "" (Linux keys abstract names by
+    type too, so a stream and a datagram socket may each hold it)."""
+    return next((o for o in k.sockets.values() if o.abstract and o.type == type_ and not o.closed), None)
+
+
+def _bind_abstract(k: Kernel, s: Socket) -> None:
+    """bind(fd, ""): C passes sun_path "\\0" with its length, which Linux reads as the abstract
+    name of no bytes (unix_bind_abstract): no file is made, the name goes when the socket
+    closes; EINVAL for a bound socket first, then EADDRINUSE if another socket holds it."""
+    if s.named:
+        raise SysError(Errno.EINVAL)
+    if _abstract_owner(k, s.type) is not None:
+        raise SysError(Errno.EADDRINUSE)
+    s.abstract = True
+    s.local = ""
 
 
 @syscall("listen", "fd:fd, backlog:int", mechanism="socket", summary="accept connections")
@@ -270,6 +300,11 @@ def sys_listen(k: Kernel, p: Process, fd: int, backlog: int) -> int:
 
 def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
     """The socket `s` connects (or sends) to, or the errno that says why there is none."""
+    if s.domain == AF_UNIX and not addr:  # the abstract name: no file, no permission to check
+        owner = _abstract_owner(k, s.type)
+        if owner is None or (s.stream and (owner.state != "LISTEN" or owner.shut_rd)):
+            raise SysError(Errno.ECONNREFUSED)
+        return owner
     if s.domain == AF_UNIX:
         _path, node = k.fs.find(addr)
         if node is None:  # a directory
@@ -425,6 +460,8 @@ def _abandon(s: Socket) -> None:
 def _connect_dgram(k: Kernel, p: Process, s: Socket, addr: str) -> int:
     if s.domain == AF_UNIX:
         target = _find_listener(k, p, s, addr)
+        if target.peer not in (None, s):
+            raise SysError(Errno.EPERM)  # connected to another: unix_dgram_connect's unix_may_send
         s.peer = target
         s.remote = addr
     else:

@@ -126,8 +126,8 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
     limit = UDP_MAX if s.domain == AF_INET else UNIX_DGRAM_MAX
     if s.domain == AF_INET and len(data) > 0xFFFF:
         raise SysError(Errno.EMSGSIZE)  # udp_sendmsg's first check, before the address
-    if addr is None and s.remote is None:
-        raise SysError(Errno.ENOTCONN if s.domain == AF_UNIX else Errno.EDESTADDRREQ)
+    if addr is None and s.remote is None and s.domain == AF_INET:
+        raise SysError(Errno.EDESTADDRREQ)
     if s.domain == AF_INET:
         dest = addr if addr is not None else s.remote
         assert dest is not None
@@ -136,8 +136,12 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
         raise SysError(Errno.EMSGSIZE)
     if s.shut_wr:
         raise SysError(Errno.EPIPE)  # sock_alloc_send_pskb: shut down for writing (no SIGPIPE here)
+    if addr is None and s.remote is None:  # unix_dgram_sendmsg looks for its peer after the skb
+        raise SysError(Errno.ENOTCONN)
     if s.domain == AF_UNIX and addr is None:
         target = s.peer
+        if target is not None and not target.closed and target.peer not in (None, s):
+            raise SysError(Errno.EPERM)  # it has since connected to another (unix_may_send)
         if target is None or target.closed:
             s.peer, s.remote, s.state = None, None, "bound" if s.local else "unbound"
             raise SysError(Errno.ECONNREFUSED)  # once; then ENOTCONN
@@ -145,6 +149,8 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
         target = _dgram_target(k, p, s, addr)
         if target is not None and target.peer not in (None, s):
             raise SysError(Errno.EPERM)  # it is connected to another: unix_may_send says no
+    if s.domain == AF_UNIX and target is not None and target.shut_rd:
+        raise SysError(Errno.EPIPE)  # unix_dgram_sendmsg: the receiver is shut for reading
     if target is None:
         if addr is None:  # connected UDP: the ICMP port-unreachable comes back as an error
             s.pending_error = Errno.ECONNREFUSED
@@ -158,6 +164,8 @@ def dgram_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes, addr:
         yield target.room_wait
         if target.closed:
             raise SysError(Errno.ECONNREFUSED)
+        if target.shut_rd:
+            raise SysError(Errno.EPIPE)
     target.dgrams.append((data, _source(s)))
     target.dbytes += len(data)
     k.wake_one(target.data_wait)
@@ -176,10 +184,10 @@ def dgram_recv(k: Kernel, p: Process, f: OpenFile, s: Socket, n: int) -> CallGen
             if s.dgrams:
                 k.wake_one(s.data_wait)
             return data[:n], src
-        if s.shut_rd:
-            return b"", ""
-        if f.nonblock:
+        if f.nonblock:  # shut for reading too: the queue is looked at before the shutdown
             raise SysError(Errno.EAGAIN)
+        if s.shut_rd:  # a wait that would end at once, with nothing (__skb_wait_for_more_packets)
+            return b"", ""
         yield s.data_wait
 
 
@@ -232,4 +240,12 @@ def sys_recvfrom(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
     return [data, src]
 
 
-FILE_KINDS["socket"] = FileOps(release=release, read=_recv, write=_send)
+def _read(k: Kernel, p: Process, f: OpenFile, n: int) -> CallGen:
+    """read on a socket: recv, except that 0 bytes are "" at once, whatever the socket's state
+    (sock_read_iter returns before the protocol is asked)."""
+    if n == 0:
+        return b""
+    return (yield from _recv(k, p, f, n))
+
+
+FILE_KINDS["socket"] = FileOps(release=release, read=_read, write=_send)

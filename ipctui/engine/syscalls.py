@@ -29,6 +29,7 @@ class Syscall:
     restartable: bool = True  # SA_RESTART restarts it when a caught signal interrupts it
     interruptible: bool = True  # False: a caught signal never ends the wait (a mutex lock)
     eintr_after_stop: bool = False  # a stop and SIGCONT end the wait with EINTR (Linux's semop)
+    own_wake_order: bool = False  # its mechanism decides the order its sleepers wake in (semop)
     no_real: str = ""  # why the real run cannot make this call, if it cannot (shown as "cannot run here")
     prefill: Prefill = no_prefill  # what its form fills in for a process (engine/prefill.py)
     # what a line may change besides what it names, for explore's independence: "named" only
@@ -73,6 +74,7 @@ def syscall(
     restartable: bool = True,
     interruptible: bool = True,
     eintr_after_stop: bool = False,
+    own_wake_order: bool = False,
     no_real: str = "",
     prefill: Prefill | None = None,
     reach: str = "files",
@@ -102,6 +104,7 @@ def syscall(
             restartable,
             interruptible,
             eintr_after_stop,
+            own_wake_order,
             no_real,
             prefill or default_prefill(tuple(parsed), mechanism),
             reach,

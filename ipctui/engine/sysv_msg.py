@@ -1,4 +1,11 @@
-"""System V message queues (ipc/msg.c): a message's type can name its receiver."""
+"""System V message queues (ipc/msg.c): a message's type can name its receiver.
+
+As Linux's pipelined_send does, msgsnd gives its message straight to the first waiting receiver
+whose msgrcv wants that type, which is then runnable holding it; only when none wants it does the
+message join the queue (and wakes nobody). Senders are not pipelined: a msgrcv that makes room
+wakes them and each tries again. Each blocked call's part (a receiver's type and the message
+handed to it, a sender's message) is kept in `MsgQueue.waiting` (msg_receiver, msg_sender).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +20,26 @@ from .prefill import fields, newest
 from .process import Process
 from .syscalls import syscall
 from .sysv_ids import ipcget, lookup, may_remove
-from .waitq import CallGen, WaitQueue
+from .waitq import CallGen, WaitQueue, sleep_with
 
 MSGMNB = 16384  # bytes a queue holds, and messages too (msg_qbytes)
 MSGMAX = 8192  # the largest message
+
+
+@dataclass(eq=False)
+class MsgWait:
+    """One blocked call: a receiver's msgtyp and, once a msgsnd has handed it one, its message;
+    or a sender's message, waiting for room."""
+
+    msgtyp: int = 0
+    msg: tuple[int, bytes] | None = None  # (mtype, data)
+    receiving: bool = False
+    ready: bool = False  # a receiver's message has been handed over: its msgrcv has succeeded
+
+
+def wants(msgtyp: int, mtype: int) -> bool:
+    """Whether msgrcv(msgtyp) takes a message of type mtype (Linux's testmsg)."""
+    return msgtyp == 0 or mtype == msgtyp or (msgtyp < 0 and mtype <= -msgtyp)
 
 
 @dataclass(eq=False)
@@ -30,6 +53,15 @@ class MsgQueue:
     removed: bool = False
     senders: WaitQueue = field(default_factory=lambda: WaitQueue("msgsnd"))
     receivers: WaitQueue = field(default_factory=lambda: WaitQueue("msgrcv"))
+    waiting: dict[int, MsgWait] = field(default_factory=dict)  # pid -> its blocked call's part
+
+    def handed(self) -> list[tuple[int, int, bytes]]:
+        """(pid, mtype, data) of each receiver handed a message whose call has not returned yet."""
+        return [
+            (pid, w.msg[0], bytes(w.msg[1]))
+            for pid, w in self.waiting.items()
+            if w.receiving and w.ready and w.msg
+        ]
 
     def fits(self, n: int) -> bool:
         return self.cbytes + n <= MSGMNB and len(self.messages) + 1 <= MSGMNB
@@ -97,12 +129,18 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     while not q.fits(len(data)):
         if nowait:
             raise SysError(Errno.EAGAIN)
-        yield q.senders
+        yield from sleep_with(q.waiting, p.pid, q.senders, MsgWait(msg=(mtype, data)))
         if q.removed:
             raise SysError(Errno.EIDRM)
+    for w in q.receivers:  # the first waiting receiver that wants this type gets it
+        part = q.waiting[w.proc.pid]
+        if not w.proc.stopped and wants(part.msgtyp, mtype):
+            part.msg, part.ready = (mtype, data), True
+            q.receivers.remove(w)
+            k.wake_waiter(w)
+            return 0
     q.messages.append((mtype, data))
     q.cbytes += len(data)
-    k.wake_all(q.receivers)  # each retries in order: the first whose type matches takes it
     return 0
 
 
@@ -126,7 +164,9 @@ def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) 
     while (i := q.find(msgtyp)) is None:
         if nowait:
             raise SysError(Errno.ENOMSG)
-        yield q.receivers
+        me = yield from sleep_with(q.waiting, p.pid, q.receivers, MsgWait(msgtyp, receiving=True))
+        if me.ready and me.msg is not None:  # handed over by a msgsnd: it was never queued
+            return [me.msg[1], me.msg[0]]
         if q.removed:
             raise SysError(Errno.EIDRM)
     mtype, data = q.messages[i]

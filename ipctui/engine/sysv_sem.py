@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from ..vocab.constants import (
     GETALL,
     GETNCNT,
+    GETPID,
     GETVAL,
     GETZCNT,
     IPC_NOWAIT,
     IPC_RMID,
+    IPC_STAT,
     SEM_UNDO,
+    SEMCTL_NOT_MODELLED,
     SETALL,
     SETVAL,
 )
@@ -66,6 +69,7 @@ class SemSet:
     owner: int
     mode: int
     values: list[int]
+    pids: list[int] = field(default_factory=list)  # sempid: who last changed or set each (GETPID)
     removed: bool = False
     pending: list[PendingOp] = field(default_factory=list)  # in the order they began to wait
     undo: dict[int, dict[int, int]] = field(default_factory=dict)  # pid -> num -> sum of SEM_UNDO ops
@@ -112,7 +116,7 @@ def sys_semget(k: Kernel, p: Process, key: int, nsems: int, flags: int = 0, mode
             raise SysError(Errno.EINVAL)
 
     def create(semid: int, bits: int) -> SemSet:
-        s = SemSet(semid, key, p.uid, bits, [0] * nsems)
+        s = SemSet(semid, key, p.uid, bits, [0] * nsems, [0] * nsems)
         k.sem_sets[semid] = s
         return s
 
@@ -144,6 +148,8 @@ def _attempt(s: SemSet, pid: int, ops: list[SemOp]) -> tuple[str, int]:
             sums[num] = total
         values[num] = value + op
     s.values = values
+    for num, _, _ in ops:  # every operation of the call, a zero-wait too, records its pid
+        s.pids[num] = pid
     sums = {n: v for n, v in sums.items() if v}
     if sums:
         s.undo[pid] = sums
@@ -188,6 +194,7 @@ def _parse_ops(ops: list[list[int]]) -> list[SemOp]:
     mechanism="sysv_sem",
     restartable=False,
     eintr_after_stop=True,
+    own_wake_order=True,
     prefill=_newest_set,
     summary="[[num, op(, IPC_NOWAIT|SEM_UNDO)], ...] all together or not at all",
     lookup="ids",
@@ -230,7 +237,7 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
     "semctl",
     "semid:int, num:int, cmd:const, arg:semarg?",
     mechanism="sysv_sem",
-    summary="GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, IPC_RMID",
+    summary="GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, GETPID, IPC_STAT, IPC_RMID",
     prefill=_newest_set,
     lookup="ids",
 )
@@ -238,7 +245,9 @@ def sys_semctl(
     k: Kernel, p: Process, semid: int, num: int, cmd: int, arg: int | list[int] | None = None
 ) -> object:
     num = _c_int(num)
-    if semid < 0 or cmd not in (GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, IPC_RMID):
+    if cmd in SEMCTL_NOT_MODELLED:
+        raise UsageError(f"semctl(): {SEMCTL_NOT_MODELLED[cmd]}")
+    if semid < 0 or cmd not in (GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, GETPID, IPC_STAT, IPC_RMID):
         raise SysError(Errno.EINVAL)
     if cmd == IPC_RMID:
         s = _get(k, semid)
@@ -256,7 +265,7 @@ def sys_semctl(
             raise SysError(Errno.EINVAL)
         if not allowed(p, s.owner, s.mode, 2):
             raise SysError(Errno.EACCES)
-        _set(k, s, {num: arg})
+        _set(k, s, {num: arg}, p.pid)
         return 0
     s = _get(k, semid)
     if cmd == SETALL and isinstance(arg, list) and len(arg) != len(s.values):
@@ -267,6 +276,8 @@ def sys_semctl(
         raise SysError(Errno.EACCES)
     if cmd == GETALL:
         return list(s.values)
+    if cmd == IPC_STAT:
+        return {"nsems": len(s.values)}
     if cmd == SETALL:
         if not isinstance(arg, list):
             raise UsageError("semctl(SETALL) takes the list of values as its fourth argument")
@@ -276,19 +287,23 @@ def sys_semctl(
             raise SysError(Errno.ERANGE)
         if any(v < 0 for v in arg):  # C's unsigned short would wrap them above SEMVMX
             raise SysError(Errno.ERANGE)
-        _set(k, s, dict(enumerate(arg)))
+        _set(k, s, dict(enumerate(arg)), p.pid)
         return 0
     if not 0 <= num < len(s.values):
         raise SysError(Errno.EINVAL)
     if cmd == GETVAL:
         return s.values[num]
+    if cmd == GETPID:
+        return s.pids[num]
     return s.count(num, zero=cmd == GETZCNT)
 
 
-def _set(k: Kernel, s: SemSet, new: dict[int, int]) -> None:
-    """SETVAL / SETALL: the values change and every process's undo sums for them are cleared."""
+def _set(k: Kernel, s: SemSet, new: dict[int, int], pid: int) -> None:
+    """SETVAL / SETALL: the values change, the setter becomes their sempid, and every process's
+    undo sums for them are cleared."""
     for num, value in new.items():
         s.values[num] = value
+        s.pids[num] = pid
         for sums in s.undo.values():
             sums.pop(num, None)
     s.undo = {pid: sums for pid, sums in s.undo.items() if sums}
@@ -313,6 +328,7 @@ def _exit(k: Kernel, p: Process) -> None:
             continue
         for num, total in sums.items():
             s.values[num] = min(max(s.values[num] - total, 0), SEMVMX)
+            s.pids[num] = p.pid
         _retry(k, s)
 
 

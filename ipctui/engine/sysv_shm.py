@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT
+from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT, SHMCTL_NOT_MODELLED
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .perm import allowed
@@ -20,7 +20,8 @@ from .shm import Attachment, Segment, attachments, latest_attachment
 from .syscalls import syscall
 from .sysv_ids import ipcget, lookup, may_remove
 
-SIMULATED_MAX = 1 << 30  # a larger segment is a script error: the simulation keeps every byte
+SIMULATED_MAX = 1 << 30  # a larger new segment is a script error: the simulation keeps every byte
+SHMMAX = (1 << 64) - 1 - (1 << 24)  # Linux's default shmmax: a larger size is EINVAL
 
 
 @dataclass(eq=False)
@@ -51,12 +52,15 @@ SHM_HUGETLB = 0o4000  # a mode past 0777 is flags: this one asks for huge pages
     lookup="names",
 )
 def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
-    if size > SIMULATED_MAX:
-        raise UsageError(f"shmget(): the simulation keeps segments up to 1 GiB, not {size} bytes")
+    if not -(1 << 63) <= size < 1 << 64:
+        raise UsageError(f"shmget(): a size of {size} does not fit C's size_t")
+    size %= 1 << 64  # C's size_t: -1 is the largest size, refused as too big
 
     def new_checks() -> None:
-        if size < 1:
+        if not 1 <= size <= SHMMAX:
             raise SysError(Errno.EINVAL)
+        if size > SIMULATED_MAX:
+            raise UsageError(f"shmget(): the simulation keeps segments up to 1 GiB, not {size} bytes")
         if (flags | mode) & SHM_HUGETLB:  # hugetlb_file_setup: CAP_IPC_LOCK in the first user
             raise SysError(Errno.EPERM)  # namespace, which no process of a run has
 
@@ -133,6 +137,8 @@ def sys_shmdt(k: Kernel, p: Process, shmid: int) -> int:
     lookup="ids",
 )
 def sys_shmctl(k: Kernel, p: Process, shmid: int, cmd: int) -> object:
+    if cmd in SHMCTL_NOT_MODELLED:
+        raise UsageError(f"shmctl(): {SHMCTL_NOT_MODELLED[cmd]}")
     if shmid < 0 or cmd not in (IPC_STAT, IPC_RMID):
         raise SysError(Errno.EINVAL)
     seg = _get(k, shmid)

@@ -273,6 +273,9 @@ class PosixQueueView:
     opened: tuple[End, ...]
     senders: Sleepers
     receivers: Sleepers
+    # receivers woken holding the message a send handed them (not in the queue: Linux gave it away),
+    # their mq_receive not yet resumed: (who, data, priority)
+    handed: tuple[tuple[str, bytes, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +289,7 @@ class SysvQueueView:
     messages: tuple[tuple[int, bytes], ...]  # (type, data), the first QUEUE_SHOWN in queue order
     senders: Sleepers
     receivers: Sleepers
+    handed: tuple[tuple[str, int, bytes], ...] = ()  # (who, type, data): as PosixQueueView's
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +307,22 @@ def _first(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _served(k: Kernel, q: WaitQueue, waiting: dict[int, Any], receiving: bool) -> Sleepers:
+    """Who sleeps on `q`, plus the callers the kernel has already served and taken off it (a
+    receiver handed its message, a sender whose message was moved in): woken, not yet resumed."""
+    base = sleepers(k, q)
+    done = tuple(
+        k.procs[pid].name
+        for pid, w in waiting.items()
+        if w.ready and w.receiving == receiving and pid in k.procs and k.procs[pid].waiter is not None
+    )
+    return Sleepers(base.blocked, base.woken + done) if done else base
+
+
+def _holders_of(k: Kernel, handed: list[tuple[int, Any, Any]]) -> tuple[tuple[str, Any, Any], ...]:
+    return tuple((k.procs[pid].name, a, b) for pid, a, b in handed if pid in k.procs)
+
+
 def queues_view(k: Kernel) -> QueuesView:
     ends = ends_by_object(k) if k.mq_all else {}
     posix = tuple(
@@ -316,8 +336,9 @@ def queues_view(k: Kernel) -> QueuesView:
             q.unlinked,
             _first(q.messages()),
             tuple(ends.get(id(q), ())),
-            sleepers(k, q.senders),
-            sleepers(k, q.receivers),
+            _served(k, q.senders, q.waiting, False),
+            _served(k, q.receivers, q.waiting, True),
+            _holders_of(k, q.handed()),
         )
         for q in k.mq_all
     )
@@ -330,8 +351,9 @@ def queues_view(k: Kernel) -> QueuesView:
             q.cbytes,
             len(q.messages),
             tuple((t, bytes(d)) for t, d in _first(q.messages)),
-            sleepers(k, q.senders),
-            sleepers(k, q.receivers),
+            _served(k, q.senders, q.waiting, False),
+            _served(k, q.receivers, q.waiting, True),
+            _holders_of(k, q.handed()),
         )
         for q in k.msqs.values()
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .process import Process
 
 CallGen = Generator["WaitQueue", None, Any]
+T = TypeVar("T")
 
 
 class WaitQueue:
@@ -36,6 +37,11 @@ class WaitQueue:
     def __bool__(self) -> bool:
         return bool(self._waiters)
 
+    def first_awake(self) -> Waiter | None:
+        """The longest-waiting sleeper that is not stopped (a stopped one has left the kernel's
+        queue on Linux: its call restarts at SIGCONT), or None."""
+        return next((w for w in self._waiters.values() if not w.proc.stopped), None)
+
     def procs(self) -> list[Process]:
         """The sleeping processes, oldest first (for views)."""
         return [w.proc for w in self._waiters.values()]
@@ -54,3 +60,19 @@ class Waiter:
     restartable: bool = True
     interruptible: bool = True
     eintr_after_stop: bool = False
+    own_wake_order: bool = False  # its mechanism orders its wake-ups (see Kernel.die)
+    seq: int = 0  # when it began to wait, counted across all queues (a restart keeps it)
+
+
+def sleep_with(table: dict[int, T], pid: int, on: WaitQueue, part: T) -> Generator[WaitQueue, None, T]:
+    """Sleep on `on` once, with `part` (what this call brings or is brought: a message, as the
+    kernel's ext_wait_queue and msg_receiver hold it) in `table` under the caller's pid, where
+    a waker may serve it. It leaves `table` as the call resumes, ends with a signal, or dies
+    with its process; a caller blocks in one call at a time, so the pid names it."""
+    table[pid] = part
+    try:
+        yield on
+    finally:
+        if table.get(pid) is part:
+            del table[pid]
+    return part

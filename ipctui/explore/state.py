@@ -86,7 +86,9 @@ OBJECT_KINDS = frozenset({"pipe", "socket", "sem", "shm"})
 # Ids that never show in a trace: which pipe got which number does not tell two states apart.
 _INTERNAL_IDS = OBJECT_KINDS
 _ATOM_TYPES = frozenset({type(None), bool, int, str, bytes, float})
-_SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken"})
+# `seq`: when a blocked call began to wait, a count that differs between paths to one state; only
+# the order of a death's wake-up lines depends on it, never what any process sees
+_SKIP_FIELDS = frozenset({"tag", "version", "stores", "bytes_written", "bytes_read", "posts", "taken", "seq"})
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}

@@ -84,11 +84,29 @@ _SOCK_ADDR = st.sampled_from(
         "10.0.0.1:9000",
         "/tmp/fk1",
         "/tmp/fk2",
+        # rarer ones: the abstract name "", another loopback address, a privileged port, a
+        # directory, a path through a missing directory or with a trailing slash, no address
+        "",
+        "127.0.0.2:9000",
+        "localhost:9001",
+        "127.0.0.1:80",
+        "0.0.0.0:0",
+        "/tmp",
+        "/tmp/fk1/",
+        "/tmp/nothing/fk",
     ]
 )
 _SOCK_TYPE = st.sampled_from(
-    ["SOCK_STREAM", "SOCK_DGRAM", "SOCK_STREAM|SOCK_NONBLOCK", "SOCK_DGRAM|SOCK_NONBLOCK"]
+    [
+        "SOCK_STREAM",
+        "SOCK_DGRAM",
+        "SOCK_STREAM|SOCK_NONBLOCK",
+        "SOCK_DGRAM|SOCK_NONBLOCK",
+        "SOCK_STREAM|SOCK_CLOEXEC",
+        "SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC",
+    ]
 )
+_SOCK_SIZE = st.one_of(st.integers(0, 8), st.sampled_from([0, 1, 65536, 70000, 212992]))
 _SEMOPS = st.lists(
     st.tuples(
         st.integers(0, 3),
@@ -99,7 +117,7 @@ _SEMOPS = st.lists(
     max_size=3,
 ).map(_semops)
 _SEMCTL = st.one_of(
-    st.sampled_from(["GETVAL", "GETALL", "GETNCNT", "GETZCNT", "IPC_RMID"]),
+    st.sampled_from(["GETVAL", "GETALL", "GETNCNT", "GETZCNT", "GETPID", "IPC_STAT", "IPC_RMID"]),
     st.integers(0, 3).map(lambda v: f"SETVAL, {v}"),
     st.lists(st.integers(0, 2), min_size=1, max_size=3).map(
         lambda vs: f"SETALL, [{', '.join(map(str, vs))}]"
@@ -206,7 +224,9 @@ CALL_LINES: dict[str, CallLine] = {
     # signals
     "kill": _line("{p}: kill({t}, {s})", t=_PROCS, s=SIGS),
     "signal": _line(
-        "{p}: signal({s}, {h})", s=st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD"]), h=HANDLERS
+        "{p}: signal({s}, {h})",
+        s=st.sampled_from(["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGPIPE"]),
+        h=HANDLERS,
     ),
     "sigprocmask": _line(
         "{p}: sigprocmask({how}, [{sigs}])",
@@ -221,13 +241,13 @@ CALL_LINES: dict[str, CallLine] = {
     "socket": _line("{p}: socket({d}, {t})", d=st.sampled_from(["AF_INET", "AF_UNIX"]), t=_SOCK_TYPE),
     "socketpair": _line("{p}: socketpair(AF_UNIX, {t})", t=_SOCK_TYPE),
     "bind": _line('{p}: bind({fd}, "{a}")', fd=_FDS, a=_SOCK_ADDR),
-    "listen": _line("{p}: listen({fd}, {b})", fd=_FDS, b=st.integers(0, 2)),
+    "listen": _line("{p}: listen({fd}, {b})", fd=_FDS, b=st.sampled_from([0, 1, 2, 0, 1, 2, -1, 4097])),
     "connect": _line('{p}: connect({fd}, "{a}")', fd=_FDS, a=_SOCK_ADDR),
     "accept": _line("{p}: accept({fd})", fd=_FDS),
     "send": _line("{p}: send({fd}, {d})", fd=_FDS, d=_DATA),
-    "recv": _line("{p}: recv({fd}, {n})", fd=_FDS, n=st.integers(0, 8)),
+    "recv": _line("{p}: recv({fd}, {n})", fd=_FDS, n=_SOCK_SIZE),
     "sendto": _line('{p}: sendto({fd}, {d}, "{a}")', fd=_FDS, d=_DATA, a=_SOCK_ADDR),
-    "recvfrom": _line("{p}: recvfrom({fd}, {n})", fd=_FDS, n=st.integers(0, 8)),
+    "recvfrom": _line("{p}: recvfrom({fd}, {n})", fd=_FDS, n=_SOCK_SIZE),
     "shutdown": _line(
         "{p}: shutdown({fd}, {h})", fd=_FDS, h=st.sampled_from(["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
     ),
@@ -292,6 +312,14 @@ _SOCKET_SETUPS = (
     ("A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK)",),
 )
 _SYSV = ("ftok", "getpid")
+
+_MIXED_SETUPS = (
+    ("A: pipe()",),
+    ("A: socketpair(AF_UNIX, SOCK_STREAM)",),
+    ("B: socketpair(AF_UNIX, SOCK_DGRAM|SOCK_NONBLOCK)",),
+    ('A: mq_open("/fq1", O_CREAT|O_RDWR, maxmsg=2, msgsize=8, mode=0666)',),
+    ('B: mkfifo("/tmp/fz1", mode=0666)', 'B: open("/tmp/fz1", O_RDWR)'),
+)
 
 FAMILIES: dict[str, Family] = {
     "pipe": Family(("pipe", "write", "read", "fcntl", "dup", "dup2", "close", "getpid")),
@@ -365,6 +393,15 @@ FAMILIES: dict[str, Family] = {
             "dup",
             "close",
             "getpid",
+            # descriptors and paths of sockets through the file calls: read and write on a
+            # socket, a socket file unlinked, opened or shadowed by a FIFO, SIGPIPE caught
+            "read",
+            "write",
+            "unlink",
+            "open",
+            "mkfifo",
+            "signal",
+            "exit",
         ),
         paths=("/tmp/fk1", "/tmp/fk2"),
         setups=_SOCKET_SETUPS,
@@ -372,6 +409,33 @@ FAMILIES: dict[str, Family] = {
     "sysv_sem": Family(
         ("semget", "semop", "semctl", *_SYSV),
         setups=(("A: semget(0x1234, 2, IPC_CREAT, mode=0666)",),),
+    ),
+    # descriptors of every kind in one table: each call meets the others' objects (read on a
+    # socket, send on a pipe, mq_send on a FIFO, dup2 of one over another), with signals
+    "mixed": Family(
+        (
+            "pipe",
+            "socketpair",
+            "mq_open",
+            "open",
+            "read",
+            "write",
+            "send",
+            "recv",
+            "mq_send",
+            "mq_receive",
+            "mq_getattr",
+            "fcntl",
+            "shutdown",
+            "dup",
+            "dup2",
+            "close",
+            "kill",
+            "signal",
+            "exit",
+            "wait",
+        ),
+        setups=_MIXED_SETUPS,
     ),
     "sysv_shm": Family(
         ("shmget", "shmat", "shmdt", "shmctl", "peek", "poke", "lock", "trylock", "unlock", *_SYSV),

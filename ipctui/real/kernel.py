@@ -50,7 +50,8 @@ class RealKernel:
         if not self.places.netns:
             self.places.port_shift = 10000 + int(self.places.token, 16) % 10000
         self.sup = Supervisor(guard, root, block_timeout)
-        self.books = Books(self.places, guard, sandboxed, root, sys_resource=_capable(24))
+        # CAP_SYS_RESOURCE counts in the machine's first user namespace: a sandbox's root lacks it
+        self.books = Books(self.places, guard, sandboxed, root, sys_resource=_capable(24) and not sandboxed)
         self.skipped = 0
 
     # ------------------------------------------------------------ lifetime

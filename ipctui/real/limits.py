@@ -14,6 +14,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 LIMIT_PROCESSES = f"the run's limit of {MAX_PROCESSES} processes"
 NO_SYS_RESOURCE = "this machine's root lacks CAP_SYS_RESOURCE, which uid 0 needs"
+SANDBOX_NO_SYS_RESOURCE = (
+    "uid 0 of the sandbox lacks CAP_SYS_RESOURCE (Linux asks for it in the machine's first user "
+    "namespace, where the sandbox's root is nobody), which uid 0 needs"
+)
 
 
 class CannotRun(Exception):

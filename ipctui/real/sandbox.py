@@ -32,7 +32,8 @@ CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_REC, MS_PRIVATE = 2, 4, 16384, 1 << 18
 UID_BASE = 1 << 30  # uid 0 inside is this uid outside: no one's on the machine
-UID_COUNT = 1 << 16
+UID_COUNT = (1 << 32) - 1 - UID_BASE  # every uid up to where uid_t ends (-1 is no uid) outside
+OWNER_BASE = 1 << 29  # the user namespace's owner outside: this plus the guard's pid
 TMPFS_SIZE = "64m"  # the run's whole tree: the file size limit is 64 MiB as well
 ROOT_MOUNT = "/tmp"  # where the run's root is mounted before the run moves into it
 STEPS = ("user", "mount", "ipc", "net", "pid")
@@ -90,7 +91,16 @@ def _unshare(step: str, flags: int) -> None:
 def enter(sock: socket.socket, root: bool) -> None:
     """In the guard: make every namespace but the PID one (which only its children enter).
     With root the runner writes the uid map (only it may map a range); without, the guard maps
-    uid 1000 inside to its own. Raises Failed naming the step that could not be made."""
+    uid 1000 inside to its own. Raises Failed naming the step that could not be made.
+
+    As root, the namespace is made by a uid of the run's own (OWNER_BASE + pid), not by root:
+    Linux charges every POSIX queue made inside to the namespace's owner as well, against the
+    owner's RLIMIT_MSGQUEUE, so an owner shared with the machine's root would count root's
+    queues (and every other run's) against this run's."""
+    if root:
+        owner = OWNER_BASE + os.getpid()
+        os.setresgid(owner, owner, owner)
+        os.setresuid(owner, owner, owner)
     _unshare("user", CLONE_NEWUSER)
     if root:
         sock.send(b"map")
@@ -116,7 +126,8 @@ def enter(sock: socket.socket, root: bool) -> None:
 
 
 def write_maps(pid: int) -> None:
-    """In the runner (root outside): the guard's uid and gid maps, 0..65535 inside."""
+    """In the runner (root outside): the guard's uid and gid maps, every uid inside up to
+    UID_COUNT - 1 (a script's larger uids cannot run here)."""
     for name in ("uid_map", "gid_map"):
         Path(f"/proc/{pid}/{name}").write_text(f"0 {UID_BASE} {UID_COUNT}")
 

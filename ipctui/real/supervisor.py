@@ -128,6 +128,9 @@ class Supervisor:
         if not self.root and uid != 1000:
             self.cannot[name] = f"spawn {name} uid={uid} needs root (setuid)"
             raise CannotRun(self.cannot[name])
+        if self.guard.sandboxed and self.root and uid >= sandbox.UID_COUNT:
+            self.cannot[name] = f"uid {uid} is past the sandbox's uids (0 to {sandbox.UID_COUNT - 1})"
+            raise CannotRun(self.cannot[name])
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         pid, host = self.guard.spawn(theirs, uid if self.root and uid != 0 else None)
         theirs.close()
@@ -138,7 +141,8 @@ class Supervisor:
             ready = None
         if ready != ["ready"]:
             ours.close()
-            raise CannotRun(f"the process for {name} did not start")
+            self.cannot[name] = f"the process for {name} did not start"
+            raise CannotRun(self.cannot[name])
         ours.setblocking(False)
         p.real, p.host, p.sock = pid, host, ours
         self.register(p)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from ..engine.errors import Errno
 from ..engine.syscalls import SYSCALLS
+from ..vocab.calls import CallSignature
 from ..vocab.constants import SIGNALS
 from .args import ProcRef, convert, suggest
 from .lex import (
@@ -287,6 +288,14 @@ def parse_result(text: str, lineno: int) -> Expect:
     return Expect("ok", value)
 
 
+def _print_as(spec: CallSignature, i: int) -> str | None:
+    """A System V get's flags carry the mode bits in C (`semget(key, 1, 0600)`): written as a
+    bare number they print as a mode does, in octal."""
+    param = spec.params[i] if i < len(spec.params) else None
+    sysv_get = spec.mechanism.startswith("sysv_") and "mode" in spec.keywords
+    return "mode" if sysv_get and param is not None and param.kind == "flags" else None
+
+
 def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
     rest = strip_comment(rest)
     m = _CALL_HEAD.match(rest)
@@ -332,7 +341,9 @@ def _parse_call(proc: str | int, rest: str, lineno: int) -> Call:
         kind, tok = t.peek()
         raise ScriptError(f"unexpected {describe(kind, tok)} after {name}(...)", lineno)
     eargs, ekwargs = convert(spec, args, kwargs, lineno)
-    inner = ", ".join([fmt(a) for a in args] + [f"{k}={fmt(v, k)}" for k, v in kwargs])
+    inner = ", ".join(
+        [fmt(a, _print_as(spec, i)) for i, a in enumerate(args)] + [f"{k}={fmt(v, k)}" for k, v in kwargs]
+    )
     jargs = [to_json(a) for a in args]
     if kwargs:
         jargs.append({k: to_json(v) for k, v in kwargs})

@@ -42,6 +42,10 @@ IPC_EXCL = 0o2000
 IPC_NOWAIT = 0o4000
 IPC_SET = 1
 IPC_STAT = 2
+IPC_INFO = 3
+SEM_STAT = 18
+SEM_INFO = 19
+SEM_STAT_ANY = 20
 SEM_UNDO = 0x1000
 GETPID = 11
 GETVAL = 12
@@ -51,6 +55,34 @@ GETZCNT = 15
 SETVAL = 16
 SETALL = 17
 SHM_RDONLY = 0o10000
+SHM_LOCK = 11
+SHM_UNLOCK = 12
+SHM_STAT = 13
+SHM_INFO = 14
+SHM_STAT_ANY = 15
+
+# Control commands Linux has that a script cannot use (both kernels refuse them as a script error,
+# by these words): each takes or fills a structure the language cannot write, reports the
+# machine's limits rather than an object's state, or locks the machine's memory.
+_STRUCT = "takes a struct {}_ds (owner, mode), which a script cannot write"
+_LIMITS = "reports the machine's limits, not one object's state"
+_INDEX = "takes an index into the kernel's table, not an id"
+SEMCTL_NOT_MODELLED: dict[int, str] = {
+    IPC_SET: "IPC_SET " + _STRUCT.format("semid"),
+    IPC_INFO: "IPC_INFO " + _LIMITS,
+    SEM_INFO: "SEM_INFO " + _LIMITS,
+    SEM_STAT: "SEM_STAT " + _INDEX,
+    SEM_STAT_ANY: "SEM_STAT_ANY " + _INDEX,
+}
+SHMCTL_NOT_MODELLED: dict[int, str] = {
+    IPC_SET: "IPC_SET " + _STRUCT.format("shmid"),
+    IPC_INFO: "IPC_INFO " + _LIMITS,
+    SHM_INFO: "SHM_INFO " + _LIMITS,
+    SHM_STAT: "SHM_STAT " + _INDEX,
+    SHM_STAT_ANY: "SHM_STAT_ANY " + _INDEX,
+    SHM_LOCK: "SHM_LOCK pins the machine's memory, which the simulation does not model",
+    SHM_UNLOCK: "SHM_UNLOCK pins the machine's memory, which the simulation does not model",
+}
 
 SIGNALS: dict[str, int] = {
     "SIGHUP": 1,
@@ -131,7 +163,7 @@ CONSTANTS: dict[str, int] = {
     "SIG_BLOCK": SIG_BLOCK,
     "SIG_UNBLOCK": SIG_UNBLOCK,
     "SIG_SETMASK": SIG_SETMASK,
-    **{name: globals()[name] for name in ("SEM_UNDO", "GETVAL", "GETALL", "GETNCNT", "GETZCNT")},
+    **{name: globals()[name] for name in ("SEM_UNDO", "GETVAL", "GETALL", "GETNCNT", "GETZCNT", "GETPID")},
     **{name: globals()[name] for name in ("SETVAL", "SETALL", "SHM_RDONLY")},
 }
 

@@ -444,7 +444,7 @@ async def test_the_process_table_follows_each_change_of_a_process():
         assert row(2)[1:] == ["B", "1000", "ready", "", "A", "3:pipe1:r 4:pipe1:w"]
         await type_line(pilot, "B: read(3, 1)")
         assert row(2)[3] == "blocked in read(3, 1)"
-        assert row(2)[4] == "A, B"  # the write end's holders: B holds one too
+        assert row(2)[4] == "A"  # the write end's other holder: B holds one too, but is blocked reading
         await type_line(pilot, 'A: write(4, "x")')
         assert row(2)[3] == "ready" and row(2)[4] == ""
         await type_line(pilot, "A: close(3)")

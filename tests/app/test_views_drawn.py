@@ -84,3 +84,20 @@ def test_a_pipe_panel_is_drawn_from_its_snapshot_alone() -> None:
     drawn = text(pipe_panel(pipes_view(s.kernel).pipes[0], 100))
     assert "woken: child (runnable, its read not yet resumed)" in drawn
     assert "blocked reading" not in drawn and "│hell│o   │" in drawn
+
+
+def test_a_receiver_handed_its_message_is_drawn_holding_it() -> None:
+    """Right after the send: the queue is empty (Linux gave the message away) and the receiver,
+    runnable, holds it until its mq_receive resumes."""
+    s = held("""
+        spawn A
+        A: mq_open("/q", O_CREAT|O_RDWR, maxmsg=2, msgsize=8)
+        A: fork("B")
+        B: mq_receive(3)
+        A: mq_send(3, "job", 7)
+    """)
+    drawn = text(posix_panel(queues_view(s.kernel).posix[0]))
+    assert "empty" in drawn and "waiting to receive: B (woken)" in drawn
+    assert 'woken: B holds "job" (prio 7) (runnable, its mq_receive not yet resumed)' in drawn
+    s.step()
+    assert "holds" not in text(posix_panel(queues_view(s.kernel).posix[0]))

@@ -236,3 +236,40 @@ def test_a_stop_ends_a_waiting_semop_with_eintr_seen_after_sigcont():
         A: semctl(0, 0, GETVAL) = 1
         B: semop(0, [[0, -1]]) = 0
     """)
+
+
+def test_getpid_names_the_last_process_to_change_or_set_each_semaphore():
+    # ipc/sem.c: every operation of a completed semop (a zero-wait too), SETVAL, SETALL and an
+    # exit's undo record the caller; a failed or blocked call records nothing.
+    check("""
+        spawn A
+        spawn B
+        A: semget(IPC_PRIVATE, 2, IPC_CREAT|0600) = 0
+        A: semctl(0, 0, GETPID) = 0
+        B: semop(0, [[0, 1, SEM_UNDO], [1, 0]]) = 0
+        A: semctl(0, 1, GETPID) = 2
+        A: semop(0, [[0, 1], [1, -1, IPC_NOWAIT]]) = -1 EAGAIN (Resource temporarily unavailable)
+        A: semctl(0, 0, GETPID) = 2
+        A: semctl(0, 1, SETVAL, 3) = 0
+        A: semctl(0, 1, GETPID) = 1
+        A: semctl(0, 0, GETPID) = 2
+        A: semop(0, [[0, 1]]) = 0
+        A: semctl(0, 0, GETPID) = 1
+        B: exit(0) = ?
+        B: +++ exited with 0 +++
+        A: semctl(0, 0, GETPID) = 2
+        A: semctl(0, 0, GETVAL) = 1
+        spawn C
+        C: semop(0, [[0, 1, SEM_UNDO]]) = 0
+        C: exit(0) = ?
+        C: +++ exited with 0 +++
+        A: semctl(0, 0, GETPID) = 3
+        A: semctl(0, 2, GETPID) = -1 EINVAL (Invalid argument)
+        A: semctl(0, 0, IPC_STAT) = {nsems=2}
+    """)
+
+
+@pytest.mark.parametrize("cmd", ["IPC_SET", "IPC_INFO", "19", "18"])
+def test_commands_a_script_cannot_use_are_script_errors(cmd):
+    got = outcome(f"spawn A\nA: semget(IPC_PRIVATE, 1, IPC_CREAT|0600)\nA: semctl(0, 0, {cmd})\n")
+    assert got.startswith("3: error: semctl(): "), got

@@ -1,6 +1,7 @@
 """System V shared memory: shmget's checks, attachments counted, peek/poke/lock by id, pages,
 read-only attachments, IPC_RMID marking a segment for removal."""
 
+import pytest
 from helpers import check, outcome
 
 
@@ -128,3 +129,23 @@ def test_the_lock_calls_by_id_need_an_attachment():
 def test_over_a_gibibyte_is_a_script_error():
     got = outcome("spawn A\nA: shmget(IPC_PRIVATE, 2000000000, IPC_CREAT)\n")
     assert got.startswith("2: error: shmget(): the simulation keeps segments up to 1 GiB"), got
+
+
+def test_the_size_is_c_s_size_t():
+    # -1 is the largest size_t: too big to make (above shmmax) and bigger than any segment.
+    check("""
+        spawn A
+        A: shmget(5, 100, IPC_CREAT|0600) = 0
+        A: shmget(5, -1) = -1 EINVAL (Invalid argument)
+        A: shmget(5, 2000000000) = -1 EINVAL (Invalid argument)
+        A: shmget(5, 0) = 0
+        A: shmget(6, -1, IPC_CREAT|0600) = -1 EINVAL (Invalid argument)
+    """)
+    got = outcome("spawn A\nA: shmget(5, 18446744073709551616, IPC_CREAT|0600)\n")
+    assert got == "2: error: shmget(): a size of 18446744073709551616 does not fit C's size_t", got
+
+
+@pytest.mark.parametrize("cmd", ["IPC_SET", "IPC_INFO", "SHM_LOCK", "SHM_UNLOCK", "SHM_STAT", "SHM_INFO"])
+def test_commands_a_script_cannot_use_are_script_errors(cmd):
+    got = outcome(f"spawn A\nA: shmget(IPC_PRIVATE, 1, IPC_CREAT|0600)\nA: shmctl(0, {cmd})\n")
+    assert got.startswith("3: error: shmctl(): "), got

@@ -147,3 +147,28 @@ def test_two_runs_that_agree_have_nothing_to_count():
     same = [*HEAD, "A: getpid() = 1"]
     d = compare(Side(same), Side(list(same)))
     assert d.agree and d.explained == d.unexplained == d.uncompared == 0 and d.stopped is None
+
+
+def test_what_an_unrunnable_line_made_explains_other_processes_lines_naming_it():
+    """A queue that could not be made here differs for every process that names it, and a
+    child forked after the line inherits what its parent's table lacks; a line naming another
+    object, of a process the line did not touch, is not explained by it."""
+    sim = [
+        'A: mq_open("/fq2", O_CREAT|O_RDWR, maxmsg=4096) = 3',
+        'A: fork("C") = 3',
+        'B: mq_unlink("/fq2") = 0',
+        "C: mq_close(3) = 0",
+        'B: mq_unlink("/fq1") = 0',
+    ]
+    real = [
+        '# cannot run here: A: mq_open("/fq2", O_CREAT|O_RDWR, maxmsg=4096) -- uid 0 lacks it',
+        'A: fork("C") = 3',
+        'B: mq_unlink("/fq2") = -1 ENOENT (No such file or directory)',
+        "C: mq_close(3) = -1 EBADF (Bad file descriptor)",
+        'B: mq_unlink("/fq1") = -1 ENOENT (No such file or directory)',
+    ]
+    got = reasons(sim, real)
+    assert got[0] == "cannot run here: uid 0 lacks it"
+    assert got[1] == 'follows from a line that could not run here: it names "/fq2" too'
+    assert got[2] == "follows from a line of C that could not run here"
+    assert got[3] is None

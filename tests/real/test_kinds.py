@@ -351,10 +351,173 @@ A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=0) = -1 EINVAL (Invalid argument
 A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, maxmsg=70000) = -1 EINVAL (Invalid argument)
 A: mq_open("/ipctui-k7", O_CREAT|O_RDWR, msgsize=0) = -1 EINVAL (Invalid argument)
 """,
+    "datagram_recv_when_shut_for_reading": """spawn A
+spawn B
+A: socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK) = 3
+A: bind(3, "127.0.0.1:9500") = 0
+A: shutdown(3, SHUT_RD) = -1 ENOTCONN (Transport endpoint is not connected)
+A: recv(3, 0) = -1 EAGAIN (Resource temporarily unavailable)
+B: socket(AF_INET, SOCK_DGRAM) = 3
+B: sendto(3, "abc", "127.0.0.1:9500") = 3
+A: recv(3, 0) = ""
+A: recvfrom(3, 5) = -1 EAGAIN (Resource temporarily unavailable)
+A: socket(AF_UNIX, SOCK_DGRAM) = 4
+A: shutdown(4, SHUT_RD) = 0
+A: recv(4, 0) = ""
+A: recvfrom(4, 2) = ["", ""]
+A: socket(AF_UNIX, SOCK_DGRAM|SOCK_NONBLOCK) = 5
+A: shutdown(5, SHUT_RDWR) = 0
+A: recv(5, 2) = -1 EAGAIN (Resource temporarily unavailable)
+""",
+    "unix_datagram_to_a_socket_shut_for_reading_or_connected_elsewhere": """spawn A
+spawn B
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: bind(3, "/tmp/ipctui-k30") = 0
+A: shutdown(3, SHUT_RD) = 0
+B: socket(AF_UNIX, SOCK_DGRAM) = 3
+B: sendto(3, "abc", "/tmp/ipctui-k30") = -1 EPIPE (Broken pipe)
+B: connect(3, "/tmp/ipctui-k30") = 0
+B: send(3, "abc") = -1 EPIPE (Broken pipe)
+A: socket(AF_UNIX, SOCK_DGRAM) = 4
+A: bind(4, "/tmp/ipctui-k31") = 0
+B: socket(AF_UNIX, SOCK_DGRAM) = 4
+B: connect(4, "/tmp/ipctui-k31") = 0
+A: connect(4, "/tmp/ipctui-k30") = 0
+B: send(4, "x") = -1 EPERM (Operation not permitted)
+B: connect(4, "/tmp/ipctui-k31") = -1 EPERM (Operation not permitted)
+A: close(3) = 0
+B: send(4, "x") = -1 EPERM (Operation not permitted)
+A: unlink("/tmp/ipctui-k30") = 0
+A: unlink("/tmp/ipctui-k31") = 0
+""",
+    "unix_bind_and_connect_to_the_empty_name": """spawn A
+spawn B uid=1001
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: connect(3, "") = -1 ECONNREFUSED (Connection refused)
+A: bind(3, "") = 0
+A: bind(3, "") = -1 EINVAL (Invalid argument)
+A: bind(3, "/tmp/ipctui-k32") = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_STREAM) = 4
+A: bind(4, "") = -1 EADDRINUSE (Address already in use)
+B: socket(AF_UNIX, SOCK_STREAM) = 3
+B: connect(3, "") = -1 ECONNREFUSED (Connection refused)
+A: listen(3, 1) = 0
+B: connect(3, "") = 0
+A: accept(3) = 5
+A: send(5, "hi") = 2
+B: recvfrom(3, 5) = ["hi", ""]
+A: close(3) = 0
+A: bind(4, "") = 0
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: bind(3, "") = 0
+A: connect(3, "") = 0
+A: sendto(3, "me", "") = 2
+A: recvfrom(3, 5) = ["me", ""]
+B: socket(AF_UNIX, SOCK_DGRAM) = 4
+B: sendto(4, "x", "") = -1 EPERM (Operation not permitted)
+""",
+    "read_of_0_bytes_on_a_socket_and_open_of_a_socket_file": """spawn A uid=0
+spawn B uid=1001
+A: socket(AF_UNIX, SOCK_STREAM) = 3
+A: bind(3, "/tmp/ipctui-k33") = 0
+A: listen(3, 1) = 0
+A: read(3, 0) = ""
+A: read(3, 1) = -1 EINVAL (Invalid argument)
+A: socket(AF_UNIX, SOCK_DGRAM|SOCK_NONBLOCK) = 4
+A: read(4, 0) = ""
+A: read(4, 1) = -1 EAGAIN (Resource temporarily unavailable)
+B: open("/tmp/ipctui-k33", O_WRONLY|O_NONBLOCK) = -1 EACCES (Permission denied)
+B: open("/tmp/ipctui-k33", O_RDONLY|O_ACCMODE) = -1 EACCES (Permission denied)
+A: open("/tmp/ipctui-k33", O_RDWR|O_WRONLY) = -1 ENXIO (No such device or address)
+A: mkfifo("/tmp/ipctui-k34", mode=0600) = 0
+B: open("/tmp/ipctui-k34", O_RDWR|O_WRONLY) = -1 EACCES (Permission denied)
+A: open("/tmp/ipctui-k34", O_RDWR|O_WRONLY) = -1 EINVAL (Invalid argument)
+A: unlink("/tmp/ipctui-k33") = 0
+A: unlink("/tmp/ipctui-k34") = 0
+""",
+    "unconnected_unix_datagram_send_checks_its_size_and_shutdown_first": f"""spawn A
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: send(3, "{"s" * 212961}") = -1 EMSGSIZE (Message too long)
+A: send(3, "x") = -1 ENOTCONN (Transport endpoint is not connected)
+A: shutdown(3, SHUT_WR) = 0
+A: send(3, "x") = -1 EPIPE (Broken pipe)
+A: sendto(3, "x", "/tmp/ipctui-k35") = -1 EPIPE (Broken pipe)
+A: socket(AF_INET, SOCK_DGRAM) = 4
+A: shutdown(4, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: send(4, "x") = -1 EDESTADDRREQ (Destination address required)
+""",
+    "a_load_across_the_end_faults_at_its_first_byte_in_order": """spawn A
+A: shm_open("/ipctui-k36", O_CREAT|O_RDWR, mode=0600) = 3
+A: ftruncate(3, 4096) = 0
+A: mmap(3) = 0
+A: ftruncate(3, 0) = 0
+A: shm_unlink("/ipctui-k36") = 0
+A: peek("/ipctui-k36", 4095, 4) = ?
+A: --- SIGBUS ---
+A: +++ killed by SIGBUS +++
+""",
     "a_line_longer_than_64_KiB": f"""spawn A
 A: socket(AF_INET, SOCK_DGRAM) = 3
 A: sendto(3, "{"x" * 70000}", "127.0.0.1:9400") = -1 EMSGSIZE (Message too long)
 A: getpid() = 1
+""",
+    # The queues' pipelined hand-over (pipelined_send, pipelined_receive): a message goes straight
+    # to a waiting receiver, a receive from a full queue takes a waiting sender's message in at
+    # once, and a stopped receiver has left the queue (its call restarts at SIGCONT, at the back).
+    "mq_a_stopped_receiver_is_passed_over_and_waits_again_at_the_back": """spawn A
+A: mq_open("/ipctui-k30", O_CREAT|O_RDWR, maxmsg=2) = 3
+A: fork("R1") = 2
+A: fork("R2") = 3
+A: fork("R3") = 4
+R1: mq_receive(3) <unfinished ...>
+R2: mq_receive(3) <unfinished ...>
+R3: mq_receive(3) <unfinished ...>
+A: kill(R1, SIGSTOP) = 0
+R1: --- stopped by SIGSTOP ---
+A: mq_send(3, "one", 0) = 0
+R2: <... mq_receive resumed> = ["one", 0]
+A: kill(R1, SIGCONT) = 0
+R1: --- SIGCONT ---
+A: mq_send(3, "two", 0) = 0
+R3: <... mq_receive resumed> = ["two", 0]
+A: mq_send(3, "three", 0) = 0
+R1: <... mq_receive resumed> = ["three", 0]
+A: mq_unlink("/ipctui-k30") = 0
+""",
+    "mq_a_receive_from_a_full_queue_takes_the_first_senders_message_in_by_priority": """spawn A
+A: mq_open("/ipctui-k31", O_CREAT|O_RDWR, maxmsg=2) = 3
+A: mq_send(3, "lo", 1) = 0
+A: mq_send(3, "hi", 5) = 0
+A: fork("S1") = 2
+A: fork("S2") = 3
+S1: mq_send(3, "mid", 3) <unfinished ...>
+S2: mq_send(3, "top", 9) <unfinished ...>
+A: mq_receive(3) = ["hi", 5]
+S1: <... mq_send resumed> = 0
+A: mq_getattr(3) = {maxmsg=2, msgsize=8192, curmsgs=2}
+A: mq_receive(3) = ["mid", 3]
+S2: <... mq_send resumed> = 0
+A: mq_receive(3) = ["top", 9]
+A: mq_receive(3) = ["lo", 1]
+A: mq_unlink("/ipctui-k31") = 0
+""",
+    "msgsnd_goes_to_the_first_waiting_receiver_that_wants_its_type": """spawn A
+A: msgget(16993, IPC_CREAT, mode=0600) = 0
+A: fork("R1") = 2
+A: fork("R2") = 3
+A: fork("R3") = 4
+R1: msgrcv(0, 2) <unfinished ...>
+R2: msgrcv(0, -3) <unfinished ...>
+R3: msgrcv(0, 0) <unfinished ...>
+A: msgsnd(0, 5, "five") = 0
+R3: <... msgrcv resumed> = ["five", 5]
+A: msgsnd(0, 4, "four") = 0
+A: msgsnd(0, 1, "one") = 0
+R2: <... msgrcv resumed> = ["one", 1]
+A: msgsnd(0, 2, "two") = 0
+R1: <... msgrcv resumed> = ["two", 2]
+A: msgrcv(0, 0) = ["four", 4]
+A: msgctl(0, IPC_RMID) = 0
 """,
 }
 

@@ -37,6 +37,12 @@ def waiting_line(senders: Sleepers, receivers: Sleepers) -> Text:
     return Text(f"waiting to send: {who(senders)}   waiting to receive: {who(receivers)}", style="ipc.wait")
 
 
+def handed_line(who: str, message: str, call: str) -> Text:
+    """A receiver woken holding the message a send handed it: Linux gave it away at the send, so
+    it is not in the queue, and the receiver is runnable, its call not yet returned."""
+    return Text(f"woken: {who} holds {message} (runnable, its {call} not yet resumed)", style="ipc.ok")
+
+
 def posix_panel(q: PosixQueueView) -> RenderableType:
     msgs = Table(box=None, show_header=True, header_style="ipc.muted", pad_edge=False)
     msgs.add_column("next", style="ipc.muted")
@@ -54,6 +60,7 @@ def posix_panel(q: PosixQueueView) -> RenderableType:
     rows.append(Text("open in: " + (", ".join(e.label for e in q.opened) or "nobody"), style="ipc.muted"))
     if q.senders or q.receivers:
         rows.append(waiting_line(q.senders, q.receivers))
+    rows += [handed_line(who, f"{_short(data)} (prio {prio})", "mq_receive") for who, data, prio in q.handed]
     title = f"POSIX mq {q.name}" + (" (unlinked)" if q.unlinked else "")
     return Boxed(rows, title, "ipc.queue")
 
@@ -68,6 +75,7 @@ def sysv_panel(q: SysvQueueView) -> RenderableType:
     rows = [info, gauge(q.cbytes, MSGMNB), msgs if q.messages else Text("empty", style="ipc.muted")]
     if q.senders or q.receivers:
         rows.append(waiting_line(q.senders, q.receivers))
+    rows += [handed_line(who, f"{_short(data)} (type {mtype})", "msgrcv") for who, mtype, data in q.handed]
     return Boxed(rows, f"System V msqid {q.id}", "ipc.queue")
 
 

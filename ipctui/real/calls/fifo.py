@@ -51,5 +51,5 @@ def unlink(w: Worker, path: bytes) -> int:
 
 @unlink.after
 def _gone(line: Line, value: int) -> int:
-    line.books.inodes.pop(line.args[0], None)
+    line.books.unmade(line.args[0])
     return value

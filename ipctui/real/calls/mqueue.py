@@ -4,14 +4,16 @@ mq_unlink."""
 from __future__ import annotations
 
 import ctypes
+import errno
+import os
 from ctypes import POINTER as P
 from ctypes import c_char_p, c_int, c_size_t, c_ssize_t, c_uint, c_void_p
 from typing import TYPE_CHECKING, Any
 
 from ...vocab.constants import HARD_MAXMSG, HARD_MSGSIZE, NAME_MAX, O_CREAT
 from .. import libc as L
-from ..libc import check, libc, proto
-from ..limits import NO_SYS_RESOURCE, CannotRun, proc_limit
+from ..libc import CallFailed, check, libc, proto
+from ..limits import CannotCall, CannotRun, proc_limit
 from .files import closed, not_terminal
 from .registry import Line, ipc_name, real
 
@@ -24,12 +26,35 @@ proto("mq_getattr", c_int, c_int, P(L.MqAttr))
 proto("mq_close", c_int, c_int)
 
 
+SHARED_BUDGET = (
+    "the run's user namespace charges every uid's queues to one RLIMIT_MSGQUEUE (Linux counts a "
+    "namespace's queues against its owner too), so whether this uid alone would pass its own "
+    "limit cannot be seen here"
+)
+
+
 @real("mq_open")
 def mq_open(
-    w: Worker, name: bytes, flags: int, maxmsg: int = 10, msgsize: int = 8192, mode: int = 0o600
+    w: Worker,
+    name: bytes,
+    flags: int,
+    maxmsg: int = 10,
+    msgsize: int = 8192,
+    mode: int = 0o600,
+    shared: bool = False,
 ) -> int:
     attr = L.MqAttr(0, maxmsg, msgsize, 0)
-    return check(libc.mq_open(name, flags, mode, ctypes.byref(attr) if flags & 0o100 else None))
+    fd = libc.mq_open(name, flags, mode, ctypes.byref(attr) if flags & O_CREAT else None)
+    err = ctypes.get_errno()
+    if fd == -1 and err == errno.EMFILE and shared:
+        try:  # EMFILE for a full descriptor table is the process's own: Linux's answer
+            os.close(os.open("/", os.O_RDONLY | os.O_CLOEXEC))
+        except OSError:
+            raise CallFailed(err) from None
+        raise CannotCall(SHARED_BUDGET)
+    if fd == -1:
+        raise CallFailed(err)
+    return fd
 
 
 @mq_open.before
@@ -46,15 +71,19 @@ def _mq_open(line: Line) -> None:
         )
         big = maxmsg > proc_limit("mqueue/msg_max") or msgsize > proc_limit("mqueue/msgsize_max")
         if valid and big:
-            raise CannotRun(NO_SYS_RESOURCE + " to pass the queue limits")
+            raise CannotRun(line.books.no_sys_resource + " to pass the queue limits")
     ipc_name(line)
     line.books.guard.record("mq", line.rargs[0].decode("utf-8", "surrogateescape"))
+    if line.books.sandboxed and line.books.mq_makers - {line.proc.uid}:
+        line.rkw["shared"] = True  # another uid's queues may hold part of the one budget
 
 
 @mq_open.after
 def _mqd(line: Line, fd: int) -> int:
     line.proc.opened(fd)
     line.books.queues.add(line.rargs[0])
+    if line.args[1] & O_CREAT:
+        line.books.mq_makers.add(line.proc.uid)  # it may have made the queue (and is charged)
     return fd
 
 

@@ -9,7 +9,7 @@ from ctypes import c_int, c_long
 from typing import TYPE_CHECKING
 
 from ..libc import CallFailed, check, libc, proto
-from ..limits import NO_SYS_RESOURCE, PAGE, CannotRun, proc_limit
+from ..limits import PAGE, CannotRun, proc_limit
 from ..supervisor import Proc
 from .registry import Line, real
 
@@ -62,4 +62,4 @@ def pipe_size(line: Line, n: int, scale: int) -> None:
         raise CannotRun(f"{n} bytes of {scale} real bytes each pass this machine's pipe-max-size ({limit})")
     p: Proc = line.proc
     if p.uid == 0 and not line.books.sys_resource and limit < n * scale <= 1 << 31:
-        raise CannotRun(NO_SYS_RESOURCE + " to pass pipe-max-size")
+        raise CannotRun(line.books.no_sys_resource + " to pass pipe-max-size")

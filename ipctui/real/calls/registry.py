@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...vocab.errors import Errno
+from ..limits import NO_SYS_RESOURCE, SANDBOX_NO_SYS_RESOURCE
 from ..places import Guard, Places
 from ..supervisor import Proc, Supervisor
 
@@ -36,6 +37,21 @@ Hook = Callable[["Line"], None]
 After = Callable[["Line", Any], Any]
 Wakes = Callable[["Line", list["Line"]], list["Line"]]
 Silent = Callable[["Line", list[Any]], bool]
+
+
+FIXED_INODES = {"/": 1, "/tmp": 2}  # the simulation's two directories
+
+
+def canonical_path(path: str) -> str:
+    """The path as Linux walks it, from `/` (the real run's working directory too): `//tmp`,
+    `tmp`, `/tmp/./f` and `/tmp/../tmp/f` name `/tmp` and `/tmp/f`, as in the simulation."""
+    here: list[str] = []
+    for name in path.split("/"):
+        if name == "..":
+            here = here[:-1]
+        elif name not in ("", "."):
+            here.append(name)
+    return "/" + "/".join(here)
 
 
 @dataclass
@@ -46,11 +62,12 @@ class Books:
     guard: Guard
     sandboxed: bool
     root: bool
-    sys_resource: bool  # CAP_SYS_RESOURCE: what uid 0 may do past the limits
+    sys_resource: bool  # CAP_SYS_RESOURCE: what uid 0 may do past the limits (never sandboxed)
     msqids: dict[int, int] = field(default_factory=dict)  # real msqid -> simulated
     sysv: dict[str, dict[int, int]] = field(default_factory=lambda: {"sem": {}, "shm": {}})
     nsems: dict[int, int] = field(default_factory=dict)  # real semid -> its size
     queues: set[bytes] = field(default_factory=set)  # POSIX queues (real names) that exist
+    mq_makers: set[int] = field(default_factory=set)  # uids whose mq_open with O_CREAT succeeded
     inodes: dict[str, int] = field(default_factory=dict)  # script path -> the simulation's inode
     next_inode: int = 3  # the simulation's file system: / is 1, /tmp 2, others number on from 3
     ports: dict[tuple[int, int], int] = field(default_factory=dict)  # (type, real) -> simulated
@@ -58,11 +75,27 @@ class Books:
     next_port: dict[int, int] = field(default_factory=lambda: {1: 32768, 2: 32768})
     used_sockets: bool = False  # whether to say where the sockets ran
 
+    @property
+    def no_sys_resource(self) -> str:
+        """Why uid 0 cannot pass a limit that CAP_SYS_RESOURCE lifts (when sys_resource is off)."""
+        return SANDBOX_NO_SYS_RESOURCE if self.sandboxed else NO_SYS_RESOURCE
+
     def made(self, path: str) -> None:
         """A file the script made: the simulation gives it the next inode number."""
+        path = canonical_path(path)
         if path not in self.inodes:
             self.inodes[path] = self.next_inode
             self.next_inode += 1
+
+    def unmade(self, path: str) -> None:
+        """A file the script removed: a file made again at that path gets a new number."""
+        self.inodes.pop(canonical_path(path), None)
+
+    def inode(self, path: str) -> int | None:
+        """The simulation's inode number of a path (however written), if it is `/`, `/tmp` or
+        a file the script made."""
+        path = canonical_path(path)
+        return FIXED_INODES.get(path) or self.inodes.get(path)
 
     def real_id(self, kind: str, sim: int) -> int:
         """A System V id as the machine knows it (-1: one the run never got)."""
@@ -167,4 +200,15 @@ def errno_name(n: int) -> str:
         return errno_mod.errorcode.get(n, f"E{n}")
 
 
-__all__ = ["FORKED", "REAL", "Books", "Line", "RealCall", "errno_name", "ipc_name", "real"]
+__all__ = [
+    "FIXED_INODES",
+    "FORKED",
+    "REAL",
+    "Books",
+    "Line",
+    "RealCall",
+    "canonical_path",
+    "errno_name",
+    "ipc_name",
+    "real",
+]

@@ -154,6 +154,8 @@ def where(w: Worker, name: str | int, offset: int, n: int, store: bool = False) 
     may_fault()
     if name in maps and offset >= -GUARD and offset + n <= maps[name][1] + GUARD:
         addr, length = maps[name]  # fault at the first byte that is not mapped
+        for page in range(offset, min(offset + n, length), PAGE) if offset >= 0 else ():
+            ctypes.string_at(addr + page, 1)  # bytes in order: a page past the end is SIGBUS first
         return addr + (offset if offset < 0 else max(offset, length))
     return w.nowhere
 

@@ -9,14 +9,12 @@ from typing import TYPE_CHECKING
 
 from ..libc import check, libc, proto
 from ..limits import CannotRun
-from .registry import Line, real
+from .registry import FIXED_INODES, Line, canonical_path, real
 
 if TYPE_CHECKING:
     from ..worker import Worker
 
 proto("ftok", c_int, c_char_p, c_int)
-
-FIXED_INODES = {"/": 1, "/tmp": 2}
 
 
 @real("ftok")
@@ -27,14 +25,13 @@ def ftok(w: Worker, path: bytes, proj: int) -> int:
 @ftok.before
 def _path(line: Line) -> None:
     path = line.args[0]
-    fixed = (path.rstrip("/") or "/") in FIXED_INODES
+    fixed = canonical_path(path) in FIXED_INODES
     line.rargs[0] = path.encode() if fixed else line.books.places.path(path)
 
 
 @ftok.after
 def _key(line: Line, value: int) -> int:
-    path = line.args[0].rstrip("/") or "/"
-    inode = FIXED_INODES.get(path) or line.books.inodes.get(line.args[0])
+    inode = line.books.inode(line.args[0])
     if inode is None:
         raise CannotRun(f"{line.args[0]} exists on this machine but the script did not make it")
     return ftok_key(inode, line.args[1])

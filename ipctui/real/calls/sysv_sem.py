@@ -17,10 +17,20 @@ they are shown as Linux first retries them: zero-waiters first, then by when the
 from __future__ import annotations
 
 import ctypes
+import struct
 from ctypes import c_int, c_size_t, c_void_p
 from typing import TYPE_CHECKING, Any
 
-from ...vocab.constants import GETALL, GETVAL, IPC_NOWAIT, SETALL, SETVAL
+from ...vocab.constants import (
+    GETALL,
+    GETPID,
+    GETVAL,
+    IPC_NOWAIT,
+    IPC_STAT,
+    SEMCTL_NOT_MODELLED,
+    SETALL,
+    SETVAL,
+)
 from ...vocab.errors import UsageError
 from ..libc import CallFailed, check, libc, proto
 from ..limits import CannotCall
@@ -32,6 +42,8 @@ if TYPE_CHECKING:
 proto("semop", c_int, c_int, c_void_p, c_size_t)
 
 SEMVMX = 32767  # the largest value
+SEMID_DS_SIZE, SEM_NSEMS_AT = 104, 80  # struct semid_ds on 64-bit Linux
+SEMMSL = 32000  # the most semaphores a set has
 
 
 class SemBuf(ctypes.Structure):
@@ -86,7 +98,15 @@ def semop(w: Worker, semid: int, ops: list[list[int]]) -> int:
 
 @semop.before
 def _semop(line: Line) -> None:
-    _real_semid(line)
+    """A number C's unsigned short sem_num cannot hold wraps as C wraps it, when what it wraps
+    to is past the set's end all the same (EFBIG on both kernels: -1 is 65535)."""
+    semid = _real_semid(line)
+    nsems = line.books.nsems.get(semid, SEMMSL)
+    ops = []
+    for op in line.args[1]:
+        num = op[0] & 0xFFFF
+        ops.append([num, *op[1:]] if num >= nsems else op)
+    line.rargs[1] = ops
 
 
 @real("semctl")
@@ -100,18 +120,27 @@ def semctl(
             check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
             return list(values[:n])
         assert isinstance(arg, list)
-        if any(not 0 <= v <= 0xFFFF for v in arg):
+        wrapped = [v & 0xFFFF for v in arg]  # what C's unsigned short array makes of them
+        if wrapped != arg and all(v <= SEMVMX for v in wrapped):
             raise CannotCall("a value that C's unsigned short array cannot hold")
+        arg = wrapped  # one past SEMVMX (-1 is 65535): ERANGE on both kernels
         if len(arg) != n:
             raise CallFailed(22)  # C cannot say it; refused as the simulation refuses it
         values[:n] = arg
         return check(libc.semctl(semid, num, cmd, ctypes.addressof(values)))
+    if cmd == IPC_STAT:
+        ds = ctypes.create_string_buffer(SEMID_DS_SIZE)
+        check(libc.semctl(semid, num, cmd, ctypes.addressof(ds)))
+        (n,) = struct.unpack_from("=Q", ds.raw, SEM_NSEMS_AT)
+        return {"nsems": n}
     return check(libc.semctl(semid, num, cmd, arg if isinstance(arg, int) else 0))
 
 
 @semctl.before
 def _semctl(line: Line) -> None:
     cmd, arg = line.args[2], line.args[3]
+    if cmd in SEMCTL_NOT_MODELLED:
+        raise UsageError(f"semctl(): {SEMCTL_NOT_MODELLED[cmd]}")
     if cmd == SETVAL and not isinstance(arg, int):
         raise UsageError("semctl(SETVAL) takes the value as its fourth argument")
     if cmd == SETALL and not isinstance(arg, list):
@@ -119,6 +148,14 @@ def _semctl(line: Line) -> None:
     semid = _real_semid(line)
     if semid in line.books.nsems:
         line.rkw["nsems"] = line.books.nsems[semid]
+
+
+@semctl.after
+def _semctl_result(line: Line, value: Any) -> Any:
+    """GETPID: the last process to change the semaphore, in the script's numbering (0: none)."""
+    if line.args[2] == GETPID and value:
+        return line.sup.sim_pid(value, 0)
+    return value
 
 
 @semop.wakes

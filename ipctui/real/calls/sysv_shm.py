@@ -10,6 +10,8 @@ from ctypes import c_int, c_void_p
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ...vocab.constants import SHMCTL_NOT_MODELLED
+from ...vocab.errors import UsageError
 from .. import libc as L
 from ..libc import CallFailed, check, libc, proto
 from ..limits import PAGE, CannotCall
@@ -47,9 +49,7 @@ def real_shmid(line: Line) -> None:
 
 @real("shmget", before=sysv_key, after=lambda line, value: sysv_id("shm", line, value))
 def shmget(w: Worker, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
-    if size < 0:
-        raise CannotCall(f"a size of {size} (C would pass a size_t)")
-    return check(libc.shmget(key, size, flags | mode))
+    return check(libc.shmget(key, size % (1 << 64), flags | mode))  # C's size_t: -1 is the largest
 
 
 @real("shmat", before=real_shmid)
@@ -89,7 +89,13 @@ def shmdt(w: Worker, shmid: int) -> int:
     return 0
 
 
-@real("shmctl", before=real_shmid)
+def _shmctl(line: Line) -> None:
+    if line.args[1] in SHMCTL_NOT_MODELLED:
+        raise UsageError(f"shmctl(): {SHMCTL_NOT_MODELLED[line.args[1]]}")
+    real_shmid(line)
+
+
+@real("shmctl", before=_shmctl)
 def shmctl(w: Worker, shmid: int, cmd: int) -> Any:
     ds = ctypes.create_string_buffer(SHMID_DS_SIZE)
     check(libc.shmctl(shmid, cmd, ds))
