@@ -214,7 +214,7 @@ async def test_a_served_session_saves_to_the_browser(monkeypatch: pytest.MonkeyP
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is app.main  # no prompt for a path on the server
-    assert delivered == [("spawn A\nA: pipe() = [3, 4]\n", "session-session.ipc")]
+    assert delivered == [("spawn A\nA: pipe() = [3, 4]\n", "session.ipc")]
     assert list(tmp_path.iterdir()) == []
 
 

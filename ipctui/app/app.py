@@ -169,13 +169,26 @@ class PlaygroundApp(Commands, Routing, App[None]):
         self.main.query_one(TraceLog).show(s.trace)
         # before the first step, the script's opening narration (a welcome) is shown already
         upcoming = s.next_statement() if s.steps == 0 else None
-        shown = upcoming.text if isinstance(upcoming, Narration) else s.narration
+        shown = upcoming.text if isinstance(upcoming, Narration) else self._paragraph()
         self.main.narrate(shown)
         mechanism_in_front = self.front_is_mechanism
         if mechanism_in_front:
             self.main.query_one(ObjectsView).show(s.kernel)
         self.main.fit_panes(mechanism_in_front)
         self._update_title()
+
+    def _paragraph(self) -> str | None:
+        """The latest narration with the narration lines right before it: a script writes a long
+        one as consecutive `##` lines, each a step, and the last alone read as a fragment ("the
+        cycle teller1 -> teller2 -> teller1).")."""
+        trace = self.session.trace
+        last = next((i for i in range(len(trace) - 1, -1, -1) if trace[i].kind == "narration"), None)
+        if last is None:
+            return self.session.narration
+        first = last
+        while first > 0 and trace[first - 1].kind == "narration":
+            first -= 1
+        return " ".join(t.text.removeprefix("## ") for t in trace[first : last + 1])
 
     def _update_title(self) -> None:
         s = self.session
@@ -206,10 +219,11 @@ class PlaygroundApp(Commands, Routing, App[None]):
     def _report(self, outcome: Outcome, inline: bool = False) -> None:
         problem = self.main.query_one("#console-problem", Static)
         if not outcome.ok:
-            if inline:
+            if inline:  # under the line typed, until it is changed: no toast over it as well
                 problem.update(f"✗ {outcome.message}")
                 problem.add_class("shown")
-            self.say(outcome.message, severity="error", timeout=6)
+            else:
+                self.say(outcome.message, severity="error", timeout=6)
         else:
             problem.remove_class("shown")
             if outcome.message:

@@ -321,11 +321,12 @@ class Commands:
         self.main.query_one(RealPane).check(self.session.script_text(), self.session.script_name or "session")
 
     def action_save(self) -> None:
-        default = Path(self.session.script_name or "session.ipc").stem + "-session.ipc"
+        # beside the script it came from, not over it; a session without one is "session.ipc"
+        name = self.session.script_name
+        default = f"{Path(name).stem}-session.ipc" if name else "session.ipc"
         if self.limits.saves_to_browser:  # nothing is written on the server: the browser downloads it
             self.deliver_text(io.StringIO(self.session.script_text()), save_filename=default)
-            steps = self.session.steps
-            self.notify(f"{default}: {steps} step{'s' * (steps != 1)}, sent to your browser as a download")
+            self.notify(f"{default}: {count(self.session.steps, 'step')}, sent to your browser as a download")
             return
 
         def done(path: Path | None) -> None:

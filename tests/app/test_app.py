@@ -77,7 +77,8 @@ async def test_stepping_a_script_shows_narration_and_brings_the_pane_forward():
 
 async def test_undo_redo_and_jump_keys():
     app = PlaygroundApp(script=EXAMPLES / "pipe_basics.ipc")
-    async with app.run_test(size=(120, 40)) as pilot:
+    # side by side: the trace wraps its narrations whole (stacked, they are one line with …)
+    async with app.run_test(size=(160, 40)) as pilot:
         for _ in range(10):
             await pilot.press("space")
         before = [t.text for t in app.session.trace]

@@ -127,6 +127,13 @@ async def test_at_80x24_the_footer_cuts_no_key_in_two():
         assert all(k.region.right <= palette.region.x for k in keys)
         assert "? help" in footer and "d demos" in footer and "u undo" in footer
         assert "U re" not in footer or "U redo" in footer
+        await pilot.press("g")  # the keys are made again under the dialog, and after it
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1] == footer
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1] == footer
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         await pilot.pause()
@@ -168,3 +175,69 @@ async def test_at_80x24_the_pane_bar_shows_whole_titles_and_marks_the_rest():
             assert f" {pane.title} " in bar
             assert ("‹" in bar) == (shown[0] != PANES[0].title)
             assert ("›" in bar) == (shown[-1] != PANES[-1].title.split()[-1])
+
+
+async def test_at_80x24_the_trace_shows_no_narration_s_tail():
+    """Stacked, the trace's two or three rows showed `the process table).` (a narration's second
+    line) above `parent: fork("child") = 2`: a narration is one line there (the narration line
+    under the trace has it in full)."""
+    app = demo_app("pipe")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, 6)
+        trace = app.main.query_one(TraceLog)
+        lines = [strip.text.rstrip() for strip in trace.lines]
+        narrations = [t.text for t in app.session.trace if t.kind == "narration"]
+        assert len(lines) == len(app.session.trace)  # one row a line
+        assert any(len(n) > trace.size.width for n in narrations)  # there was one to wrap
+        assert all(line.endswith("…") for line in lines if line.startswith("##") and len(line) >= 70)
+        assert 'parent: fork("child") = 2' in screen_text(app)
+
+
+async def test_a_narration_written_over_several_lines_is_shown_whole():
+    """The deadlock demo ends with a narration in three `##` lines: the narration line showed the
+    last alone, "the cycle teller1 -> teller2 -> teller1)."."""
+    app = demo_app("deadlock")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        while not app.session.at_end:
+            app.action_step()
+        await pilot.pause()
+        shown = app.main.shown_narration or ""
+        assert shown.startswith("This script shows one order.")
+        assert shown.endswith("(without the kill: the cycle teller1 -> teller2 -> teller1).")
+        app.action_undo()  # the paragraph's first two lines: those two
+        await pilot.pause()
+        assert (app.main.shown_narration or "").endswith("who holds them (without the kill:")
+        app.action_undo()
+        app.action_undo()  # before the paragraph: the narration before it
+        await pilot.pause()
+        assert (app.main.shown_narration or "").startswith("... so teller1 still waits")
+
+
+async def test_at_80x24_the_file_dialogs_show_their_buttons():
+    """At 24 rows the tree's 14 rows pushed Open/Save and Cancel below the dialog's frame; and an
+    empty session offered to save itself as "session-session.ipc"."""
+    from textual.widgets import Input
+
+    for key in ("ctrl+o", "ctrl+s"):
+        app = PlaygroundApp(theme="ipctui-night")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen.query_one("#dialog").region
+            for button in ("#ok", "#cancel"):
+                assert dialog.contains_region(app.screen.query_one(button).region), (key, button)
+            if key == "ctrl+s":
+                assert app.screen.query_one("#path", Input).value.endswith("/session.ipc")
+
+
+async def test_a_line_refused_at_the_console_is_explained_once():
+    """The console's problem line and a toast said the same, and at 80x24 the toast covered the
+    problem line: it is said under the line typed only."""
+    app = PlaygroundApp(theme="ipctui-night")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("colon", *"spawn A", "enter", *"A: pipe(", "enter")
+        await pilot.pause()
+        assert "✗ expected a value, found the end of the line" in screen_text(app)
+        assert not [n for n in app._notifications if "expected a value" in n.message]

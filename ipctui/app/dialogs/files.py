@@ -29,7 +29,7 @@ class FilePicker(Dialog[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
     DEFAULT_CSS = """
-    FilePicker #tree { height: 14; }
+    FilePicker #tree { height: 14; max-height: 40vh; }  /* at 24 rows the buttons stay on screen */
     FilePicker #buttons { height: auto; }
     """
 

@@ -127,7 +127,13 @@ class TraceLog(KeptLines, can_focus=True):
         if len(text) <= self._width and text.isascii() and text.isprintable():
             return [Strip([Segment(text, style)], len(text))]  # most lines: one cell a character
         options = self.app.console.options.update_width(self._width)
-        rendered = self.app.console.render_lines(Text(text, style=style), options, pad=False)
+        shown = Text(text, style=style)
+        if line.kind == "narration" and self.screen.has_class("narrow"):
+            # stacked, the trace has a few rows and the narration line under it says it in full:
+            # one line here, or the trace's last rows showed a narration's tail ("the process
+            # table).") above the call it came with
+            shown.truncate(self._width, overflow="ellipsis")
+        rendered = self.app.console.render_lines(shown, options, pad=False)
         return [Strip(segments) for segments in rendered]
 
     def _update(self) -> None:
