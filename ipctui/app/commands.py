@@ -332,6 +332,14 @@ class Commands:
         def done(path: Path | None) -> None:
             if path is None:
                 return
+            if path.exists():  # never over a file without asking (a script may be the only copy)
+                question = f"{path} exists. Save the session over it?"
+                confirm = Confirm(question, "Replace it", "Keep it")
+                self.push_screen(confirm, lambda yes: write(path) if yes else None)
+                return
+            write(path)
+
+        def write(path: Path) -> None:
             try:
                 self.session.save(path)
             except OSError as e:

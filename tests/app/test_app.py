@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 
 from ipctui.app import PlaygroundApp
 from ipctui.app.dialogs.call_form import CallForm
-from ipctui.app.dialogs.files import FilePicker
+from ipctui.app.dialogs.files import Confirm, FilePicker
 from ipctui.app.dialogs.help import HelpScreen
 from ipctui.app.dialogs.pickers import CallPicker, Prompt
 from ipctui.app.panes.base import ObjectsView
@@ -202,6 +202,29 @@ async def test_save_and_reopen(tmp_path, monkeypatch):
         while not app.session.at_end:
             await pilot.press("space")
         assert [t.text for t in app.session.trace] == trace
+
+
+async def test_saving_over_a_file_asks_first(tmp_path, monkeypatch):
+    """A file already there is replaced only when the user says so; "Keep it" leaves it whole."""
+    monkeypatch.chdir(tmp_path)
+    there = tmp_path / "session.ipc"
+    there.write_text("# mine\n")
+    app = PlaygroundApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.submit("spawn A")
+        await pilot.pause()
+        for answer, expected in (("n", "# mine\n"), ("y", None)):
+            await pilot.press("ctrl+s")
+            assert isinstance(app.screen, FilePicker)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, Confirm), app.screen
+            await pilot.press(answer)
+            await pilot.pause()
+            if expected is not None:
+                assert there.read_text() == expected
+            else:
+                assert "spawn A" in there.read_text()
 
 
 async def test_opening_a_broken_script_is_reported(tmp_path):
