@@ -307,11 +307,12 @@ def _find_listener(k: Kernel, p: Process, s: Socket, addr: str) -> Socket:
         return owner
     if s.domain == AF_UNIX:
         _path, node = k.fs.find(addr)
-        if node is None:  # a directory
+        if node is None:  # a directory (ours are writable by every uid)
             raise SysError(Errno.ECONNREFUSED)
+        # unix_find_bsd: write permission on whatever file is there, then whether it is a socket
+        check(p, node.owner, node.mode, write=True)
         if not isinstance(node, SocketNode) or node.sock is None or node.sock.closed:
             raise SysError(Errno.ECONNREFUSED)
-        check(p, node.owner, node.mode, write=True)
         if node.sock.type != s.type:
             raise SysError(Errno.EPROTOTYPE)
         if s.stream and (node.sock.state != "LISTEN" or node.sock.shut_rd):

@@ -14,6 +14,19 @@ from ipctui.script.runner import run_script
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root")
 
 KINDS: dict[str, str] = {
+    "unix_address_that_names_a_fifo_checks_write_permission_first": """spawn A uid=0
+spawn B uid=1001
+A: mkfifo("/tmp/ipctui-k-fifo", mode=0600) = 0
+A: mkfifo("/tmp/ipctui-k-open", mode=0666) = 0
+B: socket(AF_UNIX, SOCK_DGRAM) = 3
+B: sendto(3, "x", "/tmp/ipctui-k-fifo") = -1 EACCES (Permission denied)
+B: connect(3, "/tmp/ipctui-k-fifo") = -1 EACCES (Permission denied)
+B: sendto(3, "x", "/tmp/ipctui-k-open") = -1 ECONNREFUSED (Connection refused)
+B: socket(AF_UNIX, SOCK_STREAM) = 4
+B: connect(4, "/tmp/ipctui-k-fifo") = -1 EACCES (Permission denied)
+A: unlink("/tmp/ipctui-k-fifo") = 0
+A: unlink("/tmp/ipctui-k-open") = 0
+""",
     "unix_close_with_unread_bytes_resets_the_peer_s_next_recv": """spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]

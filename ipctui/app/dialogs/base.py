@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
 
 T = TypeVar("T")
 
@@ -33,12 +35,24 @@ class FilteredPicker(Dialog[str | None]):
     """A filter field above a list of options: arrows move in the list while typing, Enter takes
     the highlighted option, a click or Enter in the list takes that one; returns its id."""
 
-    LIST_ID = "options"  # the OptionList's id; a picker's fill() fills it
+    LIST_ID = "options"  # the OptionList's id
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "cancel")]
 
+    # each picker's own: the options that match what is typed, and which one to highlight
+    options_for: Callable[[str], tuple[list[Option], int]]
+
     def fill(self, text: str) -> None:
-        raise NotImplementedError
+        options = self.query_one(f"#{self.LIST_ID}", OptionList)
+        options.clear_options()
+        found, highlighted = self.options_for(text)
+        options.add_options(found)
+        if found:
+            options.highlighted = highlighted
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.fill(event.value)
 
     def on_mount(self) -> None:
         self.fill("")

@@ -8,7 +8,6 @@ highlighted one forward.
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -64,15 +63,8 @@ class PanePicker(FilteredPicker):
             yield Input(placeholder="pipes, sysv, mq_send, bench ...", id="filter")
             yield OptionList(id="pane-list")
 
-    def fill(self, text: str) -> None:
-        options = self.query_one("#pane-list", OptionList)
-        options.clear_options()
+    def options_for(self, text: str) -> tuple[list[Option], int]:
         rows = ranked(self.entries, text)
-        options.add_options([Option(line, id=e.id) for e, line in rows])
-        if rows:
-            ids = [e.id for e, _ in rows]
-            options.highlighted = ids.index(self.front) if not text and self.front in ids else 0
-
-    @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.fill(event.value)
+        ids = [e.id for e, _ in rows]
+        front = ids.index(self.front) if not text and self.front in ids else 0
+        return [Option(line, id=e.id) for e, line in rows], front

@@ -30,21 +30,14 @@ class CallPicker(FilteredPicker):
             yield Input(placeholder="filter: read, mq_, socket ...", id="filter")
             yield OptionList(id="calls")
 
-    def fill(self, text: str) -> None:
-        options = self.query_one("#calls", OptionList)
-        options.clear_options()
+    def options_for(self, text: str) -> tuple[list[Option], int]:
+        text = text.strip()
         calls = sorted(SYSCALLS.values(), key=lambda s: (order(s.mechanism), s.name))
-        for spec in calls:
-            if text in spec.name or text in spec.mechanism:
-                options.add_option(
-                    Option(f"{spec.mechanism:>8}  [b]{spec.usage()}[/b]  {spec.summary}", id=spec.name)
-                )
-        if options.option_count:
-            options.highlighted = 0
-
-    @on(Input.Changed, "#filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self.fill(event.value.strip())
+        return [
+            Option(f"{spec.mechanism:>8}  [b]{spec.usage()}[/b]  {spec.summary}", id=spec.name)
+            for spec in calls
+            if text in spec.name or text in spec.mechanism
+        ], 0
 
 
 class Prompt(Dialog[str | None]):
