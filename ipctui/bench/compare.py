@@ -130,6 +130,20 @@ def facts(doc: dict[str, Any] | None) -> list[dict[str, Any]]:
     return rows
 
 
+def cells(r: dict[str, Any]) -> tuple[str, ...]:
+    """One mechanism's row of `facts`, as the table's cells (the CLI's and the Bench pane's)."""
+    return (
+        r["mechanism"],
+        r["blocks"],
+        r["capacity"],
+        r["boundaries"],
+        r["processes"],
+        "yes" if r["across_machines"] else "no",
+        "—" if r["p50_us_64B"] is None else f"{r['p50_us_64B']:.1f}",
+        "—" if r["MB_per_s_64KiB"] is None else f"{r['MB_per_s_64KiB']:.0f}",
+    )
+
+
 def facts_table(rows: list[dict[str, Any]], doc: dict[str, Any] | None) -> Any:
     from rich.console import Group
     from rich.table import Table
@@ -145,16 +159,7 @@ def facts_table(rows: list[dict[str, Any]], doc: dict[str, Any] | None) -> Any:
     t.add_column("p50 µs 64 B", justify="right")
     t.add_column("MB/s 64 KiB", justify="right")
     for r in rows:
-        t.add_row(
-            r["mechanism"],
-            r["blocks"],
-            r["capacity"],
-            r["boundaries"],
-            r["processes"],
-            "yes" if r["across_machines"] else "no",
-            "—" if r["p50_us_64B"] is None else f"{r['p50_us_64B']:.1f}",
-            "—" if r["MB_per_s_64KiB"] is None else f"{r['MB_per_s_64KiB']:.0f}",
-        )
+        t.add_row(*cells(r))
     if doc is None:
         note = "No measurements yet: `ipctui bench` fills the last two columns (its last run is kept)."
     else:

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 
-from ...bench.compare import facts, facts_table
+from ...bench.compare import cells, facts, facts_table
 from ...bench.report import cache_file
 from ..served import Limits
 from .background import RunsInBackground
@@ -237,16 +237,7 @@ class NarrowFacts:
         for (header, _, justify, _), width in zip(SHORT, self.widths(options.max_width), strict=True):
             t.add_column(header, justify=justify, width=width, overflow="fold")  # type: ignore[arg-type]
         for r in self.rows:
-            t.add_row(
-                r["mechanism"],
-                r["blocks"],
-                r["capacity"],
-                r["boundaries"],
-                r["processes"],
-                "yes" if r["across_machines"] else "no",
-                "—" if r["p50_us_64B"] is None else f"{r['p50_us_64B']:.1f}",
-                "—" if r["MB_per_s_64KiB"] is None else f"{r['MB_per_s_64KiB']:.0f}",
-            )
+            t.add_row(*cells(r))
         yield t
         yield Text(
             "capacity: as this kernel sets it · net: works across machines · "
