@@ -56,6 +56,9 @@ def test_cli_lists_prints_and_refuses_unknown_demos() -> None:
     assert printed.returncode == 0 and printed.stdout == get("pipe").text  # type: ignore[union-attr]
     unknown = cli("demo", "nope")
     assert unknown.returncode == 2 and "the demos are: tour" in unknown.stderr
+    which = cli("demo")  # no name: the list, on stderr, and nothing opens
+    assert which.returncode == 2 and which.stdout == ""
+    assert "which demo?" in which.stderr and all(name in which.stderr for name in ORDER)
     both = cli("demo", "pipe", "--quiz", "--print")
     assert both.returncode == 2 and both.stdout == ""
     assert "Error: --quiz opens the playground and --print only prints" in both.stderr

@@ -11,26 +11,35 @@ from .common import EXIT_SCRIPT_ERROR
 @click.command("demos")
 def demos_cmd() -> None:
     """List the built-in demos."""
+    _list_demos(err=False)
+
+
+def _list_demos(err: bool) -> None:
     from ..demos import all_demos
 
     demos = all_demos()
     width = max(len(d.name) for d in demos)
     for d in demos:
-        click.echo(f"{d.name:<{width}}  {d.title}")
-    click.echo("\nOpen one with `ipctui demo NAME`; print its script with `ipctui demo NAME --print`.")
+        click.echo(f"{d.name:<{width}}  {d.title}", err=err)
+    hint = "Open one with `ipctui demo NAME`; print its script with `ipctui demo NAME --print`."
+    click.echo("\n" + hint, err=err)
 
 
 @click.command("demo")
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--print", "print_", is_flag=True, help="Print the demo's script instead of opening it.")
 @click.option(
     "--quiz", is_flag=True, help="Predict each line's result (a value, an errno or blocks) before it shows."
 )
 @click.pass_context
-def demo_cmd(ctx: click.Context, name: str, print_: bool, quiz: bool) -> None:
+def demo_cmd(ctx: click.Context, name: str | None, print_: bool, quiz: bool) -> None:
     """Open demo NAME in the playground, ready to step through with space."""
     from ..demos import ORDER, get
 
+    if name is None:  # which one? the list, as `ipctui demos` gives it
+        click.echo("ipctui demo NAME: which demo? These are built in:\n", err=True)
+        _list_demos(err=True)
+        ctx.exit(EXIT_SCRIPT_ERROR)
     if print_ and quiz:  # a quiz needs the playground; printing would silently drop it
         raise click.UsageError("--quiz opens the playground and --print only prints: use one of them", ctx)
     demo = get(name)
