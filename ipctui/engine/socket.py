@@ -74,6 +74,7 @@ class Socket:
     connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
     disconnecting: bool = False  # shut down while connecting and not connected: connect is EINVAL
     unlistened: bool = False  # TCP: a listener that shutdown disconnected can never connect (EINVAL)
+    syn_sent: bool = False  # TCP: a connect went out; the socket keeps its port and can never listen
     done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
@@ -123,6 +124,30 @@ def parse_inet(addr: str) -> tuple[str, int]:
         short = 2 + len(addr.encode("utf-8", "surrogateescape")) + 1 < 16
         raise SysError(Errno.EINVAL if short else Errno.EAFNOSUPPORT)
     return ".".join(str(int(x)) for x in m.groups()[:4]), int(m.group(5))
+
+
+SOCKADDR_STORAGE = 128  # the most bytes of an address the kernel copies (move_addr_to_kernel)
+SOCKADDR_UN = 110  # sun_family and sun_path's 108 bytes (unix_validate_addr)
+
+
+def addr_size(domain: int | None, addr: str) -> int:
+    """The length C passes with `addr`: a sockaddr_in for an AF_INET socket's address, otherwise
+    a sockaddr_un holding the text and its NUL (the real run passes exactly these)."""
+    if domain == AF_INET:
+        try:
+            parse_inet(addr)
+            return 16
+        except SysError:
+            pass
+    return 2 + len(addr.encode("utf-8", "surrogateescape")) + 1
+
+
+def copy_addr(domain: int | None, addr: str) -> None:
+    """What any address goes through first: past a sockaddr_storage it is EINVAL whatever the
+    socket; an AF_UNIX socket's path past sun_path is EINVAL too (before the path is walked)."""
+    size = addr_size(domain, addr)
+    if size > SOCKADDR_STORAGE or (domain == AF_UNIX and size > SOCKADDR_UN):
+        raise SysError(Errno.EINVAL)
 
 
 def is_local(ip: str) -> bool:
@@ -230,6 +255,7 @@ def sys_socketpair(k: Kernel, p: Process, domain: int, type: int) -> list[int]:
 @syscall("bind", "fd:fd, addr:str", mechanism="socket", summary="give a socket its address")
 def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
     _, s = sock_of(k, p, fd)
+    copy_addr(s.domain, addr)
     if s.domain == AF_UNIX and not addr:
         _bind_abstract(k, s)
     elif s.domain == AF_UNIX:  # Linux makes the path first, then looks whether s is bound
@@ -250,7 +276,7 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EADDRNOTAVAIL)
         if 0 < port < 1024 and p.uid != 0:
             raise SysError(Errno.EACCES)
-        if s.local is not None:  # checked after the address, as inet_bind does
+        if s.local is not None or s.syn_sent:  # checked after the address, as inet_bind does
             raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
@@ -287,6 +313,8 @@ def sys_listen(k: Kernel, p: Process, fd: int, backlog: int) -> int:
     if not s.stream:
         raise SysError(Errno.EOPNOTSUPP)
     if s.state not in ("CLOSED", "LISTEN") or s.peer is not None:
+        raise SysError(Errno.EINVAL)
+    if s.syn_sent:  # even refused and reported (Linux 6.18: EINVAL, as its port stays bound)
         raise SysError(Errno.EINVAL)
     if s.local is None:
         if s.domain == AF_UNIX:
@@ -374,6 +402,8 @@ def _admit(k: Kernel, listener: Socket) -> None:
 
 @syscall("connect", "fd:fd, addr:str", mechanism="socket", summary="connect to an address")
 def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
+    f = k.open_file(p, fd)  # __sys_connect copies the address before it asks for a socket
+    copy_addr(f.obj.domain if f.kind == "socket" else None, addr)
     f, s = sock_of(k, p, fd)
     if not s.stream:
         return _connect_dgram(k, p, s, addr)
@@ -395,6 +425,9 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     if s.unlistened:  # Linux routes the address first (ENETUNREACH), then refuses, blocking or not
         destination(addr)
         raise SysError(Errno.EINVAL)
+    if s.domain == AF_INET:
+        destination(addr)  # tcp_v4_connect's checks; past them a SYN goes out
+        s.syn_sent = True
     try:
         listener = _find_listener(k, p, s, addr)
     except SysError as e:

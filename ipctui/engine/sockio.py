@@ -6,7 +6,18 @@ from ..vocab.constants import AF_INET, AF_UNIX, SIGPIPE
 from .errors import Errno, Interrupted, SysError
 from .kernel import FILE_KINDS, FileOps, Kernel
 from .process import OpenFile, Process
-from .socket import RCVBUF, Socket, _find_listener, destination, ephemeral, release, sock_of
+from .socket import (
+    RCVBUF,
+    SOCKADDR_STORAGE,
+    Socket,
+    _find_listener,
+    addr_size,
+    copy_addr,
+    destination,
+    ephemeral,
+    release,
+    sock_of,
+)
 from .syscalls import syscall
 from .waitq import CallGen
 
@@ -225,6 +236,10 @@ def sys_recv(k: Kernel, p: Process, fd: int, count: int) -> CallGen:
 @syscall("sendto", "fd:fd, data:bytes, addr:str", mechanism="socket", summary="send a datagram to an address")
 def sys_sendto(k: Kernel, p: Process, fd: int, data: bytes, addr: str) -> CallGen:
     f, s = sock_of(k, p, fd)
+    if addr_size(s.domain, addr) > SOCKADDR_STORAGE:  # copied before any protocol looks at it
+        raise SysError(Errno.EINVAL)
+    if not s.stream and s.domain == AF_UNIX:  # unix_dgram_sendmsg validates it first
+        copy_addr(s.domain, addr)
     if s.stream and s.domain == AF_UNIX:  # unix_stream_sendmsg refuses an address
         raise SysError(Errno.EISCONN if s.peer is not None else Errno.EOPNOTSUPP)
     return _send(k, p, f, data, None if s.stream else addr)

@@ -13,7 +13,59 @@ from ipctui.script.runner import run_script
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the real run of uid= needs root")
 
+# paths around what sun_path holds (107 bytes and its NUL fit, 108 do not), and texts around
+# what the kernel copies of any address (a sockaddr_un of 125 bytes and its NUL fits in 128)
+P107, P108 = "/tmp/" + "u" * 102, "/tmp/" + "u" * 103
+T125, T126 = "/" + "t" * 124, "/" + "t" * 125
+
 KINDS: dict[str, str] = {
+    "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socket(AF_UNIX, SOCK_DGRAM) = 3
+A: bind(3, "{P108}") = -1 EINVAL (Invalid argument)
+A: connect(3, "{P108}") = -1 EINVAL (Invalid argument)
+A: sendto(3, "x", "{P108}") = -1 EINVAL (Invalid argument)
+A: bind(3, "{P107}") = 0
+A: sendto(3, "x", "{P107}") = 1
+A: socket(AF_INET, SOCK_DGRAM) = 4
+A: bind(4, "{T125}") = -1 EAFNOSUPPORT (Address family not supported by protocol)
+A: bind(4, "{T126}") = -1 EINVAL (Invalid argument)
+A: sendto(4, "x", "{T125}") = -1 EAFNOSUPPORT (Address family not supported by protocol)
+A: sendto(4, "x", "{T126}") = -1 EINVAL (Invalid argument)
+A: pipe() = [5, 6]
+A: connect(5, "{T125}") = -1 ENOTSOCK (Socket operation on non-socket)
+A: connect(5, "{T126}") = -1 EINVAL (Invalid argument)
+A: sendto(5, "x", "{T126}") = -1 ENOTSOCK (Socket operation on non-socket)
+A: socket(AF_UNIX, SOCK_STREAM) = 7
+A: sendto(7, "x", "{T125}") = -1 EOPNOTSUPP (Operation not supported)
+A: sendto(7, "x", "{T126}") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 8
+A: sendto(8, "x", "{T126}") = -1 EINVAL (Invalid argument)
+A: sendto(8, "x", "{T125}") = -1 EPIPE (Broken pipe)
+A: unlink("{P107}") = 0
+""",
+    "a_tcp_socket_that_sent_a_connect_can_never_listen_or_bind": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9") = -1 EINPROGRESS (Operation now in progress)
+A: fork("C") = 2
+C: listen(3, 1) = -1 EINVAL (Invalid argument)
+A: recv(3, 1) = -1 ECONNREFUSED (Connection refused)
+A: listen(3, 1) = -1 EINVAL (Invalid argument)
+A: connect(3, "127.0.0.1:9") = -1 ECONNABORTED (Software caused connection abort)
+A: listen(3, 1) = -1 EINVAL (Invalid argument)
+A: bind(3, "127.0.0.1:5601") = -1 EINVAL (Invalid argument)
+A: connect(3, "127.0.0.1:9") = -1 EINPROGRESS (Operation now in progress)
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: listen(4, 1) = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: connect(5, "10.0.0.1:9") = -1 ENETUNREACH (Network is unreachable)
+A: listen(5, 1) = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 6
+A: connect(6, "127.0.0.1:9") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(6, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: listen(6, 1) = -1 EINVAL (Invalid argument)
+""",
     "unix_address_that_names_a_fifo_checks_write_permission_first": """spawn A uid=0
 spawn B uid=1001
 A: mkfifo("/tmp/ipctui-k-fifo", mode=0600) = 0
