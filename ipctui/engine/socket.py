@@ -74,7 +74,8 @@ class Socket:
     connecting: bool = False  # a non-blocking connect said EINPROGRESS and has not been reported
     disconnecting: bool = False  # shut down while connecting and not connected: connect is EINVAL
     unlistened: bool = False  # TCP: a listener that shutdown disconnected can never connect (EINVAL)
-    syn_sent: bool = False  # TCP: a connect went out; the socket keeps its port and can never listen
+    syn_sent: bool = False  # TCP: a connect went out; the socket can never listen (Linux 6.18)
+    listen_bound: bool = False  # TCP: such a socket's listen, refused, kept a port: bind is EINVAL
     done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
@@ -276,7 +277,7 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EADDRNOTAVAIL)
         if 0 < port < 1024 and p.uid != 0:
             raise SysError(Errno.EACCES)
-        if s.local is not None or s.syn_sent:  # checked after the address, as inet_bind does
+        if s.local is not None or s.listen_bound:  # checked after the address, as inet_bind does
             raise SysError(Errno.EINVAL)
         if port == 0:
             ephemeral(k, s, ip)
@@ -314,7 +315,9 @@ def sys_listen(k: Kernel, p: Process, fd: int, backlog: int) -> int:
         raise SysError(Errno.EOPNOTSUPP)
     if s.state not in ("CLOSED", "LISTEN") or s.peer is not None:
         raise SysError(Errno.EINVAL)
-    if s.syn_sent:  # even refused and reported (Linux 6.18: EINVAL, as its port stays bound)
+    if s.syn_sent:  # even refused and reported (measured on Linux 6.18)
+        # past the socket's own state (SS_UNCONNECTED again) the refused listen keeps a port
+        s.listen_bound = s.listen_bound or not (s.connecting or s.disconnecting)
         raise SysError(Errno.EINVAL)
     if s.local is None:
         if s.domain == AF_UNIX:
