@@ -35,6 +35,7 @@ _EPHEMERAL = re.compile(
     r"(?<![0-9])(3276[89]|327[7-9][0-9]|32[89][0-9]{2}|3[3-9][0-9]{3}|[45][0-9]{4}|60[0-9]{3})(?![0-9])"
 )
 _SENDS = ("send", "sendto")
+_FD_MAKERS = ("pipe", "open", "mq_open", "shm_open")  # calls whose results are other descriptors
 _TIMED = ("connect", "accept")  # where Linux waits on a timer: a dropped SYN is retried later
 _BUFFER_RESULTS = re.compile(r"^(\d+|-1 EAGAIN .*|-1 EMSGSIZE .*|<unfinished \.\.\.>)$")
 
@@ -77,6 +78,7 @@ class _Context:
     buffer: set[tuple[str, str]] = field(default_factory=set)  # (proc, call): a send one side waits in
     skipped: set[str] = field(default_factory=set)  # processes with a line that could not run here
     names: set[str] = field(default_factory=set)  # names and paths that such lines name
+    sockets: dict[str, set[int]] = field(default_factory=dict)  # each process's socket descriptors
 
     def skip(self, line: str) -> None:
         """A line that could not run here: its process (and children it forks later) and the
@@ -89,6 +91,34 @@ class _Context:
         m = _FORK.match(line)
         if m is not None and m.group(1) in self.skipped:
             self.skipped.add(m.group(2))
+
+    def track(self, line: str) -> None:
+        """Which descriptors are sockets, from the simulated trace: made by socket, socketpair or
+        accept, copied by dup, dup2 and fork, gone at close or when another object takes them."""
+        c = call_line(line)
+        if c is None:
+            return
+        mine = self.sockets.setdefault(c.proc, set())
+        if c.call == "fork" and c.result.isdigit():
+            m = _FORK.match(line)
+            if m is not None:
+                self.sockets[m.group(2)] = set(mine)
+            return
+        made = [int(n) for n in re.findall(r"\d+", c.result)] if not c.result.startswith("-") else []
+        args = [int(n) for n in re.findall(r"\((\d+)", c.head)]
+        if c.call in ("socket", "socketpair", "accept"):
+            mine.update(made)
+        elif c.call in ("dup", "dup2") and made:
+            (mine.add if args and args[0] in mine else mine.discard)(made[0])
+        elif c.call == "close" and c.result == "0" and args:
+            mine.discard(args[0])
+        elif c.call in _FD_MAKERS:
+            mine.difference_update(made)
+
+    def socket(self, c: CallLine) -> bool:
+        """Whether the call's first argument is one of its process's sockets."""
+        m = re.match(r"[^(]*\((\d+)", c.head)
+        return m is not None and int(m.group(1)) in self.sockets.get(c.proc, set())
 
     def named(self, line: str) -> str | None:
         return next((n for n in _NAMES.findall(line) if n in self.names), None)
@@ -117,13 +147,14 @@ def _clock(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
 
 
 def _buffer(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
-    """Buffer sizes: one send, where one kernel took a different count than the other, or made
-    it wait (EAGAIN, blocked), or found it too big; or the later end of such a wait."""
+    """Buffer sizes: one send (or write to a socket), where one kernel took a different count
+    than the other, or made it wait (EAGAIN, blocked), or found it too big; or the later end of
+    such a wait."""
     if (
         s is not None
         and r is not None
         and s.head == r.head
-        and s.call in _SENDS
+        and (s.call in _SENDS or (s.call == "write" and ctx.socket(s)))
         and not s.resumed
         and _BUFFER_RESULTS.match(s.result)
         and _BUFFER_RESULTS.match(r.result)
@@ -301,6 +332,7 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
             rows.extend((x, x, None, False) for x in a[i1:i2])
             for x in a[i1:i2]:
                 ctx.fork(x)
+                ctx.track(x)
             continue
         left, right = a[i1:i2], b[j1:j2]
         for k in range(max(len(left), len(right))):
@@ -333,6 +365,8 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
             for x in (s, r):
                 if x is not None:
                     ctx.fork(x)
+            if s is not None:
+                ctx.track(s)
             rows.append((s, r, why, True))
             differences.append(Difference(s, r, why))
     return Diff(sim, real, rows, differences, note, stopped)

@@ -63,6 +63,32 @@ CASES = [
         [f'A: send(3, "{"x" * 9}") = 9'],
         [BUFFER],
     ),
+    (  # a write to a socket is a send: here a socketpair's end, inherited by a child
+        "buffer fits a write to a socket",
+        [
+            "A: socketpair(AF_UNIX, SOCK_STREAM) = [4, 5]",
+            'A: fork("B") = 2',
+            f'B: write(5, "{"x" * 9}") <unfinished ...>',
+        ],
+        ["A: socketpair(AF_UNIX, SOCK_STREAM) = [4, 5]", 'A: fork("B") = 2', f'B: write(5, "{"x" * 9}") = 9'],
+        [BUFFER],
+    ),
+    (  # ... but not to a pipe that took the number of a socket closed before
+        "buffer look-alike on a pipe's write",
+        [
+            "A: close(3) = 0",
+            "A: pipe() = [3, 4]",
+            f'A: write(4, "{"x" * 9}") <unfinished ...>',
+            f'A: write(3, "{"x" * 9}") <unfinished ...>',
+        ],
+        [
+            "A: close(3) = 0",
+            "A: pipe() = [3, 4]",
+            f'A: write(4, "{"x" * 9}") = 9',
+            f'A: write(3, "{"x" * 9}") = 9',
+        ],
+        [None, None],
+    ),
     (  # a send that failed differently is not about sizes
         "buffer look-alike",
         ['A: send(3, "ab") = 2'],
