@@ -17,6 +17,7 @@ from ..vocab.constants import (
     SIGNALS,
     SIGSEGV,
 )
+from .ctype import c_long
 from .errors import Errno, Fault, SysError
 from .kernel import EXIT_HOOKS, FILE_KINDS, FORK_HOOKS, FileOps, Kernel
 from .names import access_mode, ipc_name, may_remove, open_or_create
@@ -156,8 +157,11 @@ def sys_shm_open(k: Kernel, p: Process, name: str, flags: int, mode: int = 0o600
 
 @syscall("ftruncate", "fd:fd, size:int", mechanism="shm", summary="set a shared-memory object's size")
 def sys_ftruncate(k: Kernel, p: Process, fd: int, size: int) -> int:
+    size = c_long(size)  # off_t: 2**63 is negative (EINVAL), 2**64 + 1 is 1
+    if size < 0:  # do_sys_ftruncate looks at the length before the descriptor
+        raise SysError(Errno.EINVAL)
     f = k.open_file(p, fd)
-    if f.kind != "shm" or not f.writable or size < 0:
+    if f.kind != "shm" or not f.writable:
         raise SysError(Errno.EINVAL)
     if size > FILE_LIMIT:  # inode_newsize_ok: past RLIMIT_FSIZE, SIGXFSZ (its default kills) and EFBIG
         k.send_signal(p, SIGNALS["SIGXFSZ"])

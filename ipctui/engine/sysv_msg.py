@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..vocab.constants import IPC_RMID
+from .ctype import c_long
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed
@@ -122,6 +123,7 @@ def _lookup(k: Kernel, msqid: int) -> MsgQueue:
     lookup="ids",
 )
 def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> CallGen:
+    mtype = c_long(mtype)  # msgbuf's long mtype: 2**63 is negative, EINVAL
     if len(data) > MSGMAX or msqid < 0 or mtype < 1:
         raise SysError(Errno.EINVAL)
     q = _lookup(k, msqid)
@@ -157,6 +159,7 @@ def sys_msgsnd(k: Kernel, p: Process, msqid: int, mtype: int, data: bytes, nowai
     lookup="ids",
 )
 def sys_msgrcv(k: Kernel, p: Process, msqid: int, msgtyp: int, nowait: int = 0) -> CallGen:
+    msgtyp = c_long(msgtyp)  # C's long: 2**63 is LONG_MIN, "the lowest type of all" (convert_mode)
     if msqid < 0:
         raise SysError(Errno.EINVAL)
     q = _lookup(k, msqid)

@@ -24,6 +24,7 @@ from ..vocab.constants import (
     SETALL,
     SETVAL,
 )
+from .ctype import c_int
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, Kernel
 from .perm import allowed
@@ -93,11 +94,6 @@ def _get(k: Kernel, semid: int) -> SemSet:
     return lookup(k.sem_sets, semid)
 
 
-def _c_int(n: int) -> int:
-    """What C's int makes of a number a script may write larger (2**32 + 1 is 1)."""
-    return (n + (1 << 31)) % (1 << 32) - (1 << 31)
-
-
 @syscall(
     "semget",
     "key:const, nsems:int, flags:flags?",
@@ -107,7 +103,7 @@ def _c_int(n: int) -> int:
     lookup="names",
 )
 def sys_semget(k: Kernel, p: Process, key: int, nsems: int, flags: int = 0, mode: int = 0) -> int:
-    nsems = _c_int(nsems)
+    nsems = c_int(nsems)
     if not 0 <= nsems <= SEMMSL:
         raise SysError(Errno.EINVAL)
 
@@ -244,7 +240,7 @@ def sys_semop(k: Kernel, p: Process, semid: int, ops: list[list[int]]) -> CallGe
 def sys_semctl(
     k: Kernel, p: Process, semid: int, num: int, cmd: int, arg: int | list[int] | None = None
 ) -> object:
-    num = _c_int(num)
+    num = c_int(num)
     if cmd in SEMCTL_NOT_MODELLED:
         raise UsageError(f"semctl(): {SEMCTL_NOT_MODELLED[cmd]}")
     if semid < 0 or cmd not in (GETVAL, SETVAL, GETALL, SETALL, GETNCNT, GETZCNT, GETPID, IPC_STAT, IPC_RMID):
@@ -257,7 +253,7 @@ def sys_semctl(
     if cmd == SETVAL:
         if not isinstance(arg, int):
             raise UsageError("semctl(SETVAL) takes the value as its fourth argument")
-        arg = _c_int(arg)  # semun's int val
+        arg = c_int(arg)  # semun's int val
         if not 0 <= arg <= SEMVMX:
             raise SysError(Errno.ERANGE)
         s = _get(k, semid)

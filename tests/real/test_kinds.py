@@ -19,6 +19,26 @@ P107, P108 = "/tmp/" + "u" * 102, "/tmp/" + "u" * 103
 T125, T126 = "/" + "t" * 124, "/" + "t" * 125
 
 KINDS: dict[str, str] = {
+    "a_number_is_what_c_s_long_makes_of_it": """spawn A
+A: signal(SIGXFSZ, SIG_IGN) = 0
+A: msgget(4660, IPC_CREAT, mode=0666) = 0
+A: msgsnd(0, 5, "x", nowait=1) = 0
+A: msgsnd(0, 7, "y", nowait=1) = 0
+A: msgsnd(0, 9223372036854775808, "x", nowait=1) = -1 EINVAL (Invalid argument)
+A: msgsnd(0, 18446744073709551619, "z", nowait=1) = 0
+A: msgrcv(0, 9223372036854775808, nowait=1) = ["z", 3]
+A: msgrcv(0, -9223372036854775808, nowait=1) = ["x", 5]
+A: msgrcv(0, 18446744073709551619, nowait=1) = -1 ENOMSG (No message of desired type)
+A: msgrcv(0, -9223372036854775809, nowait=1) = -1 ENOMSG (No message of desired type)
+A: shm_open("/mx", O_CREAT|O_RDWR) = 3
+A: ftruncate(9, -1) = -1 EINVAL (Invalid argument)
+A: ftruncate(9, 1) = -1 EBADF (Bad file descriptor)
+A: ftruncate(3, 9223372036854775808) = -1 EINVAL (Invalid argument)
+A: ftruncate(3, 18446744073709551617) = 0
+A: ftruncate(3, -9223372036854775809) = -1 EFBIG (File too large)
+A: msgctl(0, IPC_RMID) = 0
+A: shm_unlink("/mx") = 0
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3

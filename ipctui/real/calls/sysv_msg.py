@@ -60,7 +60,7 @@ def real_msqid(line: Line) -> None:
 
 @real("msgsnd", before=real_msqid)
 def msgsnd(w: Worker, msqid: int, mtype: int, data: bytes, nowait: int = 0) -> int:
-    buf = struct.pack("=q", mtype) + data
+    buf = struct.pack("=Q", mtype & 0xFFFF_FFFF_FFFF_FFFF) + data  # what C's long holds of it
     return check(libc.msgsnd(msqid, buf, len(data), IPC_NOWAIT if nowait else 0))
 
 
