@@ -265,10 +265,14 @@ def mutate(lines: list[str], family: str, rng: random.Random) -> list[str] | Non
     """One mutation of `lines` (None when the drawn one does not apply)."""
     op = rng.choice(OPERATORS)
     n = len(lines)
-    if op in ("number", "flag"):
-        i = rng.randrange(n)
-        new = mutate_number(lines[i], rng) if op == "number" else mutate_flag(lines[i], rng)
-        return None if new is None else [*lines[:i], new, *lines[i + 1 :]]
+    if op in ("number", "flag"):  # on a line that has a number or a flag to change
+        order = list(range(n))
+        rng.shuffle(order)
+        for i in order:
+            new = mutate_number(lines[i], rng) if op == "number" else mutate_flag(lines[i], rng)
+            if new is not None:
+                return [*lines[:i], new, *lines[i + 1 :]]
+        return None
     if op == "swap":
         pairs = [i for i in range(n - 1) if _proc(lines[i]) != _proc(lines[i + 1])]
         if not pairs:
