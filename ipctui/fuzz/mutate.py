@@ -4,10 +4,11 @@ mutates them.
 
 A source is read as plain lines (each call and spawn without its expectation; resumed, signal
 and exit assertions, comments and narration dropped), and one to three mutations are applied:
-a number argument set to a neighbour or an edge value (sizes, counts, backlogs, modes, offsets,
-uids), a flag toggled (O_NONBLOCK, SOCK_NONBLOCK, IPC_NOWAIT, nowait=, sa_restart=...), two
-adjacent lines of different processes swapped, a line deleted or duplicated, a process's uid
-changed, a kill, close, shutdown or exit inserted in the middle. A mutant is kept only when the
+a number argument set to a neighbour or an edge value (sizes, counts, backlogs, modes, offsets),
+a data argument set to an edge length, a flag toggled (O_NONBLOCK, SOCK_NONBLOCK, SOCK_CLOEXEC,
+O_CREAT, O_EXCL, IPC_CREAT, IPC_EXCL, IPC_NOWAIT, SEM_UNDO, nowait=, sa_restart=, readonly=),
+two adjacent lines of different processes swapped, a line deleted or duplicated, a process's
+uid changed, a kill, close, shutdown or exit inserted in the middle. A mutant is kept only when the
 simulation runs every line of it (no line for a process that is blocked, stopped or dead, no
 line the language refuses), checked the way the other generators check a line as they draw it,
 and when every changed line is one the real run can run (`storm.runs_here`).
@@ -32,7 +33,7 @@ from ..engine import Kernel
 from ..script import ScriptError, parse_line
 from ..script.runner import ExpectationFailed, Runner
 from ..script.statements import Call, Spawn
-from .storm import _NO_EDGE, _fds_fit, runs_here
+from .storm import _NO_EDGE, EDGE_DATA, _fds_fit, edge_data, runs_here
 from .strategies import FAMILIES, can_call, scaled_fits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,7 @@ _SEMOP_FLAGS = ("IPC_NOWAIT", "SEM_UNDO")
 _SWITCH = re.compile(r"\b(nowait|sa_restart|readonly)=([01])\b")
 _SEMOP_OP = re.compile(r"\[(-?\d+), (-?\d+)(?:, ([A-Z_|]+))?\]")
 _SIGS = ("SIGTERM", "SIGKILL", "SIGSTOP", "SIGCONT", "SIGUSR1", "SIGCHLD", "SIGPIPE")
-OPERATORS = ("number", "flag", "swap", "delete", "duplicate", "uid", "insert")
+OPERATORS = ("number", "flag", "data", "swap", "delete", "duplicate", "uid", "insert")
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,15 @@ def mutate_flag(line: str, rng: random.Random) -> str | None:
     return rng.choice(options) if options else None
 
 
+def mutate_data(line: str, rng: random.Random) -> str | None:
+    """A data argument (not a name, path or address) set to an edge length: empty, one byte,
+    around a page, around 64 KiB, a socket buffer (`storm.edge_data`)."""
+    if re.match(r"^[\w-]+: fork\(", line):
+        return None  # a process's name, not data
+    new = edge_data(line, rng.randrange(2), rng.choice(EDGE_DATA))
+    return new if new != line else None
+
+
 def mutate_uid(lines: list[str], rng: random.Random) -> list[str] | None:
     spawns = [i for i, line in enumerate(lines) if _UID.match(line)]
     if not spawns:
@@ -265,11 +275,13 @@ def mutate(lines: list[str], family: str, rng: random.Random) -> list[str] | Non
     """One mutation of `lines` (None when the drawn one does not apply)."""
     op = rng.choice(OPERATORS)
     n = len(lines)
-    if op in ("number", "flag"):  # on a line that has a number or a flag to change
+    if op in ("number", "flag", "data"):  # on a line that has a number, flag or data to change
         order = list(range(n))
         rng.shuffle(order)
         for i in order:
-            new = mutate_number(lines[i], rng) if op == "number" else mutate_flag(lines[i], rng)
+            new = (mutate_number if op == "number" else mutate_flag if op == "flag" else mutate_data)(
+                lines[i], rng
+            )
             if new is not None:
                 return [*lines[:i], new, *lines[i + 1 :]]
         return None

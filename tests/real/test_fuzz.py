@@ -171,7 +171,7 @@ def test_sources_are_plain_and_mapped_by_their_calls():
 def test_mutations_change_numbers_flags_and_uids():
     import random
 
-    from ipctui.fuzz.mutate import mutate_flag, mutate_number, mutate_uid
+    from ipctui.fuzz.mutate import mutate_data, mutate_flag, mutate_number, mutate_uid
 
     rng = random.Random(0)
     for _ in range(30):
@@ -195,3 +195,7 @@ def test_mutations_change_numbers_flags_and_uids():
         uid = mutate_uid(["spawn A uid=1001", "A: getpid()"], rng)
         assert uid is not None and uid[0] != "spawn A uid=1001" and uid[1] == "A: getpid()"
     assert mutate_number("A: sem_wait(1)", rng) is None  # a handle not open is a wild pointer
+    data = mutate_data('A: sendto(3, "hi", "127.0.0.1:9000")', rng)
+    assert data is not None and data.endswith('", "127.0.0.1:9000")') and '"hi"' not in data
+    assert mutate_data('A: fork("worker")', rng) is None  # a name, not data
+    assert mutate_data('A: mq_open("/jobs", O_RDWR)', rng) is None
