@@ -70,7 +70,7 @@ _UID = re.compile(r"^spawn (\w[\w-]*)(?: uid=(\d+))?$")
 _TOGGLES = (
     (re.compile(r"\bSOCK_(STREAM|DGRAM)\b"), ("SOCK_NONBLOCK", "SOCK_CLOEXEC")),
     (re.compile(r"\bO_(RDONLY|WRONLY|RDWR|CREAT)\b"), ("O_NONBLOCK", "O_CREAT", "O_EXCL")),
-    (re.compile(r"\bIPC_(CREAT|EXCL|NOWAIT)\b|SEM_UNDO"), ("IPC_CREAT", "IPC_EXCL")),
+    (re.compile(r"\bIPC_(CREAT|EXCL)\b"), ("IPC_CREAT", "IPC_EXCL")),  # not semop's IPC_NOWAIT
 )
 _SEMOP_FLAGS = ("IPC_NOWAIT", "SEM_UNDO")
 _SWITCH = re.compile(r"\b(nowait|sa_restart|readonly)=([01])\b")
@@ -210,8 +210,7 @@ def mutate_flag(line: str, rng: random.Random) -> str | None:
             parts.remove(flag)
         else:
             parts.append(flag)
-        if parts:
-            options.append(line[:start] + "|".join(parts) + line[end:])
+        options.append(line[:start] + ("|".join(parts) or "0") + line[end:])
     return rng.choice(options) if options else None
 
 
