@@ -5,7 +5,10 @@ disagreement. Run as root (uid= and the private network namespace need it):
     python scripts/fuzz.py --family socket --count 200 [--seed 1] [--shape storm] [--before ../old-checkout]
 
 `--shape` picks the generator: `lines` (short scripts, ipctui/fuzz/strategies.py), `storm` (long,
-four processes, signals and stops in every family, edge values: ipctui/fuzz/storm.py) or `both`.
+four processes, signals and stops in every family, edge values: ipctui/fuzz/storm.py), `mutate`
+(the project's own examples, goldens, conformance scripts, demos and reproducers, mutated: numbers,
+flags, uids, lines swapped, deleted, duplicated or inserted: ipctui/fuzz/mutate.py); `both` runs
+lines and storm, `all` the three.
 
 `--before` runs the same scripts with the code of another checkout (a worktree of an older
 commit), to show what a fix changed. Exits 1 if any difference is unexplained.
@@ -32,7 +35,7 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=200, help="scripts per family (default 200)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
-        "--shape", default="lines", choices=[*SHAPES, "both"], help="the generator (default lines)"
+        "--shape", default="lines", choices=[*SHAPES, "both", "all"], help="the generator (default lines)"
     )
     ap.add_argument("--before", type=Path, help="a checkout whose code runs the same scripts too")
     ap.add_argument("-j", "--jobs", type=int, default=1, help="scripts run at once (default 1)")
@@ -43,7 +46,7 @@ def main() -> int:
     checkouts = [("after", CODE)] + ([("before", args.before.resolve())] if args.before else [])
     bad = 0
     totals = {label: [0, 0] for label, _ in checkouts}
-    shapes = list(SHAPES) if args.shape == "both" else [args.shape]
+    shapes = {"both": ["lines", "storm"], "all": list(SHAPES)}.get(args.shape, [args.shape])
     for family, shape in [(f, s) for f in families for s in shapes]:
         texts = generate(family, args.count, args.seed, shape)
         for label, checkout in checkouts:

@@ -115,13 +115,19 @@ def diff_script(text: str, checkout: Path = ROOT, timeout: float = 120) -> Outco
     return Outcome(text, False, kind, labelled, unexplained)
 
 
-SHAPES = ("lines", "storm")  # strategies.scripts, storm.storms
+SHAPES = ("lines", "storm", "mutate")  # strategies.scripts, storm.storms, mutate.generate
 
 
 def generate(family: str, count: int, seed: int = 0, shape: str = "lines") -> list[str]:
     """`count` distinct scripts of `family`, the same for the same seed (Hypothesis draws them,
     with no database, so that a long run is reproducible from its seed alone); `shape` picks
-    the generator: short scripts line by line, or long signal-stirred storms."""
+    the generator: short scripts line by line, long signal-stirred storms, or mutants of the
+    project's own scripts (drawn with random.Random from the seed)."""
+    if shape == "mutate":
+        from .mutate import generate as mutants
+
+        return mutants(family, count, seed)
+
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
 
