@@ -554,6 +554,8 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
         # unconnected: ENOTCONN, yet inet_shutdown marks the socket shut all the same
         s.shut_rd = s.shut_rd or how in (SHUT_RD, SHUT_RDWR)
         s.shut_wr = s.shut_wr or how in (SHUT_WR, SHUT_RDWR)
+        if s.shut_rd:
+            k.wake_all(s.data_wait)  # sk_state_change: a waiting datagram recv returns ""
         raise SysError(Errno.ENOTCONN)  # AF_UNIX sockets take a shutdown in any state
     if how in (SHUT_RD, SHUT_RDWR):
         s.shut_rd = True

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..vocab.constants import IPC_PRIVATE, IPC_RMID, IPC_STAT, SHMCTL_NOT_MODELLED
+from .ctype import c_int
 from .errors import Errno, SysError, UsageError
 from .kernel import EXIT_HOOKS, FORK_HOOKS, Kernel
 from .perm import allowed
@@ -41,6 +42,8 @@ def _get(k: Kernel, shmid: int) -> SysvSegment:
 
 
 SHM_HUGETLB = 0o4000  # a mode past 0777 is flags: this one asks for huge pages
+SHM_HUGE_SHIFT = 26  # shmflg's bits 26-31 name the huge page size by its log2 (0: the default)
+HUGE_PAGE_LOGS = (0, 21, 30)  # x86-64's huge pages: 2 MiB and 1 GiB
 
 
 @syscall(
@@ -61,8 +64,11 @@ def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode:
             raise SysError(Errno.EINVAL)
         if size > SIMULATED_MAX:
             raise UsageError(f"shmget(): the simulation keeps segments up to 1 GiB, not {size} bytes")
-        if (flags | mode) & SHM_HUGETLB:  # hugetlb_file_setup: CAP_IPC_LOCK in the first user
-            raise SysError(Errno.EPERM)  # namespace, which no process of a run has
+        if (flags | mode) & SHM_HUGETLB:
+            if (c_int(flags | mode) >> SHM_HUGE_SHIFT) & 0x3F not in HUGE_PAGE_LOGS:
+                raise SysError(Errno.EINVAL)  # newseg: hstate_sizelog finds no such page size
+            # hugetlb_file_setup: CAP_IPC_LOCK in the first user namespace, which no process
+            raise SysError(Errno.EPERM)  # of a run has
 
     def create(shmid: int, bits: int) -> SysvSegment:
         seg = SysvSegment(shmid, f"shmid {shmid}", p.uid, bits, key=key)

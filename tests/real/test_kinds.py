@@ -39,6 +39,32 @@ A: ftruncate(3, -9223372036854775809) = -1 EFBIG (File too large)
 A: msgctl(0, IPC_RMID) = 0
 A: shm_unlink("/mx") = 0
 """,
+    "a_huge_page_size_that_does_not_exist_is_einval": """spawn A
+A: shmget(4660, 4097, IPC_CREAT, mode=04600) = -1 EPERM (Operation not permitted)
+A: shmget(4660, 4097, IPC_CREAT, mode=012400004600) = -1 EPERM (Operation not permitted)
+A: shmget(4660, 4097, IPC_CREAT, mode=017000004600) = -1 EPERM (Operation not permitted)
+A: shmget(4660, 4097, IPC_CREAT, mode=013000004600) = -1 EINVAL (Invalid argument)
+A: shmget(4660, 4097, IPC_CREAT, mode=037400004600) = -1 EINVAL (Invalid argument)
+A: shmget(4660, 4097, -0001) = -1 EINVAL (Invalid argument)
+A: shmget(4660, 0, IPC_CREAT, mode=013000004600) = -1 EINVAL (Invalid argument)
+A: shmget(4660, 4097, IPC_CREAT, mode=0600) = 0
+A: shmget(4660, 4097, IPC_CREAT, mode=013000004600) = 0
+A: shmget(4660, 4097, -0001) = -1 EEXIST (File exists)
+A: shmctl(0, IPC_RMID) = 0
+""",
+    "an_unconnected_udp_shutdown_wakes_a_waiting_recv": """spawn A
+A: socket(AF_INET, SOCK_DGRAM) = 3
+A: socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK) = 4
+A: fork("C") = 2
+C: recv(3, 0) <unfinished ...>
+A: shutdown(3, SHUT_WR) = -1 ENOTCONN (Transport endpoint is not connected)
+A: shutdown(3, SHUT_RD) = -1 ENOTCONN (Transport endpoint is not connected)
+C: <... recv resumed> = ""
+C: recv(3, 5) = ""
+C: recv(4, 5) = -1 EAGAIN (Resource temporarily unavailable)
+A: shutdown(4, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)
+C: recv(4, 5) = -1 EAGAIN (Resource temporarily unavailable)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
