@@ -37,6 +37,7 @@ _EPHEMERAL = re.compile(
 _SENDS = ("send", "sendto")
 _FD_MAKERS = ("pipe", "open", "mq_open", "shm_open")  # calls whose results are other descriptors
 _TIMED = ("connect", "accept")  # where Linux waits on a timer: a dropped SYN is retried later
+_CONNECTED = re.compile(r"^(0|-1 (ECONNREFUSED|EISCONN|ECONNABORTED) .*)$")  # a connect that has ended
 _BUFFER_RESULTS = re.compile(r"^(\d+|-1 EAGAIN .*|-1 EMSGSIZE .*|<unfinished \.\.\.>)$")
 
 
@@ -137,6 +138,8 @@ def _clock(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
         return True
     if r is None or r.call not in _TIMED:
         return False
+    if s and s.head == r.head and r.result.startswith("-1 EALREADY ") and _CONNECTED.match(s.result):
+        return True  # a non-blocking connect asked again: Linux's still waits for its SYN's retry
     if s and s.head == r.head and r.unfinished and not s.unfinished and not s.resumed:
         ctx.clock.add((r.proc, r.call))
         return True

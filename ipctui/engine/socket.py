@@ -76,6 +76,7 @@ class Socket:
     unlistened: bool = False  # TCP: a listener that shutdown disconnected can never connect (EINVAL)
     syn_sent: bool = False  # TCP: a connect went out; the socket can never listen (Linux 6.18)
     listen_bound: bool = False  # TCP: such a socket's listen, refused, kept a port: bind is EINVAL
+    port_locked: bool = False  # TCP: bound by number (SOCK_BINDPORT_LOCK): kept when it closes
     done: bool = False  # TCP: refused while connecting, and no connect has since cleaned up (tcp_done's
     # shutdown of both ways stays until connect disconnects: recv gives "" meanwhile)
     closed: bool = False
@@ -177,6 +178,15 @@ def _free_port(k: Kernel, s: Socket) -> None:
         users.pop(s.id, None)
         if not users:
             del k.ports[s.proto][s.port]
+
+
+def _tcp_closed(k: Kernel, s: Socket) -> None:
+    """tcp_set_state(TCP_CLOSE) of a connection: a port the socket was not bound to by number is
+    given back (inet_put_port), so the socket may bind again (measured on Linux 6.18)."""
+    s.state = "CLOSED"
+    if s.domain == AF_INET and not s.port_locked:
+        _free_port(k, s)
+        s.port = s.ip = s.local = None
 
 
 def _overlap(ip: str, other: str | None) -> bool:
@@ -285,6 +295,7 @@ def sys_bind(k: Kernel, p: Process, fd: int, addr: str) -> int:
             raise SysError(Errno.EADDRINUSE)
         else:
             _claim_port(k, s, ip, port)
+            s.port_locked = True
     if not s.stream:
         s.state = "bound" if s.remote is None else "connected"
     return 0
@@ -380,6 +391,7 @@ def _establish(k: Kernel, client: Socket, listener: Socket) -> None:
         if client.ip == "0.0.0.0":
             client.local = f"127.0.0.1:{client.port}"
         server.ip, server.port = listener.ip, listener.port
+        server.port_locked = listener.port_locked  # sk_clone_lock copies sk_userlocks
         k.ports["tcp"].setdefault(listener.port, {})[server.id] = server  # type: ignore[index]
         server.local = f"{dialed_ip}:{listener.port}"
     else:
@@ -575,10 +587,12 @@ def _send_fin(k: Kernel, s: Socket) -> None:
     peer.peer_fin = True
     if peer.state == "ESTABLISHED":
         peer.state = "CLOSE_WAIT"
+    elif peer.state == "FIN_WAIT_2":
+        _tcp_closed(k, peer)  # TIME_WAIT, which the simulation does not model (SPEC section 2)
     if s.state == "ESTABLISHED":
         s.state = "FIN_WAIT_2"
     elif s.state == "CLOSE_WAIT":
-        s.state = "CLOSED"  # LAST_ACK, then CLOSED: there is no clock to linger in it
+        _tcp_closed(k, s)  # LAST_ACK, then CLOSED: there is no clock to linger in it
     k.wake_all(peer.data_wait)
 
 
@@ -591,7 +605,7 @@ def _close_listener(k: Kernel, s: Socket) -> None:
         if client is not None:
             client.pending_error = Errno.ECONNRESET
             client.reset = client.peer_gone = client.peer_fin = True
-            client.state = "CLOSED"
+            _tcp_closed(k, client)
             k.wake_all(client.data_wait)
             k.wake_all(client.room_wait)
     s.accept_queue.clear()
@@ -620,14 +634,14 @@ def release(k: Kernel, f: OpenFile) -> None:
         if s.domain == AF_INET and s.rbuf:
             peer.pending_error = Errno.ECONNRESET  # unread bytes: the close resets the connection
             peer.reset = True
-            peer.state = "CLOSED"
+            _tcp_closed(k, peer)
         elif s.rbuf:  # AF_UNIX (unix_release_sock): unread bytes leave the peer sk_err ECONNRESET,
             peer.pending_error = Errno.ECONNRESET  # which its recv reports once, after its own bytes
         elif not s.shut_wr:
             _send_fin(k, s)
         peer.peer_gone = peer.peer_fin = True
         if peer.state == "FIN_WAIT_2":
-            peer.state = "CLOSED"
+            _tcp_closed(k, peer)
         k.wake_all(peer.data_wait)
         k.wake_all(s.room_wait)  # whoever was sending to us
     s.state = "CLOSED" if s.stream else s.state

@@ -51,6 +51,18 @@ CASES = [
         ["A: accept(3) = 4"],
         [None],
     ),
+    (  # a non-blocking connect asked again: Linux's SYN waits for its retry, the simulation's ended
+        "clock fits a connect Linux still has under way",
+        ['A: connect(3, "127.0.0.1:80") = -1 ECONNREFUSED (Connection refused)'],
+        ['A: connect(3, "127.0.0.1:80") = -1 EALREADY (Operation already in progress)'],
+        [CLOCK],
+    ),
+    (  # ... but not where the simulation's connect had not ended either
+        "clock look-alike: a connect the simulation has not ended",
+        ['A: connect(3, "127.0.0.1:80") = -1 EINVAL (Invalid argument)'],
+        ['A: connect(3, "127.0.0.1:80") = -1 EALREADY (Operation already in progress)'],
+        [None],
+    ),
     (  # the real call finishing later: the end of the same wait
         "clock fits its resumed line",
         ['A: connect(3, "127.0.0.1:80") = 0', "A: getpid() = 1"],

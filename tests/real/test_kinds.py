@@ -65,6 +65,35 @@ C: recv(4, 5) = -1 EAGAIN (Resource temporarily unavailable)
 A: shutdown(4, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)
 C: recv(4, 5) = -1 EAGAIN (Resource temporarily unavailable)
 """,
+    "a_closed_tcp_connection_gives_back_a_port_it_did_not_bind": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: close(5) = 0
+A: shutdown(4, SHUT_WR) = 0
+A: bind(4, "127.0.0.1:9001") = 0
+A: bind(4, "127.0.0.1:9002") = -1 EINVAL (Invalid argument)
+A: listen(4, 5) = -1 EINVAL (Invalid argument)
+A: connect(4, "127.0.0.1:9000") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: connect(5, "127.0.0.1:9000") = 0
+A: accept(3) = 6
+A: send(5, "abc") = 3
+A: shutdown(5, SHUT_RDWR) = 0
+A: bind(5, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: bind(6, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 7
+A: connect(7, "127.0.0.1:9000") = 0
+A: accept(3) = 8
+A: send(7, "abc") = 3
+A: close(8) = 0
+A: bind(7, "127.0.0.1:0") = 0
+A: recv(7, 5) = -1 ECONNRESET (Connection reset by peer)
+A: bind(7, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
