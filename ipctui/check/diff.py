@@ -26,6 +26,8 @@ DEPARTURES: dict[str, str] = {
     "clock": "no clock: where Linux finishes a call after a timeout or a retry, the simulation "
     "finishes it at the event that makes it possible",
     "realtime": "real-time signals (32 to 64) are not modelled: the simulation refuses them",
+    "time_wait": "no TIME_WAIT: Linux keeps the port of a TCP connection closed here for a minute, "
+    "so binding it again is EADDRINUSE; the simulation frees it when the connection closes",
     "ports": "ephemeral ports: the simulation hands them out in order from 32768; Linux picks "
     "them at random (the real run renumbers those it sees, first seen first numbered)",
 }
@@ -36,6 +38,7 @@ _EPHEMERAL = re.compile(
 )
 _SENDS = ("send", "sendto")
 _FD_MAKERS = ("pipe", "open", "mq_open", "shm_open")  # calls whose results are other descriptors
+_MAKERS = (*_FD_MAKERS, "socket", "socketpair", "accept", "dup", "dup2")  # every descriptor maker
 _TIMED = ("connect", "accept")  # where Linux waits on a timer: a dropped SYN is retried later
 _CONNECTED = re.compile(r"^(0|-1 (ECONNREFUSED|EISCONN|ECONNABORTED) .*)$")  # a connect that has ended
 _BUFFER_RESULTS = re.compile(r"^(\d+|-1 EAGAIN .*|-1 EMSGSIZE .*|<unfinished \.\.\.>)$")
@@ -80,6 +83,8 @@ class _Context:
     skipped: set[str] = field(default_factory=set)  # processes with a line that could not run here
     names: set[str] = field(default_factory=set)  # names and paths that such lines name
     sockets: dict[str, set[int]] = field(default_factory=dict)  # each process's socket descriptors
+    tcp: dict[str, dict[int, int | None]] = field(default_factory=dict)  # TCP descriptors: bound port
+    connected_ports: set[int] = field(default_factory=set)  # ports a TCP connection has used
 
     def skip(self, line: str) -> None:
         """A line that could not run here: its process (and children it forks later) and the
@@ -100,31 +105,56 @@ class _Context:
         if c is None:
             return
         mine = self.sockets.setdefault(c.proc, set())
+        tcp = self.tcp.setdefault(c.proc, {})
         if c.call == "fork" and c.result.isdigit():
             m = _FORK.match(line)
             if m is not None:
                 self.sockets[m.group(2)] = set(mine)
+                self.tcp[m.group(2)] = dict(tcp)
             return
         made = [int(n) for n in re.findall(r"\d+", c.result)] if not c.result.startswith("-") else []
         args = [int(n) for n in re.findall(r"\((\d+)", c.head)]
+        for fd in made if c.call in _MAKERS else []:
+            tcp.pop(fd, None)  # a descriptor made anew
         if c.call in ("socket", "socketpair", "accept"):
             mine.update(made)
+            if made and c.call == "accept" and args[0] in tcp:
+                tcp[made[0]] = tcp[args[0]]  # the listener's port
+            elif made and "AF_INET, SOCK_STREAM" in c.head:
+                tcp[made[0]] = None
         elif c.call in ("dup", "dup2") and made:
             (mine.add if args and args[0] in mine else mine.discard)(made[0])
+            if args and args[0] in tcp:
+                tcp[made[0]] = tcp[args[0]]
         elif c.call == "close" and c.result == "0" and args:
             mine.discard(args[0])
+            tcp.pop(args[0], None)
         elif c.call in _FD_MAKERS:
             mine.difference_update(made)
+        elif c.call == "bind" and c.result == "0" and args and args[0] in tcp:
+            tcp[args[0]] = _port(c.head)
+        elif c.call == "connect" and args and args[0] in tcp and _UNDER_WAY.match(c.result):
+            self.connected_ports.update(p for p in (_port(c.head), tcp[args[0]]) if p)
 
     def socket(self, c: CallLine) -> bool:
         """Whether the call's first argument is one of its process's sockets."""
         m = re.match(r"[^(]*\((\d+)", c.head)
         return m is not None and int(m.group(1)) in self.sockets.get(c.proc, set())
 
+    def tcp_socket(self, c: CallLine) -> bool:
+        m = re.match(r"[^(]*\((\d+)", c.head)
+        return m is not None and int(m.group(1)) in self.tcp.get(c.proc, {})
+
     def named(self, line: str) -> str | None:
         return next((n for n in _NAMES.findall(line) if n in self.names), None)
 
 
+def _port(head: str) -> int | None:
+    m = re.search(r':(\d+)"', head)
+    return int(m.group(1)) if m else None
+
+
+_UNDER_WAY = re.compile(r"^(0|<unfinished \.\.\.>|-1 EINPROGRESS .*)$")  # a connect that reached a peer
 _NAMES = re.compile(r'"(/[^"]*)"')  # an IPC name or a path (data never reaches these rules alone)
 _FORK = re.compile(r'^(\w+): fork\("(\w+)"\) = \d+')
 
@@ -171,6 +201,14 @@ def _buffer(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
             ctx.buffer.discard((side.proc, side.call))
             return True
     return False
+
+
+def _time_wait(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
+    """No TIME_WAIT: a TCP socket's bind of a port that a connection of this run has used, which
+    the simulation gives and Linux refuses (EADDRINUSE)."""
+    if s is None or r is None or s.head != r.head or s.call != "bind" or not ctx.tcp_socket(s):
+        return False
+    return s.result == "0" and r.result.startswith("-1 EADDRINUSE ") and _port(s.head) in ctx.connected_ports
 
 
 def _ports(sim: str | None, real: str | None) -> bool:
@@ -294,6 +332,8 @@ def reason_for(sim: str | None, real: str | None, ctx: _Context | None = None) -
         return DEPARTURES["clock"]
     if _buffer(s, r, ctx):
         return DEPARTURES["buffer"]
+    if _time_wait(s, r, ctx):
+        return DEPARTURES["time_wait"]
     if _ports(sim, real):
         return DEPARTURES["ports"]
     return None

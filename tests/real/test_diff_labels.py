@@ -7,7 +7,9 @@ import pytest
 
 from ipctui.check.diff import DEPARTURES, Side, compare
 
-CLOCK, BUFFER, PORTS, REALTIME = (DEPARTURES[k] for k in ("clock", "buffer", "ports", "realtime"))
+CLOCK, BUFFER, PORTS, REALTIME, TIME_WAIT = (
+    DEPARTURES[k] for k in ("clock", "buffer", "ports", "realtime", "time_wait")
+)
 HEAD = ["spawn A", "A: socket(AF_INET, SOCK_STREAM) = 3"]
 
 
@@ -61,6 +63,70 @@ CASES = [
         "clock look-alike: a connect the simulation has not ended",
         ['A: connect(3, "127.0.0.1:80") = -1 EINVAL (Invalid argument)'],
         ['A: connect(3, "127.0.0.1:80") = -1 EALREADY (Operation already in progress)'],
+        [None],
+    ),
+    (  # a port a closed connection used: Linux keeps it in TIME_WAIT
+        "time_wait fits a bind of a port a connection used",
+        [
+            'A: bind(3, "127.0.0.1:9000") = 0',
+            "A: listen(3, 5) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: connect(4, "127.0.0.1:9000") = 0',
+            "A: accept(3) = 5",
+            "A: close(5) = 0",
+            "A: close(4) = 0",
+            "A: close(3) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 3",
+            'A: bind(3, "127.0.0.1:9000") = 0',
+        ],
+        [
+            'A: bind(3, "127.0.0.1:9000") = 0',
+            "A: listen(3, 5) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: connect(4, "127.0.0.1:9000") = 0',
+            "A: accept(3) = 5",
+            "A: close(5) = 0",
+            "A: close(4) = 0",
+            "A: close(3) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 3",
+            'A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
+        ],
+        [TIME_WAIT],
+    ),
+    (  # ... not a port no connection used (a listener closed with none)
+        "time_wait look-alike: a port only listened on",
+        [
+            'A: bind(3, "127.0.0.1:9000") = 0',
+            "A: listen(3, 5) = 0",
+            "A: close(3) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 3",
+            'A: bind(3, "127.0.0.1:9000") = 0',
+        ],
+        [
+            'A: bind(3, "127.0.0.1:9000") = 0',
+            "A: listen(3, 5) = 0",
+            "A: close(3) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 3",
+            'A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
+        ],
+        [None],
+    ),
+    (  # ... nor a UDP socket's bind: UDP has no TIME_WAIT
+        "time_wait look-alike on UDP",
+        [
+            "A: socket(AF_INET, SOCK_DGRAM) = 4",
+            'A: connect(4, "127.0.0.1:9000") = 0',
+            "A: close(4) = 0",
+            "A: socket(AF_INET, SOCK_DGRAM) = 4",
+            'A: bind(4, "127.0.0.1:9000") = 0',
+        ],
+        [
+            "A: socket(AF_INET, SOCK_DGRAM) = 4",
+            'A: connect(4, "127.0.0.1:9000") = 0',
+            "A: close(4) = 0",
+            "A: socket(AF_INET, SOCK_DGRAM) = 4",
+            'A: bind(4, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
+        ],
         [None],
     ),
     (  # the real call finishing later: the end of the same wait
