@@ -85,6 +85,7 @@ class _Context:
     sockets: dict[str, set[int]] = field(default_factory=dict)  # each process's socket descriptors
     tcp: dict[str, dict[int, int | None]] = field(default_factory=dict)  # TCP descriptors: bound port
     connected_ports: set[int] = field(default_factory=set)  # ports a TCP connection has used
+    waiting: dict[tuple[str, str], str] = field(default_factory=dict)  # (proc, call): its first line
 
     def skip(self, line: str) -> None:
         """A line that could not run here: its process (and children it forks later) and the
@@ -112,15 +113,20 @@ class _Context:
                 self.sockets[m.group(2)] = set(mine)
                 self.tcp[m.group(2)] = dict(tcp)
             return
+        head = c.head  # a resumed line names no arguments: its call's first line did
+        if c.resumed:
+            head = self.waiting.pop((c.proc, c.call), head)
+        elif c.unfinished:
+            self.waiting[(c.proc, c.call)] = head
         made = [int(n) for n in re.findall(r"\d+", c.result)] if not c.result.startswith("-") else []
-        args = [int(n) for n in re.findall(r"\((\d+)", c.head)]
+        args = [int(n) for n in re.findall(r"\((\d+)", head)]
         for fd in made if c.call in _MAKERS else []:
             tcp.pop(fd, None)  # a descriptor made anew
         if c.call in ("socket", "socketpair", "accept"):
             mine.update(made)
-            if made and c.call == "accept" and args[0] in tcp:
+            if made and c.call == "accept" and args and args[0] in tcp:
                 tcp[made[0]] = tcp[args[0]]  # the listener's port
-            elif made and "AF_INET, SOCK_STREAM" in c.head:
+            elif made and "AF_INET, SOCK_STREAM" in head:
                 tcp[made[0]] = None
         elif c.call in ("dup", "dup2") and made:
             (mine.add if args and args[0] in mine else mine.discard)(made[0])
@@ -132,9 +138,9 @@ class _Context:
         elif c.call in _FD_MAKERS:
             mine.difference_update(made)
         elif c.call == "bind" and c.result == "0" and args and args[0] in tcp:
-            tcp[args[0]] = _port(c.head)
+            tcp[args[0]] = _port(head)
         elif c.call == "connect" and args and args[0] in tcp and _UNDER_WAY.match(c.result):
-            self.connected_ports.update(p for p in (_port(c.head), tcp[args[0]]) if p)
+            self.connected_ports.update(p for p in (_port(head), tcp[args[0]]) if p)
 
     def socket(self, c: CallLine) -> bool:
         """Whether the call's first argument is one of its process's sockets."""

@@ -93,6 +93,32 @@ CASES = [
         ],
         [TIME_WAIT],
     ),
+    (  # a client bound to its port, connected by a blocking connect the accept resumed
+        "time_wait fits a client's bound port, across resumed lines",
+        [
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: bind(4, "127.0.0.1:9001") = 0',
+            "B: accept(3) <unfinished ...>",
+            'A: connect(4, "127.0.0.1:9000") <unfinished ...>',
+            "B: <... accept resumed> = 5",
+            "A: <... connect resumed> = 0",
+            "A: close(4) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: bind(4, "127.0.0.1:9001") = 0',
+        ],
+        [
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: bind(4, "127.0.0.1:9001") = 0',
+            "B: accept(3) <unfinished ...>",
+            'A: connect(4, "127.0.0.1:9000") <unfinished ...>',
+            "B: <... accept resumed> = 5",
+            "A: <... connect resumed> = 0",
+            "A: close(4) = 0",
+            "A: socket(AF_INET, SOCK_STREAM) = 4",
+            'A: bind(4, "127.0.0.1:9001") = -1 EADDRINUSE (Address already in use)',
+        ],
+        [TIME_WAIT],
+    ),
     (  # ... not a port no connection used (a listener closed with none)
         "time_wait look-alike: a port only listened on",
         [
@@ -276,3 +302,17 @@ def test_what_an_unrunnable_line_made_explains_other_processes_lines_naming_it()
     assert got[1] == 'follows from a line that could not run here: it names "/fq2" too'
     assert got[2] == "follows from a line of C that could not run here"
     assert got[3] is None
+
+
+def test_the_diff_follows_every_shipped_trace_without_failing() -> None:
+    """The diff's bookkeeping (sockets, TCP ports, resumed lines) reads every trace the project
+    ships, and a trace compared with itself has no difference."""
+    from pathlib import Path
+
+    tests = Path(__file__).parent.parent
+    traces = sorted(p for d in ("golden", "examples", "conform") for p in tests.glob(f"{d}/*.ipc"))
+    assert len(traces) > 30
+    for path in traces:
+        lines = [x.split("  #", 1)[0] for x in path.read_text().splitlines() if x and not x.startswith("#")]
+        d = compare(Side(lines), Side(lines))
+        assert d.differences == [], path
