@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, TypeVar
 
 from ..vocab.constants import IPC_CREAT, IPC_EXCL, IPC_PRIVATE
+from .ctype import c_int
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed
@@ -52,7 +53,7 @@ def ipcget(
     IPC_CREAT|IPC_EXCL on an existing key is EEXIST; then the kind's own checks (EINVAL) come
     before the permission check (EACCES). `new_checks()` vets a creation before an id is
     taken, then `create(id, mode)` makes the new object."""
-    flags |= mode  # C passes one msgflg: a mode's bits past 0777 are flags (IPC_CREAT, IPC_EXCL)
+    flags = c_int(flags | mode)  # C passes one int msgflg: a mode's bits past 0777 are flags
     mode = flags & 0o777
     found = None if key == IPC_PRIVATE else next((o for o in objects if o.key == key), None)
     if found is None:

@@ -14,7 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from ..vocab.constants import IPC_RMID
-from .ctype import c_long
+from .ctype import c_int, c_long
 from .errors import Errno, SysError
 from .kernel import Kernel
 from .perm import allowed
@@ -94,6 +94,8 @@ def _ipcperms(p: Process, q: MsgQueue, want: int) -> bool:
     lookup="names",
 )
 def sys_msgget(k: Kernel, p: Process, key: int, flags: int = 0, mode: int = 0) -> int:
+    key = c_int(key)  # key_t: 2**32 is IPC_PRIVATE to C
+
     def create(msqid: int, bits: int) -> MsgQueue:
         q = MsgQueue(msqid, key, p.uid, bits)
         k.msqs[q.id] = q

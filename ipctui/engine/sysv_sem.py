@@ -103,6 +103,7 @@ def _get(k: Kernel, semid: int) -> SemSet:
     lookup="names",
 )
 def sys_semget(k: Kernel, p: Process, key: int, nsems: int, flags: int = 0, mode: int = 0) -> int:
+    key = c_int(key)  # key_t: 2**32 is IPC_PRIVATE to C
     nsems = c_int(nsems)
     if not 0 <= nsems <= SEMMSL:
         raise SysError(Errno.EINVAL)

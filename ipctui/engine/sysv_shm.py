@@ -55,6 +55,7 @@ HUGE_PAGE_LOGS = (0, 21, 30)  # x86-64's huge pages: 2 MiB and 1 GiB
     lookup="names",
 )
 def sys_shmget(k: Kernel, p: Process, key: int, size: int, flags: int = 0, mode: int = 0) -> int:
+    key = c_int(key)  # key_t: 2**32 is IPC_PRIVATE to C
     if not -(1 << 63) <= size < 1 << 64:
         raise UsageError(f"shmget(): a size of {size} does not fit C's size_t")
     size %= 1 << 64  # C's size_t: -1 is the largest size, refused as too big

@@ -85,6 +85,7 @@ class Places:
         return unquote_to_bytes(text[len(base) :]).decode("utf-8", "surrogateescape")
 
     def key(self, key: int) -> int:
+        key = (key + (1 << 31)) % (1 << 32) - (1 << 31)  # C's key_t: 2**32 is IPC_PRIVATE too
         if key == 0 or not self.mapped:  # IPC_PRIVATE stays private
             return key
         return ((int(self.token, 16) & 0x3FFF) << 17 ^ key) & 0x7FFFFFFF or 1

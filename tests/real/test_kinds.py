@@ -94,6 +94,30 @@ A: bind(7, "127.0.0.1:0") = 0
 A: recv(7, 5) = -1 ECONNRESET (Connection reset by peer)
 A: bind(7, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
 """,
+    "a_system_v_key_and_flags_are_c_ints": """spawn A
+A: msgget(9223372036854775808, 0) = 0
+A: msgget(4294967296, 0) = 1
+A: msgget(4294972591, IPC_CREAT) = 2
+A: msgget(5295, 0) = 2
+A: msgget(-4294967296, 0) = 3
+A: semget(4294967296, 1) = 0
+A: shmget(4294967296, 10) = 0
+A: semget(8589939887, 1, IPC_CREAT) = 1
+A: semget(5295, 1) = 1
+A: shmget(4294972591, 10, IPC_CREAT, mode=040000000600) = 1
+A: shmget(5295, 10) = 1
+A: msgget(5296, 040000000000) = -1 ENOENT (No such file or directory)
+A: msgctl(0, IPC_RMID) = 0
+A: msgctl(1, IPC_RMID) = 0
+A: msgctl(2, IPC_RMID) = 0
+A: msgctl(3, IPC_RMID) = 0
+A: semctl(0, 0, IPC_RMID) = 0
+A: semctl(1, 0, IPC_RMID) = 0
+A: semctl(2, 0, IPC_RMID) = -1 EINVAL (Invalid argument)
+A: shmctl(0, IPC_RMID) = 0
+A: shmctl(1, IPC_RMID) = 0
+A: shmctl(2, IPC_RMID) = -1 EINVAL (Invalid argument)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
