@@ -152,12 +152,14 @@ def where(w: Worker, name: str | int, offset: int, n: int, store: bool = False) 
     if name in maps and offset >= 0 and offset + n <= maps[name][1]:
         return maps[name][0] + offset
     may_fault()
-    if name in maps and offset >= -GUARD and offset + n <= maps[name][1] + GUARD:
-        addr, length = maps[name]  # fault at the first byte that is not mapped
-        for page in range(offset, min(offset + n, length), PAGE) if offset >= 0 else ():
-            ctypes.string_at(addr + page, 1)  # bytes in order: a page past the end is SIGBUS first
+    if name not in maps:
+        return w.nowhere
+    addr, length = maps[name]  # fault at the first byte that is not mapped
+    for page in range(offset, min(offset + n, length), PAGE) if offset >= 0 else ():
+        ctypes.string_at(addr + page, 1)  # bytes in order: a page past the end is SIGBUS first
+    if offset >= -GUARD and offset + n <= length + GUARD:
         return addr + (offset if offset < 0 else max(offset, length))
-    return w.nowhere
+    return w.nowhere  # however far the access reaches past the guard pages
 
 
 def _lock(w: Worker, name: str | int) -> int:
