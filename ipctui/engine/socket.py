@@ -180,7 +180,7 @@ def _free_port(k: Kernel, s: Socket) -> None:
             del k.ports[s.proto][s.port]
 
 
-def _tcp_closed(k: Kernel, s: Socket) -> None:
+def tcp_closed(k: Kernel, s: Socket) -> None:
     """tcp_set_state(TCP_CLOSE) of a connection: a port the socket was not bound to by number is
     given back (inet_put_port), so the socket may bind again (measured on Linux 6.18)."""
     s.state = "CLOSED"
@@ -446,6 +446,9 @@ def sys_connect(k: Kernel, p: Process, fd: int, addr: str) -> CallGen:
     try:
         listener = _find_listener(k, p, s, addr)
     except SysError as e:
+        if e.errno is Errno.ECONNREFUSED and s.domain == AF_INET:
+            s.listen_bound = False  # the reset to the SYN: tcp_done gives back a port not bound
+            tcp_closed(k, s)  # by number, also one a refused listen kept
         if e.errno is not Errno.ECONNREFUSED or not f.nonblock or s.domain != AF_INET:
             raise
         s.pending_error = e.errno  # the reset to our SYN comes back after the call
@@ -588,11 +591,11 @@ def _send_fin(k: Kernel, s: Socket) -> None:
     if peer.state == "ESTABLISHED":
         peer.state = "CLOSE_WAIT"
     elif peer.state == "FIN_WAIT_2":
-        _tcp_closed(k, peer)  # TIME_WAIT, which the simulation does not model (SPEC section 2)
+        tcp_closed(k, peer)  # TIME_WAIT, which the simulation does not model (SPEC section 2)
     if s.state == "ESTABLISHED":
         s.state = "FIN_WAIT_2"
     elif s.state == "CLOSE_WAIT":
-        _tcp_closed(k, s)  # LAST_ACK, then CLOSED: there is no clock to linger in it
+        tcp_closed(k, s)  # LAST_ACK, then CLOSED: there is no clock to linger in it
     k.wake_all(peer.data_wait)
 
 
@@ -605,7 +608,7 @@ def _close_listener(k: Kernel, s: Socket) -> None:
         if client is not None:
             client.pending_error = Errno.ECONNRESET
             client.reset = client.peer_gone = client.peer_fin = True
-            _tcp_closed(k, client)
+            tcp_closed(k, client)
             k.wake_all(client.data_wait)
             k.wake_all(client.room_wait)
     s.accept_queue.clear()
@@ -634,14 +637,14 @@ def release(k: Kernel, f: OpenFile) -> None:
         if s.domain == AF_INET and s.rbuf:
             peer.pending_error = Errno.ECONNRESET  # unread bytes: the close resets the connection
             peer.reset = True
-            _tcp_closed(k, peer)
+            tcp_closed(k, peer)
         elif s.rbuf:  # AF_UNIX (unix_release_sock): unread bytes leave the peer sk_err ECONNRESET,
             peer.pending_error = Errno.ECONNRESET  # which its recv reports once, after its own bytes
         elif not s.shut_wr:
             _send_fin(k, s)
         peer.peer_gone = peer.peer_fin = True
         if peer.state == "FIN_WAIT_2":
-            _tcp_closed(k, peer)
+            tcp_closed(k, peer)
         k.wake_all(peer.data_wait)
         k.wake_all(s.room_wait)  # whoever was sending to us
     s.state = "CLOSED" if s.stream else s.state

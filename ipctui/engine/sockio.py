@@ -17,6 +17,7 @@ from .socket import (
     ephemeral,
     release,
     sock_of,
+    tcp_closed,
 )
 from .syscalls import syscall
 from .waitq import CallGen
@@ -47,7 +48,9 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
         raise _epipe(k, p)
     if s.shut_wr:
         raise _epipe(k, p)
-    if not data:
+    if not data:  # unix_stream_sendmsg looks at the peer before it counts the bytes (Linux 6.18)
+        if s.domain == AF_UNIX and (s.peer_gone or s.peer.shut_rd):
+            raise _epipe(k, p)
         return 0
     done = 0
     while True:
@@ -55,7 +58,7 @@ def stream_send(k: Kernel, p: Process, f: OpenFile, s: Socket, data: bytes) -> C
         if s.peer_gone or (s.domain == AF_UNIX and peer.shut_rd):
             if s.domain == AF_INET and not s.reset and not done:
                 s.reset = True  # the bytes are lost: the closed peer answers with a reset
-                s.state = "CLOSED"
+                tcp_closed(k, s)
                 return len(data)
             if done:
                 k.send_signal(p, SIGPIPE)

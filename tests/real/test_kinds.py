@@ -128,6 +128,59 @@ A: poke("/fs1", 4095, "{Y70K}") = ?
 A: --- SIGBUS ---
 A: +++ killed by SIGBUS +++
 """,
+    "unix_stream_send_of_0_bytes_to_a_peer_shut_or_gone_is_epipe": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socketpair(AF_UNIX, SOCK_STREAM) = [3, 4]
+A: shutdown(3, SHUT_RD) = 0
+A: send(4, "") = -1 EPIPE (Broken pipe)
+A: write(4, "") = -1 EPIPE (Broken pipe)
+A: send(4, "x") = -1 EPIPE (Broken pipe)
+A: socketpair(AF_UNIX, SOCK_STREAM) = [5, 6]
+A: close(5) = 0
+A: send(6, "") = -1 EPIPE (Broken pipe)
+A: write(6, "") = -1 EPIPE (Broken pipe)
+A: socketpair(AF_UNIX, SOCK_STREAM) = [5, 7]
+A: shutdown(7, SHUT_WR) = 0
+A: send(7, "") = -1 EPIPE (Broken pipe)
+A: write(7, "") = -1 EPIPE (Broken pipe)
+""",
+    "a_tcp_reset_by_a_send_gives_back_the_port": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: close(5) = 0
+A: send(4, "") = 0
+A: send(4, "abc") = 3
+A: bind(4, "127.0.0.1:0") = 0
+A: send(4, "abc") = -1 EPIPE (Broken pipe)
+A: bind(4, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: recv(4, 5) = ""
+""",
+    "a_refused_connect_gives_back_a_port_not_bound_by_number": """spawn A
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 3
+A: connect(3, "127.0.0.1:9") = -1 EINPROGRESS (Operation now in progress)
+A: connect(3, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: listen(3, 1) = -1 EINVAL (Invalid argument)
+A: bind(3, "127.0.0.1:5601") = -1 EINVAL (Invalid argument)
+A: connect(3, "127.0.0.1:9") = -1 EINPROGRESS (Operation now in progress)
+A: bind(3, "127.0.0.1:5601") = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:0") = 0
+A: connect(4, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: bind(4, "127.0.0.1:0") = 0
+A: bind(4, "127.0.0.1:5602") = -1 EINVAL (Invalid argument)
+A: connect(4, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: bind(4, "127.0.0.1:0") = 0
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: bind(5, "0.0.0.0:0") = 0
+A: connect(5, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: listen(5, 1) = -1 EINVAL (Invalid argument)
+A: bind(5, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
