@@ -15,7 +15,7 @@ from typing import Any
 
 from ..real.kernel import BLOCK_TIMEOUT
 from ..script import Assertion, Call, ScriptError, Spawn, Statement
-from ..script.runner import ExpectationFailed, run_script
+from ..script.runner import ExpectationFailed, Runner, TraceOut
 from .run import run_real
 
 # The simulation's departures from Linux, as SPEC section 2 states them. Each is named on a line
@@ -83,9 +83,9 @@ class _Context:
     skipped: set[str] = field(default_factory=set)  # processes with a line that could not run here
     names: set[str] = field(default_factory=set)  # names and paths that such lines name
     sockets: dict[str, set[int]] = field(default_factory=dict)  # each process's socket descriptors
-    tcp: dict[str, dict[int, int | None]] = field(default_factory=dict)  # TCP descriptors: bound port
-    connected_ports: set[int] = field(default_factory=set)  # ports a TCP connection has used
+    tcp: dict[str, set[int]] = field(default_factory=dict)  # each process's TCP socket descriptors
     waiting: dict[tuple[str, str], str] = field(default_factory=dict)  # (proc, call): its first line
+    time_wait: set[int] = field(default_factory=set)  # ports Linux keeps after a connection here
 
     def skip(self, line: str) -> None:
         """A line that could not run here: its process (and children it forks later) and the
@@ -106,61 +106,59 @@ class _Context:
         if c is None:
             return
         mine = self.sockets.setdefault(c.proc, set())
-        tcp = self.tcp.setdefault(c.proc, {})
+        tcp = self.tcp.setdefault(c.proc, set())
         if c.call == "fork" and c.result.isdigit():
             m = _FORK.match(line)
             if m is not None:
                 self.sockets[m.group(2)] = set(mine)
-                self.tcp[m.group(2)] = dict(tcp)
+                self.tcp[m.group(2)] = set(tcp)
             return
         head = c.head  # a resumed line names no arguments: its call's first line did
         if c.resumed:
             head = self.waiting.pop((c.proc, c.call), head)
         elif c.unfinished:
             self.waiting[(c.proc, c.call)] = head
-        made = [int(n) for n in re.findall(r"\d+", c.result)] if not c.result.startswith("-") else []
-        args = [int(n) for n in re.findall(r"\((\d+)", head)]
-        for fd in made if c.call in _MAKERS else []:
-            tcp.pop(fd, None)  # a descriptor made anew
+        if c.call not in _MAKERS and c.call != "close":
+            return
+        made = [int(n) for n in _FD.findall(c.result)] if not c.result.startswith("-") else []
+        args = [int(n) for n in _FIRST_FD.findall(head)]
+        if c.call in ("dup", "dup2") and made and args and made[0] == args[0]:
+            return  # dup2(fd, fd)
+        for fd in made:
+            mine.discard(fd)  # a descriptor made anew
+            tcp.discard(fd)
         if c.call in ("socket", "socketpair", "accept"):
             mine.update(made)
-            if made and c.call == "accept" and args and args[0] in tcp:
-                tcp[made[0]] = tcp[args[0]]  # the listener's port
-            elif made and "AF_INET, SOCK_STREAM" in head:
-                tcp[made[0]] = None
-        elif c.call in ("dup", "dup2") and made:
-            (mine.add if args and args[0] in mine else mine.discard)(made[0])
-            if args and args[0] in tcp:
-                tcp[made[0]] = tcp[args[0]]
+            if made and ((c.call == "accept" and args and args[0] in tcp) or "AF_INET, SOCK_STREAM" in head):
+                tcp.add(made[0])
+        elif c.call in ("dup", "dup2") and made and args:
+            for kind in (mine, tcp):
+                if args[0] in kind:
+                    kind.add(made[0])
         elif c.call == "close" and c.result == "0" and args:
             mine.discard(args[0])
-            tcp.pop(args[0], None)
-        elif c.call in _FD_MAKERS:
-            mine.difference_update(made)
-        elif c.call == "bind" and c.result == "0" and args and args[0] in tcp:
-            tcp[args[0]] = _port(head)
-        elif c.call == "connect" and args and args[0] in tcp and _UNDER_WAY.match(c.result):
-            self.connected_ports.update(p for p in (_port(head), tcp[args[0]]) if p)
+            tcp.discard(args[0])
 
     def socket(self, c: CallLine) -> bool:
         """Whether the call's first argument is one of its process's sockets."""
-        m = re.match(r"[^(]*\((\d+)", c.head)
+        m = _FIRST_FD.search(c.head)
         return m is not None and int(m.group(1)) in self.sockets.get(c.proc, set())
 
     def tcp_socket(self, c: CallLine) -> bool:
-        m = re.match(r"[^(]*\((\d+)", c.head)
-        return m is not None and int(m.group(1)) in self.tcp.get(c.proc, {})
+        m = _FIRST_FD.search(c.head)
+        return m is not None and int(m.group(1)) in self.tcp.get(c.proc, set())
 
     def named(self, line: str) -> str | None:
         return next((n for n in _NAMES.findall(line) if n in self.names), None)
 
 
 def _port(head: str) -> int | None:
-    m = re.search(r':(\d+)"', head)
+    m = re.search(r':(\d{1,5})"', head)
     return int(m.group(1)) if m else None
 
 
-_UNDER_WAY = re.compile(r"^(0|<unfinished \.\.\.>|-1 EINPROGRESS .*)$")  # a connect that reached a peer
+_FD = re.compile(r"(?<!\d)\d{1,9}(?!\d)")  # a descriptor in a result: `4`, `[3, 4]`
+_FIRST_FD = re.compile(r"^[^(]*\((\d{1,9})(?!\d)")  # a call's first argument, when a descriptor
 _NAMES = re.compile(r'"(/[^"]*)"')  # an IPC name or a path (data never reaches these rules alone)
 _FORK = re.compile(r'^(\w+): fork\("(\w+)"\) = \d+')
 
@@ -210,11 +208,12 @@ def _buffer(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
 
 
 def _time_wait(s: CallLine | None, r: CallLine | None, ctx: _Context) -> bool:
-    """No TIME_WAIT: a TCP socket's bind of a port that a connection of this run has used, which
-    the simulation gives and Linux refuses (EADDRINUSE)."""
+    """No TIME_WAIT: a TCP socket's bind, which the simulation gives and Linux refuses
+    (EADDRINUSE), of a port that the simulated run noted Linux still holds: a connection of
+    the run that ended after its socket had sent the first FIN."""
     if s is None or r is None or s.head != r.head or s.call != "bind" or not ctx.tcp_socket(s):
         return False
-    return s.result == "0" and r.result.startswith("-1 EADDRINUSE ") and _port(s.head) in ctx.connected_ports
+    return s.result == "0" and r.result.startswith("-1 EADDRINUSE ") and _port(s.head) in ctx.time_wait
 
 
 def _ports(sim: str | None, real: str | None) -> bool:
@@ -239,6 +238,7 @@ class Side:
     lines: list[str] = field(default_factory=list)
     error: str | None = None
     skipped: int = 0
+    time_wait: dict[int, int] = field(default_factory=dict)  # simulated: port -> lines before Linux held it
 
 
 @dataclass
@@ -314,12 +314,24 @@ def _run(
             side.skipped = kernel.skipped
             note = kernel.note if kernel.used_sockets else ""  # where sockets ran, when there were any
         else:
-            run_script(statements, side.lines.append, "text")
+            _simulate(statements, side)
     except ScriptError as e:
         side.error = f"line {e.lineno}: error: {e.message}"
     except ExpectationFailed as e:  # pragma: no cover - expectations were taken out
         side.error = f"line {e.lineno}: expected {e.expected}, got {e.got}"
     return side, note
+
+
+def _simulate(statements: list[Statement], side: Side) -> None:
+    """run_script's loop, noting after each line the ports Linux would still hold (TIME_WAIT)."""
+    runner = Runner()
+    out = TraceOut(side.lines.append, "text")
+    kernel = runner.kernel
+    for st in statements:
+        step = runner.step(st)
+        out.events(step.events, st)
+        for port in getattr(kernel, "time_wait", ()):
+            side.time_wait.setdefault(port, len(side.lines))
 
 
 def _proc(line: str) -> str:
@@ -387,6 +399,7 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
         for k in range(max(len(left), len(right))):
             s = left[k] if k < len(left) else None
             r = right[k] if k < len(right) else None
+            ctx.time_wait = {p for p, n in sim.time_wait.items() if n <= i1 + k}
             stop = next(
                 ((side, t) for side, t in (("simulated", s), ("real", r)) if t and t.startswith("error: ")),
                 None,

@@ -100,6 +100,10 @@ class Kernel:
         self.sockets: dict[int, Any] = {}  # live sockets by id
         self.ports: dict[str, dict[int, dict[int, Any]]] = {"tcp": {}, "udp": {}}  # port -> users
         self.next_port: dict[str, int] = {"tcp": 32768, "udp": 32768}
+        # TCP ports Linux would still hold after the connection here ended (TIME_WAIT, or an
+        # orphan that sent its FIN first): the simulation models no TIME_WAIT (SPEC section 2),
+        # it only notes them, for `ipctui diff` to tell that departure from a bug
+        self.time_wait: list[int] = []
 
     # ------------------------------------------------------------------ API
 

@@ -180,13 +180,19 @@ def _free_port(k: Kernel, s: Socket) -> None:
             del k.ports[s.proto][s.port]
 
 
-def tcp_closed(k: Kernel, s: Socket) -> None:
+def tcp_closed(k: Kernel, s: Socket, time_wait: bool = False) -> None:
     """tcp_set_state(TCP_CLOSE) of a connection: a port the socket was not bound to by number is
-    given back (inet_put_port), so the socket may bind again (measured on Linux 6.18)."""
+    given back (inet_put_port), so the socket may bind again (measured on Linux 6.18); with
+    `time_wait`, the socket had sent its FIN first, so Linux keeps its port a minute longer."""
     s.state = "CLOSED"
-    if s.domain == AF_INET and not s.port_locked:
+    if s.domain != AF_INET:
+        return
+    if time_wait and s.port is not None:
+        k.time_wait.append(s.port)
+    if not s.port_locked:
         _free_port(k, s)
         s.port = s.ip = s.local = None
+        s.listen_bound = False
 
 
 def _overlap(ip: str, other: str | None) -> bool:
@@ -391,7 +397,7 @@ def _establish(k: Kernel, client: Socket, listener: Socket) -> None:
         if client.ip == "0.0.0.0":
             client.local = f"127.0.0.1:{client.port}"
         server.ip, server.port = listener.ip, listener.port
-        server.port_locked = listener.port_locked  # sk_clone_lock copies sk_userlocks
+        server.port_locked = False  # inet_csk_clone_lock: not the listener's SOCK_BINDPORT_LOCK
         k.ports["tcp"].setdefault(listener.port, {})[server.id] = server  # type: ignore[index]
         server.local = f"{dialed_ip}:{listener.port}"
     else:
@@ -558,7 +564,7 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     if s.state == "LISTEN" and s.domain == AF_INET:
         if how in (SHUT_RD, SHUT_RDWR):  # inet_shutdown disconnects a listener only for reading
             _close_listener(k, s)
-            s.state = "CLOSED"
+            tcp_closed(k, s)
             s.unlistened = True
         return 0
     if s.state == "SYN_SENT" and s.domain == AF_INET:
@@ -591,7 +597,7 @@ def _send_fin(k: Kernel, s: Socket) -> None:
     if peer.state == "ESTABLISHED":
         peer.state = "CLOSE_WAIT"
     elif peer.state == "FIN_WAIT_2":
-        tcp_closed(k, peer)  # TIME_WAIT, which the simulation does not model (SPEC section 2)
+        tcp_closed(k, peer, time_wait=True)  # TIME_WAIT, not modelled (SPEC section 2)
     if s.state == "ESTABLISHED":
         s.state = "FIN_WAIT_2"
     elif s.state == "CLOSE_WAIT":
@@ -635,18 +641,21 @@ def release(k: Kernel, f: OpenFile) -> None:
     peer = s.peer
     if s.stream and peer is not None and not peer.closed:
         if s.domain == AF_INET and s.rbuf:
-            peer.pending_error = Errno.ECONNRESET  # unread bytes: the close resets the connection
-            peer.reset = True
-            tcp_closed(k, peer)
+            if peer.state != "CLOSED":  # unread bytes: the close resets the connection (a peer
+                peer.pending_error = Errno.ECONNRESET  # that has left it ignores the reset)
+                peer.reset = True
+                tcp_closed(k, peer)
         elif s.rbuf:  # AF_UNIX (unix_release_sock): unread bytes leave the peer sk_err ECONNRESET,
             peer.pending_error = Errno.ECONNRESET  # which its recv reports once, after its own bytes
         elif not s.shut_wr:
             _send_fin(k, s)
         peer.peer_gone = peer.peer_fin = True
         if peer.state == "FIN_WAIT_2":
-            tcp_closed(k, peer)
+            tcp_closed(k, peer, time_wait=True)
         k.wake_all(peer.data_wait)
         k.wake_all(s.room_wait)  # whoever was sending to us
+    if s.stream and s.domain == AF_INET and s.state == "FIN_WAIT_2" and not s.rbuf and s.port is not None:
+        k.time_wait.append(s.port)  # an orphan that sent its FIN first: Linux keeps its port
     s.state = "CLOSED" if s.stream else s.state
     _free_port(k, s)
     if s.node is not None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ipctui.check.diff import DEPARTURES, Side, compare
+from ipctui.check.diff import DEPARTURES, Side, compare, simulate
+from ipctui.script import parse
 
 CLOCK, BUFFER, PORTS, REALTIME, TIME_WAIT = (
     DEPARTURES[k] for k in ("clock", "buffer", "ports", "realtime", "time_wait")
@@ -63,96 +64,6 @@ CASES = [
         "clock look-alike: a connect the simulation has not ended",
         ['A: connect(3, "127.0.0.1:80") = -1 EINVAL (Invalid argument)'],
         ['A: connect(3, "127.0.0.1:80") = -1 EALREADY (Operation already in progress)'],
-        [None],
-    ),
-    (  # a port a closed connection used: Linux keeps it in TIME_WAIT
-        "time_wait fits a bind of a port a connection used",
-        [
-            'A: bind(3, "127.0.0.1:9000") = 0',
-            "A: listen(3, 5) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: connect(4, "127.0.0.1:9000") = 0',
-            "A: accept(3) = 5",
-            "A: close(5) = 0",
-            "A: close(4) = 0",
-            "A: close(3) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 3",
-            'A: bind(3, "127.0.0.1:9000") = 0',
-        ],
-        [
-            'A: bind(3, "127.0.0.1:9000") = 0',
-            "A: listen(3, 5) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: connect(4, "127.0.0.1:9000") = 0',
-            "A: accept(3) = 5",
-            "A: close(5) = 0",
-            "A: close(4) = 0",
-            "A: close(3) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 3",
-            'A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
-        ],
-        [TIME_WAIT],
-    ),
-    (  # a client bound to its port, connected by a blocking connect the accept resumed
-        "time_wait fits a client's bound port, across resumed lines",
-        [
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: bind(4, "127.0.0.1:9001") = 0',
-            "B: accept(3) <unfinished ...>",
-            'A: connect(4, "127.0.0.1:9000") <unfinished ...>',
-            "B: <... accept resumed> = 5",
-            "A: <... connect resumed> = 0",
-            "A: close(4) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: bind(4, "127.0.0.1:9001") = 0',
-        ],
-        [
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: bind(4, "127.0.0.1:9001") = 0',
-            "B: accept(3) <unfinished ...>",
-            'A: connect(4, "127.0.0.1:9000") <unfinished ...>',
-            "B: <... accept resumed> = 5",
-            "A: <... connect resumed> = 0",
-            "A: close(4) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 4",
-            'A: bind(4, "127.0.0.1:9001") = -1 EADDRINUSE (Address already in use)',
-        ],
-        [TIME_WAIT],
-    ),
-    (  # ... not a port no connection used (a listener closed with none)
-        "time_wait look-alike: a port only listened on",
-        [
-            'A: bind(3, "127.0.0.1:9000") = 0',
-            "A: listen(3, 5) = 0",
-            "A: close(3) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 3",
-            'A: bind(3, "127.0.0.1:9000") = 0',
-        ],
-        [
-            'A: bind(3, "127.0.0.1:9000") = 0',
-            "A: listen(3, 5) = 0",
-            "A: close(3) = 0",
-            "A: socket(AF_INET, SOCK_STREAM) = 3",
-            'A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
-        ],
-        [None],
-    ),
-    (  # ... nor a UDP socket's bind: UDP has no TIME_WAIT
-        "time_wait look-alike on UDP",
-        [
-            "A: socket(AF_INET, SOCK_DGRAM) = 4",
-            'A: connect(4, "127.0.0.1:9000") = 0',
-            "A: close(4) = 0",
-            "A: socket(AF_INET, SOCK_DGRAM) = 4",
-            'A: bind(4, "127.0.0.1:9000") = 0',
-        ],
-        [
-            "A: socket(AF_INET, SOCK_DGRAM) = 4",
-            'A: connect(4, "127.0.0.1:9000") = 0',
-            "A: close(4) = 0",
-            "A: socket(AF_INET, SOCK_DGRAM) = 4",
-            'A: bind(4, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)',
-        ],
         [None],
     ),
     (  # the real call finishing later: the end of the same wait
@@ -316,3 +227,99 @@ def test_the_diff_follows_every_shipped_trace_without_failing() -> None:
         lines = [x.split("  #", 1)[0] for x in path.read_text().splitlines() if x and not x.startswith("#")]
         d = compare(Side(lines), Side(lines))
         assert d.differences == [], path
+
+
+SERVER_CLOSES_FIRST = """spawn A
+A: socket(AF_INET, SOCK_STREAM)
+A: bind(3, "127.0.0.1:9000")
+A: listen(3, 5)
+A: socket(AF_INET, SOCK_STREAM)
+A: connect(4, "127.0.0.1:9000")
+A: accept(3)
+A: close(5)
+A: close(4)
+A: close(3)
+A: socket(AF_INET, SOCK_STREAM)
+A: bind(3, "127.0.0.1:9000")
+"""
+
+
+def _time_wait_reasons(script: str, real_last: str) -> list[str | None]:
+    """The simulated run of `script` against a real one whose last line is `real_last`."""
+    sim = simulate(parse(script).statements)
+    real = Side([*sim.lines[:-1], real_last])
+    return [x.reason for x in compare(sim, real).differences]
+
+
+def test_time_wait_fits_a_port_whose_socket_sent_the_first_fin():
+    """The accepted socket closed first: Linux keeps port 9000 in TIME_WAIT."""
+    got = _time_wait_reasons(
+        SERVER_CLOSES_FIRST, 'A: bind(3, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)'
+    )
+    assert got == [TIME_WAIT]
+
+
+def test_time_wait_fits_an_orphan_client_across_resumed_lines():
+    """A client bound to 9001, connected by a blocking connect that an accept resumed, closed
+    first while the server keeps its end: Linux keeps 9001 (FIN_WAIT_2, then TIME_WAIT)."""
+    script = """spawn A
+spawn B
+B: socket(AF_INET, SOCK_STREAM)
+B: bind(3, "127.0.0.1:9000")
+B: listen(3, 0)
+A: socket(AF_INET, SOCK_STREAM)
+A: socket(AF_INET, SOCK_STREAM)
+A: connect(3, "127.0.0.1:9000")
+A: bind(4, "127.0.0.1:9001")
+A: connect(4, "127.0.0.1:9000")
+B: accept(3)
+B: accept(3)
+A: close(4)
+A: socket(AF_INET, SOCK_STREAM)
+A: bind(4, "127.0.0.1:9001")
+"""
+    sim = simulate(parse(script).statements)
+    assert any("<... connect resumed>" in x for x in sim.lines)
+    got = _time_wait_reasons(script, 'A: bind(4, "127.0.0.1:9001") = -1 EADDRINUSE (Address already in use)')
+    assert got == [TIME_WAIT]
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        pytest.param(
+            SERVER_CLOSES_FIRST.replace("A: close(5)\nA: close(4)", "A: close(4)\nA: close(5)"),
+            id="client first",
+        ),
+        pytest.param(
+            SERVER_CLOSES_FIRST.replace(
+                "A: close(5)", 'A: send(5, "x")\nA: close(4)\nA: close(5)', 1
+            ).replace("A: close(4)\nA: close(3)", "A: close(3)"),
+            id="a reset",
+        ),
+        pytest.param(
+            SERVER_CLOSES_FIRST.replace("A: accept(3)\nA: close(5)\nA: close(4)\n", "A: close(4)\n"),
+            id="never accepted",
+        ),
+        pytest.param(
+            "SOCK_DGRAM".join(SERVER_CLOSES_FIRST.rsplit("SOCK_STREAM", 1)),
+            id="UDP",
+        ),
+    ],
+)
+def test_time_wait_look_alikes(script: str):
+    """Where Linux keeps no TIME_WAIT on the port (the other side closed first, the connection
+    was reset, there was none, or the socket is UDP), the same EADDRINUSE is unexplained."""
+    last = parse(script).statements[-1].text
+    got = _time_wait_reasons(script, f"{last} = -1 EADDRINUSE (Address already in use)")
+    assert got == [None]
+
+
+def test_long_numbers_in_a_trace_are_no_descriptors():
+    """A result of thousands of digits (data read back) is not parsed as a descriptor."""
+    digits = "7" * 5000
+    lines = ["A: pipe() = [3, 4]", f'A: write(4, "{digits}") = 5000', f'A: read(3, 5000) = "{digits}"']
+    d = compare(
+        Side([*HEAD, *lines, f"A: close({digits}) = -1 EBADF (Bad file descriptor)"]), Side(HEAD + lines)
+    )
+    assert len(d.differences) == 1

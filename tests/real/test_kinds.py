@@ -181,6 +181,99 @@ A: connect(5, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
 A: listen(5, 1) = -1 EINVAL (Invalid argument)
 A: bind(5, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
 """,
+    "an_accepted_socket_gives_back_its_port_when_its_connection_ends": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: close(4) = 0
+A: shutdown(5, SHUT_WR) = 0
+A: bind(5, "127.0.0.1:9200") = 0
+""",
+    "a_listener_shut_for_reading_gives_back_a_port_not_bound_by_number": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: listen(3, 5) = 0
+A: shutdown(3, SHUT_RD) = 0
+A: bind(3, "127.0.0.1:9400") = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9500") = 0
+A: listen(4, 5) = 0
+A: shutdown(4, SHUT_RDWR) = 0
+A: bind(4, "127.0.0.1:9600") = -1 EINVAL (Invalid argument)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: bind(5, "127.0.0.1:9500") = -1 EADDRINUSE (Address already in use)
+""",
+    "a_reset_to_a_peer_that_has_left_the_connection_is_ignored": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: shutdown(5, SHUT_WR) = 0
+A: send(4, "x") = 1
+A: shutdown(4, SHUT_WR) = 0
+A: bind(4, "127.0.0.1:0") = 0
+A: close(5) = 0
+A: bind(4, "127.0.0.1:0") = -1 EINVAL (Invalid argument)
+A: recv(4, 1) = ""
+""",
+    "a_port_a_refused_listen_kept_goes_when_a_later_connection_ends": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9") = -1 ECONNREFUSED (Connection refused)
+A: listen(4, 1) = -1 EINVAL (Invalid argument)
+A: bind(4, "127.0.0.1:5601") = -1 EINVAL (Invalid argument)
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: close(5) = 0
+A: shutdown(4, SHUT_WR) = 0
+A: bind(4, "127.0.0.1:5601") = 0
+A: bind(4, "127.0.0.1:5602") = -1 EINVAL (Invalid argument)
+""",
+    "a_listener_s_port_is_free_once_its_connections_are_reset": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: send(5, "x") = 1
+A: close(4) = 0
+A: close(3) = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: close(5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)
+""",
+    "a_port_bound_by_number_stays_after_a_reset": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9100") = 0
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: send(5, "x") = 1
+A: close(4) = 0
+A: close(3) = 0
+A: recv(5, 1) = -1 ECONNRESET (Connection reset by peer)
+A: bind(5, "127.0.0.1:9200") = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: bind(4, "127.0.0.1:9100") = 0
+A: close(5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: bind(5, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
