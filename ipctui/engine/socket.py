@@ -559,7 +559,7 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
     if how not in (SHUT_RD, SHUT_WR, SHUT_RDWR):
         raise SysError(Errno.EINVAL)
     if s.connecting and s.domain == AF_INET:  # inet_shutdown of a socket still SS_CONNECTING
-        s.disconnecting = s.state in ("CLOSED", "SYN_SENT")
+        s.disconnecting = s.state == "CLOSED"  # SYN_SENT is disconnected below: SS_UNCONNECTED
         s.connecting = s.connect_done = False
     if s.state == "LISTEN" and s.domain == AF_INET:
         if how in (SHUT_RD, SHUT_RDWR):  # inet_shutdown disconnects a listener only for reading
@@ -568,7 +568,8 @@ def sys_shutdown(k: Kernel, p: Process, fd: int, how: int) -> int:
             s.unlistened = True
         return 0
     if s.state == "SYN_SENT" and s.domain == AF_INET:
-        _abandon(s)  # a connect under way is disconnected
+        _abandon(s)  # a connect under way is disconnected (tcp_disconnect)
+        tcp_closed(k, s)
         s.connecting = False
         return 0
     if not (s.connected or s.state == "connected") and s.domain == AF_INET:

@@ -274,6 +274,18 @@ A: close(5) = 0
 A: socket(AF_INET, SOCK_STREAM) = 5
 A: bind(5, "127.0.0.1:9000") = -1 EADDRINUSE (Address already in use)
 """,
+    "shutdown_of_a_connect_under_way_disconnects_it": """spawn A
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 0) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK) = 5
+A: connect(5, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+A: shutdown(5, SHUT_RDWR) = 0
+A: bind(5, "127.0.0.1:9300") = 0
+A: connect(5, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
