@@ -643,8 +643,9 @@ def release(k: Kernel, f: OpenFile) -> None:
     if s.stream and peer is not None and not peer.closed:
         if s.domain == AF_INET and s.rbuf:
             if peer.state != "CLOSED":  # unread bytes: the close resets the connection (a peer
-                peer.pending_error = Errno.ECONNRESET  # that has left it ignores the reset)
-                peer.reset = True
+                if peer.state != "CLOSE_WAIT":  # that has left it ignores the reset); tcp_reset
+                    peer.pending_error = Errno.ECONNRESET  # in CLOSE_WAIT is EPIPE, which the
+                peer.reset = True  # next send gives anyway, and recv still ends at the FIN
                 tcp_closed(k, peer)
         elif s.rbuf:  # AF_UNIX (unix_release_sock): unread bytes leave the peer sk_err ECONNRESET,
             peer.pending_error = Errno.ECONNRESET  # which its recv reports once, after its own bytes

@@ -286,6 +286,32 @@ A: shutdown(5, SHUT_RDWR) = 0
 A: bind(5, "127.0.0.1:9300") = 0
 A: connect(5, "127.0.0.1:9000") = -1 EINPROGRESS (Operation now in progress)
 """,
+    "a_reset_after_the_peer_s_fin_still_reads_end_of_file": """spawn A
+A: signal(SIGPIPE, SIG_IGN) = 0
+A: socket(AF_INET, SOCK_STREAM) = 3
+A: bind(3, "127.0.0.1:9000") = 0
+A: listen(3, 5) = 0
+A: socket(AF_INET, SOCK_STREAM) = 4
+A: connect(4, "127.0.0.1:9000") = 0
+A: accept(3) = 5
+A: shutdown(5, SHUT_WR) = 0
+A: send(4, "x") = 1
+A: close(5) = 0
+A: recv(4, 1) = ""
+A: send(4, "y") = -1 EPIPE (Broken pipe)
+A: recv(4, 1) = ""
+A: send(4, "y") = -1 EPIPE (Broken pipe)
+A: connect(4, "127.0.0.1:9000") = -1 EISCONN (Transport endpoint is already connected)
+A: socket(AF_INET, SOCK_STREAM) = 5
+A: connect(5, "127.0.0.1:9000") = 0
+A: accept(3) = 6
+A: send(5, "x") = 1
+A: close(6) = 0
+A: recv(5, 1) = -1 ECONNRESET (Connection reset by peer)
+A: recv(5, 1) = ""
+A: send(5, "y") = -1 EPIPE (Broken pipe)
+A: connect(5, "127.0.0.1:9000") = -1 EISCONN (Transport endpoint is already connected)
+""",
     "an_address_past_what_the_kernel_copies_is_einval": f"""spawn A
 A: signal(SIGPIPE, SIG_IGN) = 0
 A: socket(AF_UNIX, SOCK_DGRAM) = 3
