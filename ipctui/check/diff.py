@@ -334,6 +334,18 @@ def _simulate(statements: list[Statement], side: Side) -> None:
             side.time_wait.setdefault(port, len(side.lines))
 
 
+def _explains_alone(s: str | None, r: str | None, why: str | None) -> str | None:
+    """Which side a timing label explains by itself: the later end of a wait ("<... resumed>")
+    that only one run has reached here, paired by position with an unrelated line of the other
+    run, which must then be compared on its own."""
+    if why not in (DEPARTURES["clock"], DEPARTURES["buffer"]):
+        return None
+    cs, cr = call_line(s), call_line(r)
+    if cs is None or cr is None or cs.head == cr.head or cs.resumed == cr.resumed:
+        return None
+    return "simulated" if cs.resumed else "real"
+
+
 def _proc(line: str) -> str:
     return line.split(":", 1)[0] if ":" in line else ""
 
@@ -396,10 +408,12 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
                 ctx.track(x)
             continue
         left, right = a[i1:i2], b[j1:j2]
-        for k in range(max(len(left), len(right))):
-            s = left[k] if k < len(left) else None
-            r = right[k] if k < len(right) else None
-            ctx.time_wait = {p for p, n in sim.time_wait.items() if n <= i1 + k}
+        li = ri = 0
+        while li < len(left) or ri < len(right):
+            s = left[li] if li < len(left) else None
+            r = right[ri] if ri < len(right) else None
+            li, ri = li + (s is not None), ri + (r is not None)
+            ctx.time_wait = {p for p, n in sim.time_wait.items() if n <= i1 + li - 1}
             stop = next(
                 ((side, t) for side, t in (("simulated", s), ("real", r)) if t and t.startswith("error: ")),
                 None,
@@ -418,6 +432,11 @@ def compare(sim: Side, real: Side, note: str = "") -> Diff:
                 differences.append(Difference(s, r, None, uncompared=True))
                 continue
             why = reason_for(s, r, ctx)
+            alone = _explains_alone(s, r, why)
+            if alone == "simulated":  # the label is the simulated line's: the real one waits
+                r, ri = None, ri - 1  # for the next simulated line
+            elif alone == "real":
+                s, li = None, li - 1
             if r and r.startswith("# cannot run here: "):
                 ctx.skip(r.removeprefix("# cannot run here: "))
             elif why is None and _proc(s or r or "") in ctx.skipped:

@@ -323,3 +323,21 @@ def test_long_numbers_in_a_trace_are_no_descriptors():
         Side([*HEAD, *lines, f"A: close({digits}) = -1 EBADF (Bad file descriptor)"]), Side(HEAD + lines)
     )
     assert len(d.differences) == 1
+
+
+def test_a_late_end_of_a_wait_is_labelled_alone_not_with_the_line_beside_it():
+    """The real connect ends later (no clock) where the simulated run shows a bind that differs:
+    the label goes to the resumed line alone, and the binds are compared with each other."""
+    sim = ['A: connect(3, "127.0.0.1:80") = 0', 'B: bind(4, "127.0.0.1:81") = -1 EINVAL (Invalid argument)']
+    real = [
+        'A: connect(3, "127.0.0.1:80") <unfinished ...>',
+        "A: <... connect resumed> = 0",
+        'B: bind(4, "127.0.0.1:81") = 0',
+    ]
+    d = compare(Side(HEAD + sim), Side(HEAD + real))
+    got = [(x.simulated, x.real, x.reason) for x in d.differences]
+    assert got == [
+        (sim[0], real[0], CLOCK),
+        (None, real[1], CLOCK),
+        (sim[1], real[2], None),
+    ]
