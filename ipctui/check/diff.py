@@ -15,7 +15,7 @@ from typing import Any
 
 from ..real.kernel import BLOCK_TIMEOUT
 from ..script import Assertion, Call, ScriptError, Spawn, Statement
-from ..script.runner import ExpectationFailed, Runner, TraceOut
+from ..script.runner import ExpectationFailed, run_script
 from .run import run_real
 
 # The simulation's departures from Linux, as SPEC section 2 states them. Each is named on a line
@@ -323,15 +323,13 @@ def _run(
 
 
 def _simulate(statements: list[Statement], side: Side) -> None:
-    """run_script's loop, noting after each line the ports Linux would still hold (TIME_WAIT)."""
-    runner = Runner()
-    out = TraceOut(side.lines.append, "text")
-    kernel = runner.kernel
-    for st in statements:
-        step = runner.step(st)
-        out.events(step.events, st)
+    """The simulated run, noting after each statement the ports Linux would still hold."""
+
+    def note(kernel: Any) -> None:
         for port in getattr(kernel, "time_wait", ()):
             side.time_wait.setdefault(port, len(side.lines))
+
+    run_script(statements, side.lines.append, "text", note)
 
 
 def _explains_alone(s: str | None, r: str | None, why: str | None) -> str | None:

@@ -147,9 +147,11 @@ def run_script(
     statements: list[Statement],
     write: Callable[[str], None],
     fmt: str = "text",
+    after: Callable[[KernelAPI], None] | None = None,
 ) -> None:
     """Run statements, writing each trace line as it happens; raises on the first failure
-    (ScriptError or ExpectationFailed) after writing the failing line, if it ran."""
+    (ScriptError or ExpectationFailed) after writing the failing line, if it ran. `after` sees
+    the kernel once each statement's lines are written."""
     runner = Runner()
     out = TraceOut(write, fmt)
     for st in statements:
@@ -159,6 +161,8 @@ def run_script(
             out.events(e.events, st)
             raise
         out.events(step.events, st)
+        if after is not None:
+            after(runner.kernel)
 
 
 __all__ = ["ExpectationFailed", "Runner", "Step", "TraceOut", "run_script"]
